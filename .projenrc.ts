@@ -1,18 +1,112 @@
-import { awscdk, javascript } from "projen";
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
 const project = new awscdk.AwsCdkConstructLibrary({
-  author: "cdk-hardened-secrets maintainers",
-  authorAddress: "maintainers@cdk-hardened-secrets.dev",
-  cdkVersion: "2.276.0",
-  jsiiVersion: "~6.0.0",
-  name: "cdk-hardened-secrets",
+  name: 'cdk-hardened-secrets',
+  description:
+    'AWS CDK constructs for AWS Secrets Manager secrets that are hardened by default: customer-managed KMS key, deny-delete resource policy, grants pinned to AWSCURRENT, explicit rotation.',
+  author: 'cdk-hardened-secrets maintainers',
+  authorAddress: 'maintainers@cdk-hardened-secrets.dev',
+  repositoryUrl: 'https://github.com/cdk-hardened-secrets/cdk-hardened-secrets.git',
+  keywords: ['aws-cdk', 'cdk', 'secrets-manager', 'kms', 'security', 'cdk-nag', 'compliance'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  repositoryUrl: "https://github.com/cdk-hardened-secrets/cdk-hardened-secrets.git",
+  minNodeVersion: '20.0.0',
 
-  // defaultReleaseBranch: "main",  /* The name of the main release branch. */
-  // deps: [],                      /* Runtime dependencies of this module. */
-  // description: undefined,        /* The description is just a string that helps people understand the purpose of the package. */
-  // devDeps: [],                   /* Build dependencies for this module. */
-  // packageName: undefined,        /* The "name" in package.json. */
+  // jsii 6 compiles with TypeScript 6.0; TypeScript 7 is not supported by jsii.
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+
+  // cdk-nag 3 packs are validation plugins; 2.276 is the first aws-cdk-lib that runs them
+  // through Validations.of(app).addPlugins.
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard',
+    '@aws-cdk/integ-runner@^2.197.0',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'fast-check@^4',
+    'ts-node',
+  ],
+
+  // Publishing to PyPI, Maven, NuGet and Go needs registries and toolchains that are not
+  // part of this project's build; the target names are set so that turning one on is a flag.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  eslint: true,
+  prettier: false,
+  // One top-level dev tsconfig that covers src, test, integ, bench and examples.
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  jestOptions: {
+    // CI must fail on a snapshot mismatch rather than rewrite it.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+    },
+  },
+
+  docgen: true,
+  lambdaAutoDiscover: true,
+  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/'],
 });
+
+for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out']) {
+  project.addPackageIgnore(path);
+}
+
+// jsii target names, ready for the day publishing is switched on (see README "Languages").
+const jsiiTargets = {
+  python: { distName: 'cdk-hardened-secrets', module: 'cdk_hardened_secrets' },
+  java: {
+    package: 'dev.cdkhardenedsecrets',
+    maven: { groupId: 'dev.cdk-hardened-secrets', artifactId: 'cdk-hardened-secrets' },
+  },
+  dotnet: { namespace: 'CdkHardenedSecrets', packageId: 'CdkHardenedSecrets' },
+  go: { moduleName: 'github.com/cdk-hardened-secrets/cdk-hardened-secrets-go' },
+};
+project.package.file.addOverride('jsii.targets', jsiiTargets);
+
+// A fresh clone must bundle the Lambda handlers before any test loads a construct that uses them.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
+
+// Integration snapshots live in integ/ and are compared offline (no deploy, no credentials).
+const integ = project.addTask('integ', {
+  description: 'Compare the committed integ snapshots with a fresh synth (offline)',
+  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --max-workers 1',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Re-synthesise and commit integ snapshots (reviews the diff of every changed snapshot)',
+  exec: 'integ-runner --directory integ --language typescript --update-on-failed --dry-run --max-workers 1',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+project.addTask('examples', {
+  description: 'Synthesise examples/app.ts with every nag pack and print the findings',
+  exec: 'ts-node --project tsconfig.dev.json examples/quick-start.ts',
+});
+
+project.addTask('bench', {
+  description: 'Synth-scale benchmark: HardenedSecret against plain aws-cdk-lib Secret + Key',
+  exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
+  receiveArgs: true,
+});
+
 project.synth();

@@ -1,5 +1,4 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './key/secret-key';
+export * from './rotation/schedule-options';
+export * from './rotation/rotation-policy';
+export * from './secret/hardened-secret';

@@ -1,0 +1,146 @@
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
+import { DEFAULTS } from '../private/defaults';
+import { PropsValidator } from '../private/validation';
+import { RotationPlan } from './rotation-plan';
+import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
+import { RotationScheduleOptions } from './schedule-options';
+
+/**
+ * The kind of rotation a secret has.
+ */
+export enum RotationKind {
+  /** A rotation function that Secrets Manager hosts (RDS, Redshift, DocumentDB). */
+  HOSTED = 'hosted',
+  /** A rotation function that you provide. */
+  LAMBDA = 'lambda',
+  /** No rotation, with a recorded justification. */
+  NONE = 'none',
+}
+
+/**
+ * How a secret rotates. Rotation is a required, explicit choice: pick one of the factories.
+ *
+ * @example
+ * SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser());
+ * SecretRotationPolicy.lambda(myRotationFunction, { automaticallyAfter: Duration.days(7) });
+ * SecretRotationPolicy.none('Third-party API key; the vendor offers no rotation API (TICKET-123)');
+ */
+export abstract class SecretRotationPolicy {
+  /**
+   * Rotation by a function that Secrets Manager hosts for you (RDS, Redshift, DocumentDB).
+   *
+   * The hosted function is created with the secret's KMS key; pass `vpc`, `vpcSubnets` and
+   * `securityGroups` in the `HostedRotation` options for databases in a VPC.
+   *
+   * @param rotation e.g. `secretsmanager.HostedRotation.postgreSqlMultiUser({ masterSecret })`
+   * @param options the schedule
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+   */
+  public static hosted(rotation: secretsmanager.HostedRotation, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+    return new ScheduledRotation(RotationKind.HOSTED, options, { hostedRotation: rotation });
+  }
+
+  /**
+   * Rotation by a Lambda function that implements the four rotation steps.
+   *
+   * The function's invoke permission for Secrets Manager is limited to this account.
+   *
+   * @param fn the rotation function
+   * @param options the schedule
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html
+   */
+  public static lambda(fn: lambda.IFunction, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+    return new ScheduledRotation(RotationKind.LAMBDA, options, { rotationLambda: fn });
+  }
+
+  /**
+   * No rotation. The justification is recorded as the acknowledgement of every nag rule that
+   * asks for rotation (AwsSolutions-SMG4, HIPAA, NIST 800-53 R5), so it appears in audit reports.
+   *
+   * @param justification why this secret cannot rotate, at least 10 characters
+   */
+  public static none(justification: string): SecretRotationPolicy {
+    return new NoRotation(justification);
+  }
+
+  /** The kind of rotation. */
+  public abstract readonly kind: RotationKind;
+
+  /**
+   * Validates this policy into `v` and returns what to build.
+   *
+   * @internal
+   */
+  public abstract _plan(v: PropsValidator): RotationPlan;
+}
+
+class ScheduledRotation extends SecretRotationPolicy {
+  constructor(
+    public readonly kind: RotationKind,
+    private readonly options: RotationScheduleOptions,
+    private readonly target: { hostedRotation?: secretsmanager.HostedRotation; rotationLambda?: lambda.IFunction },
+  ) {
+    super();
+  }
+
+  public _plan(v: PropsValidator): RotationPlan {
+    const schedule = resolveSchedule(v, 'rotation', this.options);
+    return {
+      label: `${this.kind}-${scheduleLabel(schedule)}`,
+      apply: (secret) => this.apply(secret, schedule),
+    };
+  }
+
+  private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): void {
+    const rotation = secret.addRotationSchedule('Rotation', {
+      ...this.target,
+      // The interval is rendered below from the validated schedule; this only keeps
+      // aws-cdk-lib's own checks consistent with it.
+      automaticallyAfter: this.options.automaticallyAfter,
+    });
+    const cfn = rotation.node.defaultChild as secretsmanager.CfnRotationSchedule;
+    cfn.rotationRules = { scheduleExpression: schedule.expression, duration: schedule.duration };
+    cfn.rotateImmediatelyOnUpdate = schedule.rotateImmediatelyOnUpdate;
+
+    const fn = this.target.rotationLambda;
+    if (fn) {
+      // aws-cdk-lib lets secretsmanager.amazonaws.com invoke the function from any account
+      // (the confused-deputy problem): pin the invoking account.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+      for (const child of fn.node.children) {
+        if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
+          child.sourceAccount = Stack.of(secret).account;
+        }
+      }
+    }
+  }
+}
+
+class NoRotation extends SecretRotationPolicy {
+  public readonly kind = RotationKind.NONE;
+
+  constructor(private readonly justification: string) {
+    super();
+  }
+
+  public _plan(v: PropsValidator): RotationPlan {
+    v.check(
+      typeof this.justification === 'string' && this.justification.trim().length >= DEFAULTS.minJustificationLength,
+      'rotation (SecretRotationPolicy.none justification)',
+      this.justification,
+      `a reason of at least ${DEFAULTS.minJustificationLength} characters`,
+    );
+    return {
+      label: 'none',
+      apply: (secret) => {
+        const resource = secret.node.defaultChild!;
+        for (const id of ROTATION_RULE_IDS) {
+          acknowledge(resource, id, `Rotation waived: ${this.justification.trim()}`);
+        }
+      },
+    };
+  }
+}

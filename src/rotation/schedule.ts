@@ -1,0 +1,101 @@
+import { DEFAULTS } from '../private/defaults';
+import { isResolved, PropsValidator } from '../private/validation';
+import { RotationScheduleOptions } from './schedule-options';
+
+/** A rotation schedule after validation, ready to render. */
+export interface ResolvedSchedule {
+  /** `rate(...)` or `cron(...)`. */
+  readonly expression: string;
+  /** The interval in hours, when the expression is a rate. */
+  readonly intervalHours?: number;
+  /** `Nh`, or undefined. */
+  readonly duration?: string;
+  readonly rotateImmediatelyOnUpdate?: boolean;
+}
+
+const RATE = /^rate\((\d+) (hour|hours|day|days)\)$/;
+// Secrets Manager cron: six fields (minutes hours day-of-month month day-of-week year).
+const CRON = /^cron\(\s*\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s*\)$/;
+
+/** The interval of a `rate(...)` expression in hours, or undefined if it is not a rate. */
+export function rateIntervalHours(expression: string): number | undefined {
+  const m = RATE.exec(expression.trim());
+  if (!m) {
+    return undefined;
+  }
+  const n = Number(m[1]);
+  return m[2].startsWith('day') ? n * 24 : n;
+}
+
+/**
+ * Validates the schedule options into `v` (prop names prefixed with `prefix`) and resolves them.
+ */
+export function resolveSchedule(v: PropsValidator, prefix: string, options: RotationScheduleOptions = {}): ResolvedSchedule {
+  const minHours = DEFAULTS.minRotationInterval.toHours();
+  const maxHours = DEFAULTS.maxRotationInterval.toHours();
+  const range = `from ${minHours} hours to ${DEFAULTS.maxRotationInterval.toDays()} days`;
+
+  let expression: string;
+  let intervalHours: number | undefined;
+  if (options.automaticallyAfter && options.scheduleExpression) {
+    v.conflict([`${prefix}.automaticallyAfter`, `${prefix}.scheduleExpression`], 'give one of them, not both');
+  }
+  if (options.scheduleExpression !== undefined) {
+    expression = options.scheduleExpression;
+    if (isResolved(expression)) {
+      intervalHours = rateIntervalHours(expression);
+      if (intervalHours !== undefined) {
+        v.check(intervalHours >= minHours && intervalHours <= maxHours, `${prefix}.scheduleExpression`, expression, `a rate ${range}`);
+      } else {
+        v.check(
+          CRON.test(expression.trim()),
+          `${prefix}.scheduleExpression`,
+          expression,
+          "'rate(N hours|days)' or 'cron(minutes hours day-of-month month day-of-week year)'",
+        );
+      }
+    }
+  } else {
+    const after = options.automaticallyAfter ?? DEFAULTS.rotationInterval;
+    if (after.isUnresolved()) {
+      expression = `rate(${after.toDays()} days)`;
+    } else {
+      const hours = after.toHours({ integral: false });
+      v.check(
+        Number.isInteger(hours) && hours >= minHours && hours <= maxHours,
+        `${prefix}.automaticallyAfter`,
+        after,
+        `whole hours ${range}`,
+      );
+      intervalHours = hours;
+      expression = hours % 24 === 0 ? `rate(${hours / 24} ${hours === 24 ? 'day' : 'days'})` : `rate(${hours} hours)`;
+    }
+  }
+
+  let duration: string | undefined;
+  if (options.window) {
+    const hours = options.window.toHours({ integral: false });
+    const okHours =
+      Number.isInteger(hours) && hours >= DEFAULTS.minRotationWindowHours && hours <= DEFAULTS.maxRotationWindowHours;
+    v.check(
+      okHours,
+      `${prefix}.window`,
+      options.window,
+      `whole hours from ${DEFAULTS.minRotationWindowHours} to ${DEFAULTS.maxRotationWindowHours}`,
+    );
+    if (okHours && intervalHours !== undefined && hours >= intervalHours) {
+      v.fail(`${prefix}.window`, options.window, `shorter than the rotation interval (${intervalHours} hours)`);
+    }
+    duration = `${hours}h`;
+  }
+  return { expression, intervalHours, duration, rotateImmediatelyOnUpdate: options.rotateImmediatelyOnUpdate };
+}
+
+/** A short, tag-safe summary of a schedule: `30d`, `12h`, `cron`. */
+export function scheduleLabel(schedule: ResolvedSchedule): string {
+  const h = schedule.intervalHours;
+  if (h === undefined) {
+    return schedule.expression.startsWith('cron') ? 'cron' : 'custom';
+  }
+  return h % 24 === 0 ? `${h / 24}d` : `${h}h`;
+}

@@ -1,0 +1,64 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The principals a secret's resource policy knows by name, by the role they play.
+ *
+ * The protective statements are rendered from this one list, so that a future restrictive
+ * mode (deny everything to every principal not listed) uses the same data.
+ */
+export interface SecretPrincipals {
+  /** Roles allowed to delete the secret and change its replication. */
+  readonly breakGlassArns: string[];
+  /** Roles CloudFormation deploys as; they may change the resource policy. */
+  readonly deploymentArns: string[];
+  /** Whether the stack itself may delete the secret (removal policy DESTROY). */
+  readonly deploymentMayDelete: boolean;
+}
+
+/**
+ * Destructive actions: once done, the secret (or a replica) is gone.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+export const DESTRUCTIVE_ACTIONS = [
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
+];
+
+/** Actions that change who may do the above. */
+export const POLICY_ACTIONS = ['secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy'];
+
+/**
+ * Deny statements that protect a secret whoever the caller is (including the account root).
+ */
+export function protectiveStatements(principals: SecretPrincipals): iam.PolicyStatement[] {
+  const deleters = [...principals.breakGlassArns, ...(principals.deploymentMayDelete ? principals.deploymentArns : [])];
+  const policyChangers = [...principals.breakGlassArns, ...principals.deploymentArns];
+  return [
+    denyExcept('DenyDeletionExceptBreakGlass', DESTRUCTIVE_ACTIONS, deleters),
+    denyExcept('DenyPolicyChangesExceptDeployment', POLICY_ACTIONS, policyChangers),
+    new iam.PolicyStatement({
+      sid: 'DenyInsecureTransport',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['secretsmanager:*'],
+      resources: ['*'],
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  ];
+}
+
+function denyExcept(sid: string, actions: string[], exceptArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions,
+    resources: ['*'],
+    // aws:PrincipalArn is the role ARN (not the session ARN) for assumed roles.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+    conditions: exceptArns.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': exceptArns } } : undefined,
+  });
+}
