@@ -174,6 +174,11 @@ function validateSecretKeyProps(path: string, props: SecretKeyProps): void {
       "'alias/' followed by 1 to 250 of [a-zA-Z0-9/_-], not starting with 'alias/aws/'",
     );
   }
+  if (props.removalPolicy !== undefined) {
+    // SNAPSHOT is for data stores; CloudFormation rejects it on keys.
+    const allowed = [RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, RemovalPolicy.DESTROY];
+    v.check(allowed.includes(props.removalPolicy), 'removalPolicy', props.removalPolicy, allowed.join(', '));
+  }
   if (props.admins !== undefined) {
     v.check(props.admins.length > 0, 'admins', '[]', 'at least one principal, or omit the prop for the account root');
   }

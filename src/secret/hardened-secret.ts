@@ -369,6 +369,11 @@ function validateHardenedSecretProps(scope: Construct, id: string, props: Harden
     const allowed = Object.values(DataClassification) as string[];
     v.check(allowed.includes(props.dataClassification), 'dataClassification', props.dataClassification, allowed.join(', '));
   }
+  if (props.removalPolicy !== undefined) {
+    // SNAPSHOT is for data stores; CloudFormation rejects it on secrets and keys.
+    const allowed = [RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, RemovalPolicy.DESTROY];
+    v.check(allowed.includes(props.removalPolicy), 'removalPolicy', props.removalPolicy, allowed.join(', '));
+  }
   if (props.breakGlassRoles !== undefined) {
     v.check(props.breakGlassRoles.length > 0, 'breakGlassRoles', '[]', 'one or more roles, or omit the prop');
   }
@@ -420,14 +425,25 @@ function validateValue(v: PropsValidator, scope: Construct, props: HardenedSecre
   if (given.length > 1) {
     v.conflict(given, 'give at most one way to set the initial value');
   }
+  validateGenerator(v, props.generateSecretString);
   const stack = Stack.of(scope);
   const literalFields: string[] = [];
-  if (props.secretStringValue && isLiteral(stack, props.secretStringValue)) {
-    literalFields.push('secretStringValue');
-  }
-  for (const [field, value] of Object.entries(props.secretObjectValue ?? {})) {
-    if (isLiteral(stack, value)) {
-      literalFields.push(`secretObjectValue.${field}`);
+  const values: Array<[string, SecretValue]> = [
+    ...(props.secretStringValue ? [['secretStringValue', props.secretStringValue] as [string, SecretValue]] : []),
+    ...Object.entries(props.secretObjectValue ?? {}).map(([f, val]) => [`secretObjectValue.${f}`, val] as [string, SecretValue]),
+  ];
+  for (const [field, value] of values) {
+    const resolved: unknown = stack.resolve(value);
+    if (typeof resolved !== 'string') {
+      continue; // a Ref or Fn::GetAtt: resolved by CloudFormation
+    }
+    if (resolved.includes('{{resolve:ssm-secure:')) {
+      // CloudFormation resolves ssm-secure references only in a short list of resource
+      // properties, and AWS::SecretsManager::Secret is not one of them: the deploy would fail.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html
+      v.fail(field, 'an ssm-secure reference', 'a reference CloudFormation resolves in a secret: a NoEcho CfnParameter (SecretValue.cfnParameter), SecretValue.secretsManager, or a generated value');
+    } else if (!resolved.startsWith('{{resolve:')) {
+      literalFields.push(field);
     }
   }
   if (props.allowPlaintext !== undefined) {
@@ -449,8 +465,36 @@ function validateValue(v: PropsValidator, scope: Construct, props: HardenedSecre
   }
 }
 
-/** A value that resolves to a plain string, not a reference CloudFormation resolves at deploy time. */
-function isLiteral(stack: Stack, value: SecretValue): boolean {
-  const resolved = stack.resolve(value);
-  return typeof resolved === 'string' && !resolved.startsWith('{{resolve:');
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+const MAX_PASSWORD_LENGTH = 4096;
+
+function validateGenerator(v: PropsValidator, generator?: secretsmanager.SecretStringGenerator): void {
+  if (!generator) {
+    return;
+  }
+  const { secretStringTemplate: template, generateStringKey: key, passwordLength } = generator;
+  if ((template === undefined) !== (key === undefined)) {
+    v.conflict(
+      ['generateSecretString.secretStringTemplate', 'generateSecretString.generateStringKey'],
+      'give both (the key is added to the JSON template) or neither',
+    );
+  }
+  if (template !== undefined && isResolved(template)) {
+    let isObject = false;
+    try {
+      const parsed: unknown = JSON.parse(template);
+      isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    } catch {
+      isObject = false;
+    }
+    v.check(isObject, 'generateSecretString.secretStringTemplate', template, 'a JSON object, e.g. \'{"username":"app"}\'');
+  }
+  if (passwordLength !== undefined && isResolved(passwordLength)) {
+    v.check(
+      Number.isInteger(passwordLength) && passwordLength >= 1 && passwordLength <= MAX_PASSWORD_LENGTH,
+      'generateSecretString.passwordLength',
+      passwordLength,
+      `a whole number from 1 to ${MAX_PASSWORD_LENGTH}`,
+    );
+  }
 }

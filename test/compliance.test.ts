@@ -1,0 +1,100 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
+import { acknowledgements, controlTowerViolations, nagFindings, newStack } from './nag-helpers';
+
+/**
+ * Invariant 1: the default synth of every construct has zero unacknowledged findings in the five
+ * cdk-nag packs and passes the Control Tower proactive controls. Findings are counted per
+ * resource so that a new finding names what it is on.
+ */
+const cases: Array<[string, (stack: Stack) => void]> = [
+  ['hosted rotation', (stack) => {
+    new HardenedSecret(stack, 'Secret', {
+      rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
+    });
+  }],
+  ['hosted alternating-user rotation in a VPC', (stack) => {
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    });
+    const master = new HardenedSecret(stack, 'Master', {
+      rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser({ vpc })),
+    });
+    new HardenedSecret(stack, 'Secret', {
+      rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlMultiUser({ masterSecret: master, vpc })),
+    });
+  }],
+  ['lambda rotation', (stack) => {
+    const fn = lambda.Function.fromFunctionAttributes(stack, 'Rotator', {
+      functionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:rotator',
+      sameEnvironment: true,
+    });
+    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(fn, { automaticallyAfter: Duration.days(7) }) });
+  }],
+  ['no rotation, justified', (stack) => {
+    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API') });
+  }],
+  ['a shared key, break-glass role and cross-account reader', (stack) => {
+    const key = new SecretKey(stack, 'Key');
+    const breakGlass = iam.Role.fromRoleArn(stack, 'BreakGlass', 'arn:aws:iam::111111111111:role/break-glass');
+    const secret = new HardenedSecret(stack, 'Secret', {
+      encryptionKey: key,
+      breakGlassRoles: [breakGlass],
+      rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser()),
+    });
+    secret.grantRead(new iam.AccountPrincipal('222222222222'));
+  }],
+];
+
+describe('compliance of the default synth', () => {
+  test.each(cases)('%s: zero unacknowledged findings in the five cdk-nag packs', (_label, build) => {
+    const stack = newStack();
+    build(stack);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test.each(cases)('%s: passes the Control Tower proactive controls (cfn-guard)', (_label, build) => {
+    const stack = newStack();
+    build(stack);
+    expect(controlTowerViolations(stack)).toEqual([]);
+  });
+
+  test('the packs do flag an unhardened aws-cdk-lib secret (the check can fail)', () => {
+    const stack = newStack();
+    new secretsmanager.Secret(stack, 'Plain');
+    const rules = nagFindings(stack).map((f) => f.rule).sort();
+    expect(rules).toEqual([
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'HIPAA.Security-SecretsManagerUsingKMSKey',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerUsingKMSKey',
+      'PCI.DSS.321-SecretsManagerUsingKMSKey',
+    ]);
+  });
+
+  test('every acknowledgement the constructs make, with its resource and reason', () => {
+    // The only acknowledgements the library makes itself: those of SecretRotationPolicy.none,
+    // on the secret resource, carrying the user's justification.
+    const all: Array<{ case: string; path: string; rule: string; reason: string }> = [];
+    for (const [label, build] of cases) {
+      const stack = newStack();
+      build(stack);
+      for (const record of acknowledgements(stack)) {
+        all.push({ case: label, ...record });
+      }
+    }
+    const reason = 'Rotation waived: Vendor API key without a rotation API';
+    expect(all).toEqual([
+      { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'AwsSolutions-SMG4', reason },
+      { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'HIPAA.Security-SecretsManagerRotationEnabled', reason },
+      { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
+    ]);
+  });
+});

@@ -1,0 +1,102 @@
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ACKNOWLEDGEMENTS, buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
+import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings } from './nag-helpers';
+
+/** The same order as `acknowledgements()` returns. */
+function sorted(records: AcknowledgementRecord[]): AcknowledgementRecord[] {
+  return [...records].sort((a, b) => `${a.path} ${a.rule}`.localeCompare(`${b.path} ${b.rule}`));
+}
+
+describe('examples/app.ts', () => {
+  let stack: Stack;
+  let template: Template;
+
+  beforeAll(() => {
+    // GIVEN the example app, built once (synthesis is the slow part)
+    ({ stack } = buildExampleApp(new App()));
+    template = Template.fromStack(stack);
+  });
+
+  test('the five cdk-nag packs report no unacknowledged finding', () => {
+    // WHEN AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1 and Serverless validate the stack
+    const findings = nagFindings(stack);
+
+    // THEN nothing is left, errors or warnings
+    expect(findings).toEqual([]);
+  });
+
+  test('the Control Tower proactive controls report no violation', () => {
+    // WHEN cfn-guard runs the Control Tower rules on the synthesized template
+    const violations = controlTowerViolations(stack);
+
+    // THEN there is none (cfn-guard has no acknowledgements: the template itself must comply)
+    expect(violations).toEqual([]);
+  });
+
+  test('the acknowledgements in the tree are exactly the exported list', () => {
+    // WHEN every Validations.of(x).acknowledge record of the stack is collected
+    const inTree = acknowledgements(stack);
+
+    // THEN they are ACKNOWLEDGEMENTS: same paths, rule ids and reasons, nothing more
+    const expected = sorted(ACKNOWLEDGEMENTS.map(({ path, rule, reason }) => ({ path, rule, reason })));
+    expect(inTree).toEqual(expected);
+  });
+
+  test('the example places its acknowledgements on L1 resources only, never on the stack', () => {
+    // WHEN the acknowledgements that the example or the library place are looked up in the tree
+    const targets = ACKNOWLEDGEMENTS.filter((a) => a.placedBy !== 'aws-cdk-lib').map((a) => ({
+      path: a.path,
+      construct: stack.node.findAll().find((c) => c.node.path === a.path),
+    }));
+
+    // THEN each is a CloudFormation resource below the stack
+    expect(targets.length).toBeGreaterThan(0);
+    for (const { path, construct } of targets) {
+      // (path in the expectation, so a failure names the acknowledgement)
+      expect({ path, isL1: construct !== undefined && CfnResource.isCfnResource(construct) }).toEqual({ path, isL1: true });
+      expect(path.startsWith(`${EXAMPLE_STACK_NAME}/`)).toBe(true);
+    }
+  });
+
+  test("the function's role may read only the API key secret", () => {
+    // GIVEN the execution role of the ApiClient function and the API key secret
+    const [fnId] = Object.keys(template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { API_KEY_SECRET_ARN: {} } } },
+    }));
+    const roleId: string = template.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const [apiKeyId] = Object.keys(template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { Name: 'prod/orders/payment-api-key' },
+    }));
+
+    // WHEN every statement of every policy attached to that role is collected
+    const role = template.toJSON().Resources[roleId];
+    const attached = Object.values<any>({
+      ...template.findResources('AWS::IAM::Policy'),
+      ...template.findResources('AWS::IAM::ManagedPolicy'),
+    }).filter((p) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId));
+    const statements: any[] = [
+      ...attached.flatMap((p) => p.Properties.PolicyDocument.Statement),
+      ...(role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    ];
+    const actionsOf = (s: any): string[] => [s.Action].flat();
+    const readsSecrets = statements.filter((s) =>
+      s.Effect === 'Allow' && actionsOf(s).some((a) => a === '*' || a === 'secretsmanager:*' || a === 'secretsmanager:GetSecretValue'),
+    );
+
+    // THEN the role has no AWS managed policy, and exactly one statement allows GetSecretValue:
+    // on the API key's ARN alone, for the AWSCURRENT version only
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(readsSecrets).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: apiKeyId },
+        Condition: {
+          'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
+          'Null': { 'secretsmanager:VersionId': 'true' },
+        },
+      },
+    ]);
+  });
+});
