@@ -27,7 +27,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard',
-    '@aws-cdk/integ-runner@^2.197.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'fast-check@^4',
     'ts-node',
@@ -85,16 +84,23 @@ if (bundle) {
   project.testTask.prependSpawn(bundle);
 }
 
-// Integration snapshots live in integ/ and are compared offline (no deploy, no credentials).
+// Type-check everything the library does not compile itself: integ apps, bench, examples.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, test, integ, bench and examples',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+// Integration snapshots live in integ/ (integ-runner's layout) and are compared offline.
+// integ-runner 2.197 cannot read the cloud assembly schema 55 of aws-cdk-lib 2.276, so a
+// small script compares the templates; see integ/snapshot.ts.
 const integ = project.addTask('integ', {
   description: 'Compare the committed integ snapshots with a fresh synth (offline)',
-  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --max-workers 1',
-  receiveArgs: true,
+  exec: 'ts-node --project tsconfig.dev.json integ/snapshot.ts',
 });
 project.addTask('integ:update', {
-  description: 'Re-synthesise and commit integ snapshots (reviews the diff of every changed snapshot)',
-  exec: 'integ-runner --directory integ --language typescript --update-on-failed --dry-run --max-workers 1',
-  receiveArgs: true,
+  description: 'Rewrite the integ snapshots (review the diff first)',
+  exec: 'ts-node --project tsconfig.dev.json integ/snapshot.ts --update',
 });
 project.testTask.spawn(integ);
 
