@@ -40,11 +40,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
 
   eslint: true,
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'bench', 'examples', 'build-tools', 'projenrc'],
+    // One dev tsconfig covers every linted folder.
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
   prettier: false,
   // One top-level dev tsconfig that covers src, test, integ, bench and examples.
   tsconfigDev: {
     compilerOptions: {},
-    include: ['integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
+    include: ['.projenrc.ts', 'integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
   },
   tsconfigDevFile: 'tsconfig.dev.json',
 

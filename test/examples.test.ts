@@ -1,7 +1,7 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ACKNOWLEDGEMENTS, buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
 import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings } from './nag-helpers';
+import { ACKNOWLEDGEMENTS, buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
 
 /** The same order as `acknowledgements()` returns. */
 function sorted(records: AcknowledgementRecord[]): AcknowledgementRecord[] {

@@ -89,7 +89,7 @@ export function controlTowerViolations(stack: Stack): GuardViolation[] {
   try {
     const file = path.join(dir, `${stack.artifactId}.template.json`);
     fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
-    const report = new CfnGuardValidator().validate({ templatePaths: [file] });
+    const report = new CfnGuardValidator().validate({ templatePaths: [file], appConstruct: stack.node.root });
     return report.violations.map((v) => ({
       rule: v.ruleName,
       resources: v.violatingResources.map((r) => r.resourceLogicalId),

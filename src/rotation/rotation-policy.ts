@@ -1,12 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
-import { DEFAULTS } from '../private/defaults';
-import { PropsValidator } from '../private/validation';
 import { RotationPlan } from './rotation-plan';
 import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
 import { RotationScheduleOptions } from './schedule-options';
+import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
+import { DEFAULTS } from '../private/defaults';
+import { PropsValidator } from '../private/validation';
 
 /**
  * The kind of rotation a secret has.

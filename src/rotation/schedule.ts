@@ -1,6 +1,6 @@
+import { RotationScheduleOptions } from './schedule-options';
 import { DEFAULTS } from '../private/defaults';
 import { isResolved, PropsValidator } from '../private/validation';
-import { RotationScheduleOptions } from './schedule-options';
 
 /** A rotation schedule after validation, ready to render. */
 export interface ResolvedSchedule {

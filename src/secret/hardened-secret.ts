@@ -3,13 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { protectiveStatements, SecretPrincipals } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 import { RotationPlan } from '../rotation/rotation-plan';
 import { RotationKind, SecretRotationPolicy } from '../rotation/rotation-policy';
-import { protectiveStatements, SecretPrincipals } from './resource-policy';
 
 /**
  * How sensitive the data in a secret is, written as the `data-classification` tag.

@@ -1,0 +1,141 @@
+/**
+ * Synthesises the example app, runs the five cdk-nag packs and the AWS Control Tower proactive
+ * controls (cfn-guard) on it, and prints what they found and what is acknowledged.
+ *
+ *   npx projen examples   # ts-node --project tsconfig.dev.json examples/quick-start.ts
+ *
+ * Offline: no AWS credentials, no lookups. Exit code 1 if any unacknowledged error.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+// A development tool of this repository, like the examples themselves.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { ACKNOWLEDGEMENTS, buildExampleApp } from './app';
+
+interface Row { readonly check: string; readonly errors: number; readonly warnings: number; readonly acknowledged: number | string }
+interface Finding { readonly check: string; readonly severity: string; readonly rule: string; readonly resource: string }
+interface Ack { readonly path: string; readonly rule: string; readonly reason: string }
+
+function main(): number {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardened-secrets-example-'));
+  try {
+    // The packs are not registered as plugins (Validations.of(app).addPlugins): synth would throw
+    // on the first error. validateScope reports without throwing.
+    const { app, stack } = buildExampleApp(new App({ outdir }));
+    const assembly = app.synth();
+    const templatePath = path.join(assembly.directory, assembly.getStackByName(stack.stackName).templateFile);
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf-8'));
+
+    const acks = acknowledgements(stack);
+    const rows: Row[] = [];
+    const findings: Finding[] = [];
+
+    const packs: NagPack[] = [
+      new AwsSolutionsChecks(),
+      new HIPAASecurityChecks(),
+      new NIST80053R5Checks(),
+      new PCIDSS321Checks(),
+      new ServerlessChecks(),
+    ];
+    for (const pack of packs) {
+      const check = pack.readPackName;
+      const packFindings: Finding[] = [];
+      for (const v of pack.validateScope(stack).violations) {
+        for (const r of v.violatingResources) {
+          packFindings.push({ check, severity: v.severity ?? 'error', rule: v.ruleName, resource: r.constructPath ?? '?' });
+        }
+      }
+      findings.push(...packFindings);
+      rows.push({
+        check,
+        errors: packFindings.filter((f) => f.severity === 'error').length,
+        warnings: packFindings.filter((f) => f.severity !== 'error').length,
+        acknowledged: acks.filter((a) => a.rule.startsWith(`${check}-`)).length,
+      });
+    }
+
+    // Control Tower proactive controls: cfn-guard on the synthesised template (binary bundled).
+    const logicalIdToPath = new Map<string, string>(
+      Object.entries<any>(template.Resources).map(([id, r]) => [id, r.Metadata?.['aws:cdk:path'] ?? id]),
+    );
+    const guard = new CfnGuardValidator().validate({ templatePaths: [templatePath], appConstruct: app });
+    const guardFindings: Finding[] = guard.violations.flatMap((v) =>
+      v.violatingResources.map((r) => ({
+        check: 'ControlTower',
+        severity: 'error',
+        rule: v.ruleName,
+        resource: logicalIdToPath.get(r.resourceLogicalId) ?? r.resourceLogicalId,
+      })),
+    );
+    findings.push(...guardFindings);
+    rows.push({ check: 'ControlTower (cfn-guard)', errors: guardFindings.length, warnings: 0, acknowledged: 'n/a' });
+
+    printTable(['pack', 'errors', 'warnings', 'acknowledged'], rows.map((r) => [r.check, r.errors, r.warnings, r.acknowledged]));
+
+    console.log(`\nUnacknowledged findings: ${findings.length}`);
+    for (const f of findings) {
+      console.log(`  [${f.severity}] ${f.rule}  ${f.resource}`);
+    }
+
+    console.log(`\nAcknowledgements: ${acks.length}`);
+    for (const a of acks) {
+      const by = ACKNOWLEDGEMENTS.find((e) => e.path === a.path && e.rule === a.rule)?.placedBy ?? 'NOT IN ACKNOWLEDGEMENTS';
+      console.log(`  ${a.path}  (${by})\n    ${a.rule}\n    ${a.reason}`);
+    }
+
+    console.log(`\nCompliance summary: ${complianceSummary(template)}`);
+
+    return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Every `Validations.of(x).acknowledge` record below `scope`. */
+function acknowledgements(scope: IConstruct): Ack[] {
+  const acks: Ack[] = [];
+  for (const c of scope.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acks.push({ path: c.node.path, rule: id.replace(/^annotation::/i, ''), reason });
+        }
+      }
+    }
+  }
+  return acks.sort((a, b) => `${a.path} ${a.rule}`.localeCompare(`${b.path} ${b.rule}`));
+}
+
+/** One line per secret: name, rotation tag, key, BlockPublicPolicy; all read from the template. */
+function complianceSummary(template: any): string {
+  const resources = Object.entries<any>(template.Resources);
+  const secrets = resources.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
+  const lines = secrets.map(([id, r]) => {
+    const p = r.Properties ?? {};
+    const tag = (p.Tags ?? []).find((t: any) => t.Key === 'rotation')?.Value ?? '(no tag)';
+    const keyId = p.KmsKeyId?.['Fn::GetAtt']?.[0] ?? JSON.stringify(p.KmsKeyId ?? 'aws/secretsmanager');
+    const keyRotation = template.Resources[keyId]?.Properties?.EnableKeyRotation === true ? ', key rotation on' : '';
+    const policy = resources.find(([, q]) => q.Type === 'AWS::SecretsManager::ResourcePolicy' && q.Properties?.SecretId?.Ref === id);
+    const bpp = policy?.[1].Properties?.BlockPublicPolicy === true;
+    return `  ${p.Name ?? id}: rotation=${tag}, key=${keyId}${keyRotation}, BlockPublicPolicy=${bpp}`;
+  });
+  return `${secrets.length} secrets\n${lines.join('\n')}`;
+}
+
+function printTable(header: string[], rows: Array<Array<string | number>>): void {
+  const cells = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(cells[0]));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const r of cells.slice(1)) {
+    console.log(line(r));
+  }
+}
+
+process.exitCode = main();
