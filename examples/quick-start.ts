@@ -12,14 +12,14 @@ import * as path from 'path';
 // A development tool of this repository, like the examples themselves.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
+// The same acknowledgement listing the tests use.
 import { ACKNOWLEDGEMENTS, buildExampleApp } from './app';
+import { acknowledgements } from '../test/nag-helpers';
 
 interface Row { readonly check: string; readonly errors: number; readonly warnings: number; readonly acknowledged: number | string }
 interface Finding { readonly check: string; readonly severity: string; readonly rule: string; readonly resource: string }
-interface Ack { readonly path: string; readonly rule: string; readonly reason: string }
 
 function main(): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardened-secrets-example-'));
@@ -94,21 +94,6 @@ function main(): number {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** Every `Validations.of(x).acknowledge` record below `scope`. */
-function acknowledgements(scope: IConstruct): Ack[] {
-  const acks: Ack[] = [];
-  for (const c of scope.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-          acks.push({ path: c.node.path, rule: id.replace(/^annotation::/i, ''), reason });
-        }
-      }
-    }
-  }
-  return acks.sort((a, b) => `${a.path} ${a.rule}`.localeCompare(`${b.path} ${b.rule}`));
 }
 
 /** One line per secret: name, rotation tag, key, BlockPublicPolicy; all read from the template. */
