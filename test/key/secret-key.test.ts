@@ -130,7 +130,8 @@ describe('SecretKey', () => {
 
     test.each([7, 30])('a pending window of %d days is accepted', (days) => {
       const stack = newStack();
-      expect(() => new SecretKey(stack, 'Key', { pendingWindow: Duration.days(days) })).not.toThrow();
+      new SecretKey(stack, 'Key', { pendingWindow: Duration.days(days) });
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { PendingWindowInDays: days });
     });
 
     test('all problems are reported in one error', () => {

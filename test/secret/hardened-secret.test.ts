@@ -445,14 +445,16 @@ describe('HardenedSecret', () => {
     });
 
     test('a custom name pattern replaces the default', () => {
-      expect(() => make({ secretName: 'orders_db', namePattern: '^[a-z_]+$' })).not.toThrow();
+      const { template } = make({ secretName: 'orders_db', namePattern: '^[a-z_]+$' });
+      template().hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'orders_db' });
     });
 
     test('names that are tokens are not judged', () => {
       const stack = newStack();
-      expect(
-        () => new HardenedSecret(stack, 'Secret', { rotation: NO_ROTATION, secretName: `${Aws.ACCOUNT_ID}/x` }),
-      ).not.toThrow();
+      new HardenedSecret(stack, 'Secret', { rotation: NO_ROTATION, secretName: `${Aws.ACCOUNT_ID}/x` });
+      Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: { 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '/x']] },
+      });
     });
 
     test('every problem of one secret is in one error', () => {
