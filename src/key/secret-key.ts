@@ -136,7 +136,7 @@ export class SecretKey extends kms.Key {
 
   constructor(scope: Construct, id: string, props: SecretKeyProps = {}) {
     const stack = Stack.of(scope);
-    validateSecretKeyProps(futurePath(scope, id), props);
+    validateSecretKeyProps(futurePath(scope, id), stack, props);
 
     super(scope, id, {
       description: props.description ?? 'Encrypts AWS Secrets Manager secrets; usable only through Secrets Manager',
@@ -155,7 +155,7 @@ export class SecretKey extends kms.Key {
   }
 }
 
-function validateSecretKeyProps(path: string, props: SecretKeyProps): void {
+function validateSecretKeyProps(path: string, stack: Stack, props: SecretKeyProps): void {
   const v = new PropsValidator(path);
   if (props.pendingWindow && !props.pendingWindow.isUnresolved()) {
     const days = props.pendingWindow.toDays({ integral: false });
@@ -181,6 +181,13 @@ function validateSecretKeyProps(path: string, props: SecretKeyProps): void {
   }
   if (props.admins !== undefined) {
     v.check(props.admins.length > 0, 'admins', '[]', 'at least one principal, or omit the prop for the account root');
+    // KMS refuses a key policy that would lock out the principal creating the key.
+    v.check(
+      deploymentRoleArns(stack, props.deploymentRoles).length > 0,
+      'deploymentRoles',
+      undefined,
+      'the roles CloudFormation deploys as, required with `admins` when the stack synthesizer is not DefaultStackSynthesizer',
+    );
   }
   v.throwIfInvalid();
 }

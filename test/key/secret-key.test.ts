@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SecretKey, SecretKeyProps } from '../../src';
@@ -100,6 +100,15 @@ describe('SecretKey', () => {
       'arn:aws:iam::111111111111:role/key-admin',
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1' },
     ]);
+  });
+
+  test('named admins on a stack without the default synthesizer need deployment roles', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { synthesizer: new CliCredentialsStackSynthesizer() });
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', 'arn:aws:iam::111111111111:role/key-admin');
+    expect(() => new SecretKey(stack, 'Key', { admins: [admin] })).toThrow(
+      /Stack\/Key: invalid `deploymentRoles`: got undefined; allowed: the roles CloudFormation deploys as, required with `admins`/,
+    );
   });
 
   test('removal policy and pending window can be overridden', () => {
