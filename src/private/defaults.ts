@@ -25,6 +25,10 @@ export const DEFAULTS = {
   secretNamePattern: '^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.+=@-]*$',
   /** Shortest justification accepted where a control is waived. */
   minJustificationLength: 10,
+  /** Longest gap between two rotations `SecretsManagerChecks` accepts unless told otherwise. */
+  checksMaxRotationInterval: Duration.days(30),
+  /** Tags `SecretsManagerChecks` expects on every secret unless told otherwise. */
+  checksRequiredTags: ['owner', 'environment', 'data-classification'],
   /** The version stage ordinary readers are pinned to. */
   readerVersionStages: ['AWSCURRENT'],
 } as const;

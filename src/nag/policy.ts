@@ -1,0 +1,123 @@
+import { TemplateIndex, asArray, isObject } from './template-index';
+import { PLACEHOLDER, flatten } from './values';
+
+/** One IAM policy statement, normalised: arrays everywhere, strings lower-cased where IAM is case-insensitive. */
+export interface Statement {
+  readonly sid?: string;
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: string[];
+  readonly notActions: string[];
+  /** Resources as text; a part the template cannot show is {@link PLACEHOLDER}. */
+  readonly resources: string[];
+  readonly notResources: string[];
+  /** `'*'` for `"*"` and `{ AWS: "*" }`; otherwise the principal values as text. */
+  readonly principals: string[];
+  readonly hasPrincipal: boolean;
+  readonly condition: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of a policy document (resolved), or [] when it is not a literal document. */
+export function statements(document: unknown, index: TemplateIndex): Statement[] {
+  if (!isObject(document)) {
+    return [];
+  }
+  return asArray(document.Statement).filter(isObject).map(s => ({
+    sid: typeof s.Sid === 'string' ? s.Sid : undefined,
+    effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
+    actions: asArray(s.Action).map(a => text(a, index).toLowerCase()),
+    notActions: asArray(s.NotAction).map(a => text(a, index).toLowerCase()),
+    resources: asArray(s.Resource).map(r => text(r, index)),
+    notResources: asArray(s.NotResource).map(r => text(r, index)),
+    principals: principals(s.Principal, index),
+    hasPrincipal: s.Principal !== undefined,
+    condition: isObject(s.Condition) ? s.Condition : {},
+  }));
+}
+
+function text(value: unknown, index: TemplateIndex): string {
+  return flatten(value, index).text;
+}
+
+function principals(principal: unknown, index: TemplateIndex): string[] {
+  if (principal === undefined) {
+    return [];
+  }
+  if (principal === '*') {
+    return ['*'];
+  }
+  if (!isObject(principal)) {
+    return [text(principal, index)];
+  }
+  const out: string[] = [];
+  for (const [kind, values] of Object.entries(principal)) {
+    for (const v of asArray(values)) {
+      const t = text(v, index);
+      out.push(kind === 'AWS' && t === '*' ? '*' : t);
+    }
+  }
+  return out;
+}
+
+/** Whether an IAM action pattern (with `*` and `?`) matches `action` (case-insensitive). */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    '^' + pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
+  );
+  return re.test(action.toLowerCase());
+}
+
+/** Whether the statement's actions include `action` (through `Action` or `NotAction`). */
+export function grants(statement: Statement, action: string): boolean {
+  if (statement.notActions.length > 0) {
+    return !statement.notActions.some(p => actionMatches(p, action));
+  }
+  return statement.actions.some(p => actionMatches(p, action));
+}
+
+/** Actions that, all granted together, amount to `secretsmanager:*`. */
+const EVERY_SECRETS_ACTION = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:UpdateSecret',
+];
+
+/** Whether the statement grants every Secrets Manager action (`secretsmanager:*`, `*`, `NotAction` ...). */
+export function grantsAllSecretsActions(statement: Statement): boolean {
+  return EVERY_SECRETS_ACTION.every(a => grants(statement, a));
+}
+
+/**
+ * Whether a resource pattern covers every secret: `*`, or an ARN ending in `secret:*`
+ * (every secret of a region or account).
+ */
+export function coversEverySecret(resource: string): boolean {
+  const r = resource.split(PLACEHOLDER).join('?');
+  return r === '*' || /:secret:\*$/.test(r) || /^arn:[^:]*:secretsmanager:[^:]*:[^:]*:\*$/.test(r);
+}
+
+/** Whether the statement applies to every secret (`Resource: *`, `NotResource`, ...). */
+export function onEverySecret(statement: Statement): boolean {
+  if (statement.notResources.length > 0) {
+    return true;
+  }
+  return statement.resources.some(coversEverySecret);
+}
+
+/** Whether the statement has a condition on `key` (any operator), key compared case-insensitively. */
+export function hasConditionKey(statement: Statement, key: string): boolean {
+  return Object.values(statement.condition).some(
+    block => isObject(block) && Object.keys(block).some(k => k.toLowerCase() === key.toLowerCase()),
+  );
+}
+
+/** Whether the statement has any condition at all. */
+export function isConditioned(statement: Statement): boolean {
+  return Object.keys(statement.condition).length > 0;
+}
+
+/** Whether the statement's principal is everyone (`"*"` or `{ AWS: "*" }`). */
+export function isPublicPrincipal(statement: Statement): boolean {
+  return statement.principals.includes('*');
+}

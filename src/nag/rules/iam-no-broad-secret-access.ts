@@ -1,0 +1,51 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { grants, grantsAllSecretsActions, onEverySecret, statements } from '../policy';
+import { CheckOptions, RuleFinding, SecretsRule, finding } from '../rule';
+import { TemplateIndex, asArray } from '../template-index';
+import { flatten } from '../values';
+import { IAM_POLICY_TYPES, heldDocuments, holders, statementName } from './common';
+
+/** AWS managed policies that give every Secrets Manager action on every secret. */
+const BROAD_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
+
+/** No identity policy grants `secretsmanager:*`, or `GetSecretValue` on every secret, to a non-admin. */
+export const IamNoBroadSecretAccess: SecretsRule = {
+  name: 'IamNoBroadSecretAccess',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: IAM_POLICY_TYPES,
+  requirement: 'No IAM policy grants secretsmanager:* (or "*"), or secretsmanager:GetSecretValue on Resource "*", except to the admin roles named in the pack options.',
+  controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1.2, 7.2; NIST 800-53 AC-6, AC-6(1)',
+  fix: 'Grant read on the one secret (secret.grantRead(principal)); list true administrators in adminRoles.',
+  check(node: CfnResource, options: CheckOptions) {
+    const index = TemplateIndex.of(node);
+    const view = index.view(node);
+    const held = holders(view, index);
+    if (held.length > 0 && held.every(id => options.isAdminRole(node, id))) {
+      return [];
+    }
+    const out: RuleFinding[] = [];
+    for (const arn of asArray(view.properties.ManagedPolicyArns)) {
+      const text = flatten(arn, index).text;
+      const name = BROAD_MANAGED_POLICIES.find(p => text.endsWith(`:aws:policy/${p}`));
+      if (name) {
+        out.push(finding(`ManagedPolicyArns attaches ${name}, which grants every Secrets Manager action on every secret.`));
+      }
+    }
+    for (const { document, where } of heldDocuments(view)) {
+      statements(document, index).forEach((s, i) => {
+        if (s.effect !== 'Allow') {
+          return;
+        }
+        if (grantsAllSecretsActions(s) && onEverySecret(s)) {
+          out.push(finding(`${statementName(s.sid, i, where)} grants every Secrets Manager action on every secret.`));
+        } else if (grantsAllSecretsActions(s)) {
+          out.push(finding(`${statementName(s.sid, i, where)} grants every Secrets Manager action (including DeleteSecret and PutResourcePolicy).`));
+        } else if (grants(s, 'secretsmanager:GetSecretValue') && onEverySecret(s)) {
+          out.push(finding(`${statementName(s.sid, i, where)} grants secretsmanager:GetSecretValue on every secret.`));
+        }
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,25 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule } from '../rule';
+import { TemplateIndex, isObject } from '../template-index';
+import { literalCredentialFindings } from './common';
+
+/** No Lambda environment variable holds a literal credential. */
+export const NoCredentialInLambdaEnvironment: SecretsRule = {
+  name: 'NoCredentialInLambdaEnvironment',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::Lambda::Function'],
+  requirement: 'No Lambda environment variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) holds a literal value, and none holds a URL with a password.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'Pass the secret ARN instead and read the value at run time (secret.grantRead(fn)); rotate the exposed value.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const env = index.view(node).properties.Environment;
+    const variables = isObject(env) && isObject(env.Variables) ? env.Variables : {};
+    return literalCredentialFindings(
+      Object.entries(variables).map(([name, value]) => ({ name, value, path: `Environment.Variables.${name}` })),
+      index,
+      'environment variable',
+    );
+  },
+};

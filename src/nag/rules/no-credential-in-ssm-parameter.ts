@@ -1,0 +1,22 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { flatten, literalText } from '../values';
+import { literalCredentialFindings } from './common';
+
+/** No plaintext SSM parameter holds a literal credential. */
+export const NoCredentialInSsmParameter: SecretsRule = {
+  name: 'NoCredentialInSsmParameter',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SSM::Parameter'],
+  requirement: 'No String or StringList SSM parameter whose name looks like a credential holds a literal value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
+  fix: 'Store the credential in Secrets Manager (HardenedSecret) and put only its ARN in the parameter; rotate the exposed value.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const view = index.view(node);
+    const name = view.properties.Name === undefined ? view.logicalId : literalText(flatten(view.properties.Name, index));
+    return literalCredentialFindings([{ name, value: view.properties.Value, path: 'Value' }], index, 'SSM parameter');
+  },
+};

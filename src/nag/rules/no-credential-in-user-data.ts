@@ -1,0 +1,61 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { decodeBase64Text, isCredentialName } from '../credentials';
+import { RuleFinding, SecretsRule, finding } from '../rule';
+import { TemplateIndex, isObject } from '../template-index';
+import { PLACEHOLDER, flatten } from '../values';
+
+/** Where each resource type keeps its user data. */
+const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> = {
+  'AWS::EC2::Instance': p => [p.UserData, 'UserData'],
+  'AWS::AutoScaling::LaunchConfiguration': p => [p.UserData, 'UserData'],
+  'AWS::EC2::LaunchTemplate': p => [isObject(p.LaunchTemplateData) ? p.LaunchTemplateData.UserData : undefined, 'LaunchTemplateData.UserData'],
+};
+
+/** `NAME=value`, `export NAME="value"`, `$NAME = 'value'`, `NAME: value`. */
+const ASSIGNMENT = /(?:^|[\s;&|(])(?:export\s+|set\s+|setx\s+|\$env:|\$)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s|\s+=\s+)\s*(["']?)([^\s"';&|]+)\2/gm;
+/** `--password value`, `--db-password=value`, `-Password value`. */
+const FLAG = /(?:^|\s)--?([A-Za-z][A-Za-z0-9-]*)(?:=|\s+)(["']?)([^\s"';&|-][^\s"';&|]*)\2/gm;
+
+/** No EC2 user data script assigns a literal credential. */
+export const NoCredentialInUserData: SecretsRule = {
+  name: 'NoCredentialInUserData',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: Object.keys(USER_DATA),
+  requirement: 'EC2 user data (instances, launch templates, launch configurations) assigns no literal value to a credential-like variable or flag.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'Fetch the value at boot (aws secretsmanager get-secret-value with the instance role granted read on the one secret); rotate the exposed value.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const [userData, path] = USER_DATA[node.cfnResourceType](index.view(node).properties);
+    if (userData === undefined) {
+      return [];
+    }
+    let script = flatten(userData, index).text;
+    script = decodeBase64Text(script) ?? script;
+    const names = new Set<string>();
+    for (const re of [ASSIGNMENT, FLAG]) {
+      re.lastIndex = 0;
+      for (let m = re.exec(script); m !== null; m = re.exec(script)) {
+        const [, name, , value] = m;
+        if (isCredentialName(name) && isLiteral(value)) {
+          names.add(name);
+        }
+      }
+    }
+    const out: RuleFinding[] = [];
+    for (const name of names) {
+      out.push(finding(`${path} assigns a literal value to '${name}', so the credential is in the template and readable by anyone who can describe the instance.`, `${path}:${name}`));
+    }
+    return out;
+  },
+};
+
+function isLiteral(value: string): boolean {
+  return value.length >= 4
+    && !value.includes(PLACEHOLDER)
+    && !/^(\$|\{\{|`|%)/.test(value)
+    && !/^(true|false|yes|no|none|null)$/i.test(value)
+    && !/^\d+$/.test(value)
+    && !/^arn:/.test(value);
+}

@@ -1,0 +1,27 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { flatten } from '../values';
+
+/** A secret's value is not written into the template. */
+export const NoLiteralSecretString: SecretsRule = {
+  name: 'NoLiteralSecretString',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'SecretString is not a literal: the value is generated (GenerateSecretString), a dynamic reference, or a reference to a NoEcho parameter without a default.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
+  fix: 'Use GenerateSecretString, or pass the value at deploy time (NoEcho parameter, {{resolve:...}}), then rotate the exposed value.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const value = index.view(node).properties.SecretString;
+    if (value === undefined) {
+      return [];
+    }
+    const flat = flatten(value, index);
+    if (flat.kind === 'literal') {
+      return [finding('SecretString holds literal text, so the secret value is in the template, the cloud assembly and every copy of them.', 'SecretString')];
+    }
+    return [];
+  },
+};

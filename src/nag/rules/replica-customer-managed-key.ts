@@ -1,0 +1,32 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { RuleFinding, SecretsRule, finding } from '../rule';
+import { TemplateIndex, asArray, isObject } from '../template-index';
+import { flatten, literalText } from '../values';
+import { keyReference } from './common';
+
+/** Every replica region of a secret names a customer-managed key. */
+export const ReplicaCustomerManagedKey: SecretsRule = {
+  name: 'ReplicaCustomerManagedKey',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'Each entry of ReplicaRegions names a customer-managed KmsKeyId in that region.',
+  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5; NIST 800-53 SC-12, SC-28',
+  fix: 'Give each replica region a KmsKeyId: a multi-Region replica of the secret key, or a key in that region.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const out: RuleFinding[] = [];
+    asArray(index.view(node).properties.ReplicaRegions).forEach((replica, i) => {
+      const region = isObject(replica) ? literalText(flatten(replica.Region, index)) || `#${i + 1}` : `#${i + 1}`;
+      const key = keyReference(isObject(replica) ? replica.KmsKeyId : undefined, index);
+      if (key.kind === 'absent') {
+        out.push(finding(`the replica in ${region} has no KmsKeyId, so it is encrypted with aws/secretsmanager there.`));
+      } else if (key.kind === 'aws-managed') {
+        out.push(finding(`the replica in ${region} uses the AWS managed key ${key.display}.`));
+      } else if (key.kind === 'unknown') {
+        out.push(finding(`the key of the replica in ${region} cannot be proven customer-managed: ${key.because}.`));
+      }
+    });
+    return out;
+  },
+};

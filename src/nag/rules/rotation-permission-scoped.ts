@@ -1,0 +1,26 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { flatten } from '../values';
+
+/** Secrets Manager may invoke a rotation function only for this account (or this secret). */
+export const RotationPermissionScoped: SecretsRule = {
+  name: 'RotationPermissionScoped',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::Lambda::Permission'],
+  requirement: 'A Lambda permission for secretsmanager.amazonaws.com sets SourceAccount or SourceArn.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, AC-6 (confused deputy)',
+  fix: 'Set SourceAccount to the account (and SourceArn to the secret ARN) on the permission; SecretRotationPolicy.lambda does.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const p = index.view(node).properties;
+    if (!/secretsmanager/.test(flatten(p.Principal, index).text)) {
+      return [];
+    }
+    if (p.SourceAccount !== undefined || p.SourceArn !== undefined) {
+      return [];
+    }
+    return [finding('the permission lets secretsmanager.amazonaws.com invoke the function without SourceAccount or SourceArn, so a secret in any account could trigger it (confused deputy).')];
+  },
+};

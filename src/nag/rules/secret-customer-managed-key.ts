@@ -1,0 +1,29 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { keyReference } from './common';
+
+/** A secret is encrypted with a customer-managed KMS key, not `aws/secretsmanager`. */
+export const SecretCustomerManagedKey: SecretsRule = {
+  name: 'SecretCustomerManagedKey',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'The secret is encrypted with a customer-managed KMS key (KmsKeyId set, not aws/secretsmanager).',
+  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 SC-12, SC-28',
+  fix: 'Set KmsKeyId to a customer-managed key: HardenedSecret creates a SecretKey, SecretGuardrails ENFORCE adds one per stack.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const key = keyReference(index.view(node).properties.KmsKeyId, index);
+    switch (key.kind) {
+      case 'absent':
+        return [finding('KmsKeyId is not set, so the secret is encrypted with the AWS managed key aws/secretsmanager, whose key policy nobody can restrict.')];
+      case 'aws-managed':
+        return [finding(`KmsKeyId is the AWS managed key ${key.display}, whose key policy nobody can restrict.`)];
+      case 'unknown':
+        return [finding(`KmsKeyId cannot be proven to be a customer-managed key: ${key.because}.`)];
+      default:
+        return [];
+    }
+  },
+};

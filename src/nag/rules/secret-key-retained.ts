@@ -1,0 +1,23 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { secretKeyIds } from './common';
+
+/** A KMS key that encrypts a secret is kept when its stack is deleted. */
+export const SecretKeyRetained: SecretsRule = {
+  name: 'SecretKeyRetained',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::KMS::Key'],
+  requirement: 'A KMS key that encrypts a secret has DeletionPolicy: Retain.',
+  controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.6; NIST 800-53 CP-9, SC-12',
+  fix: 'Use RemovalPolicy.RETAIN (the SecretKey default) or DeletionPolicy: Retain.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const key = index.view(node);
+    if (!secretKeyIds(index).has(key.logicalId) || key.deletionPolicy === 'Retain') {
+      return [];
+    }
+    return [finding(`the key encrypts a secret but DeletionPolicy is ${key.deletionPolicy ?? 'absent (Delete)'}: deleting the stack schedules the key for deletion, after which the secret cannot be decrypted.`)];
+  },
+};

@@ -1,0 +1,31 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { isTrue } from '../values';
+import { secretKeyIds } from './common';
+
+/** A KMS key that encrypts a secret is symmetric and rotates its key material. */
+export const SecretKeyRotation: SecretsRule = {
+  name: 'SecretKeyRotation',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::KMS::Key'],
+  requirement: 'A KMS key that encrypts a secret is a symmetric encryption key with EnableKeyRotation: true.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 3.6.4; NIST 800-53 SC-12, SC-12(1)',
+  fix: 'Set EnableKeyRotation: true (SecretKey always does).',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const key = index.view(node);
+    if (!secretKeyIds(index).has(key.logicalId)) {
+      return [];
+    }
+    const spec = key.properties.KeySpec;
+    if (typeof spec === 'string' && spec !== 'SYMMETRIC_DEFAULT') {
+      return [finding(`the key encrypts a secret but its KeySpec is ${spec}; Secrets Manager needs a symmetric encryption key.`)];
+    }
+    if (!isTrue(key.properties.EnableKeyRotation)) {
+      return [finding('the key encrypts a secret but EnableKeyRotation is not true, so its key material never rotates.')];
+    }
+    return [];
+  },
+};

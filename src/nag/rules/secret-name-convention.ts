@@ -1,0 +1,30 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { CheckOptions, SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { flatten, literalText } from '../values';
+
+/** A named secret follows the naming convention. */
+export const SecretNameConvention: SecretsRule = {
+  name: 'SecretNameConvention',
+  level: NagMessageLevel.WARN,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'A secret Name matches the naming convention (default <environment>/<application>/<name>), which IAM conditions and audits rely on.',
+  controls: 'SOC 2 CC6.1; NIST 800-53 CM-8, AC-6',
+  fix: 'Rename the secret to <environment>/<application>/<name>, or set secretNamePattern to your convention.',
+  check(node: CfnResource, options: CheckOptions) {
+    const index = TemplateIndex.of(node);
+    const name = index.view(node).properties.Name;
+    if (name === undefined) {
+      return []; // CloudFormation generates a unique name
+    }
+    const flat = flatten(name, index);
+    if (flat.kind !== 'literal') {
+      return [finding(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'it is not written in the template'}.`)];
+    }
+    const text = literalText(flat);
+    return options.namePattern.test(text)
+      ? []
+      : [finding(`the Name '${text}' does not match ${options.namePattern.source}.`)];
+  },
+};

@@ -1,0 +1,30 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { grants, isPublicPrincipal, statements } from '../policy';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+
+/** A secret's resource policy denies `DeleteSecret` to everyone but named principals. */
+export const SecretPolicyDenyDelete: SecretsRule = {
+  name: 'SecretPolicyDenyDelete',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'The secret resource policy has a Deny of secretsmanager:DeleteSecret to Principal "*" (named break-glass principals may be excepted by condition).',
+  controls: 'SOC 2 A1.2, CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, CP-9',
+  fix: 'Add a Deny of secretsmanager:DeleteSecret to "*" with an aws:PrincipalArn exception for break-glass roles (HardenedSecret and SecretGuardrails ENFORCE do).',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');
+    const denies = policies.some(p =>
+      statements(p.properties.ResourcePolicy, index).some(
+        s => s.effect === 'Deny' && isPublicPrincipal(s) && grants(s, 'secretsmanager:DeleteSecret'),
+      ),
+    );
+    if (denies) {
+      return [];
+    }
+    return [finding(policies.length === 0
+      ? 'no resource policy targets this secret, so any principal with secretsmanager:DeleteSecret in an identity policy can delete it.'
+      : 'the resource policy does not deny secretsmanager:DeleteSecret to "*", so any principal with it in an identity policy can delete the secret.')];
+  },
+};

@@ -1,0 +1,25 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+import { secretKeyIds } from './common';
+
+/** A secret, and a key that encrypts one, are kept when an update replaces them. */
+export const SecretRetainedOnReplace: SecretsRule = {
+  name: 'SecretRetainedOnReplace',
+  level: NagMessageLevel.WARN,
+  resourceTypes: ['AWS::SecretsManager::Secret', 'AWS::KMS::Key'],
+  requirement: 'The secret, and a KMS key that encrypts a secret, have UpdateReplacePolicy: Retain.',
+  controls: 'SOC 2 A1.2; NIST 800-53 CP-9',
+  fix: 'Use RemovalPolicy.RETAIN in CDK (it sets both policies) or add UpdateReplacePolicy: Retain.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const view = index.view(node);
+    if (view.type === 'AWS::KMS::Key' && !secretKeyIds(index).has(view.logicalId)) {
+      return [];
+    }
+    return view.updateReplacePolicy === 'Retain'
+      ? []
+      : [finding(`UpdateReplacePolicy is ${view.updateReplacePolicy ?? 'absent (Delete)'}, so an update that replaces the resource (a new Name, a new KeySpec) deletes the old one.`)];
+  },
+};

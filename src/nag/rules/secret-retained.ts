@@ -1,0 +1,20 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+
+/** A secret is kept when its stack is deleted. */
+export const SecretRetained: SecretsRule = {
+  name: 'SecretRetained',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'The secret has DeletionPolicy: Retain.',
+  controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.1; NIST 800-53 CP-9, SI-12',
+  fix: 'Use RemovalPolicy.RETAIN (the HardenedSecret default) or DeletionPolicy: Retain.',
+  check(node: CfnResource) {
+    const view = TemplateIndex.of(node).view(node);
+    return view.deletionPolicy === 'Retain'
+      ? []
+      : [finding(`DeletionPolicy is ${view.deletionPolicy ?? 'absent (Delete)'}, so deleting the stack deletes the secret and everything that authenticates with it breaks.`)];
+  },
+};

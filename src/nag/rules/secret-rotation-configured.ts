@@ -1,0 +1,32 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { SecretsRule, finding } from '../rule';
+import { TemplateIndex } from '../template-index';
+
+/** A secret has a rotation schedule with a rotation function and rules. */
+export const SecretRotationConfigured: SecretsRule = {
+  name: 'SecretRotationConfigured',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  requirement: 'The secret has an AWS::SecretsManager::RotationSchedule with a rotation function (hosted or Lambda) and RotationRules.',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1), SC-12',
+  fix: 'Add a rotation schedule (HardenedSecret: SecretRotationPolicy.hosted/lambda); if the secret truly cannot rotate, use SecretRotationPolicy.none(justification) or acknowledge the finding with the reason.',
+  check(node: CfnResource) {
+    const index = TemplateIndex.of(node);
+    const secret = index.view(node);
+    const schedules = index.attachedToSecret(secret, 'AWS::SecretsManager::RotationSchedule');
+    if (schedules.length === 0) {
+      return [finding('no AWS::SecretsManager::RotationSchedule targets this secret, so its value never changes.')];
+    }
+    const problems = [];
+    for (const s of schedules) {
+      if (s.properties.RotationLambdaARN === undefined && s.properties.HostedRotationLambda === undefined) {
+        problems.push(finding(`rotation schedule ${s.logicalId} names neither RotationLambdaARN nor HostedRotationLambda, so nothing can rotate the secret.`));
+      }
+      if (s.properties.RotationRules === undefined) {
+        problems.push(finding(`rotation schedule ${s.logicalId} has no RotationRules, so the secret is never rotated on a schedule.`));
+      }
+    }
+    return problems;
+  },
+};

@@ -1,0 +1,52 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { CheckOptions, SecretsRule, finding } from '../rule';
+import { formatHours, scheduleGap } from '../schedule-gap';
+import { TemplateIndex, isObject } from '../template-index';
+import { flatten, literalText } from '../values';
+
+/** A rotation schedule's worst-case gap between rotations is within the maximum. */
+export const SecretRotationInterval: SecretsRule = {
+  name: 'SecretRotationInterval',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::SecretsManager::RotationSchedule'],
+  requirement: 'The longest gap the schedule allows between two rotations (AutomaticallyAfterDays, rate() or cron(), worst case) is at most the maximum (default 30 days).',
+  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1)',
+  fix: 'Shorten the schedule (automaticallyAfter, or a cron whose longest gap is within the maximum), or raise maxRotationInterval for this app.',
+  check(node: CfnResource, options: CheckOptions) {
+    const index = TemplateIndex.of(node);
+    const rules = index.view(node).properties.RotationRules;
+    if (!isObject(rules)) {
+      return []; // SecretRotationConfigured reports a schedule without rules
+    }
+    const limit = options.maxRotationIntervalHours;
+    let hours: number;
+    let how: string;
+    if (rules.ScheduleExpression !== undefined) {
+      const flat = flatten(rules.ScheduleExpression, index);
+      if (flat.kind !== 'literal') {
+        return [finding(`the rotation interval cannot be proven: ScheduleExpression ${flat.unknownBecause ?? 'is not written in the template'}.`)];
+      }
+      try {
+        const gap = scheduleGap(literalText(flat));
+        hours = gap.hours;
+        how = gap.explanation;
+      } catch (e) {
+        return [finding(`the rotation interval cannot be proven: ${(e as Error).message}.`)];
+      }
+    } else if (rules.AutomaticallyAfterDays !== undefined) {
+      const days = Number(literalText(flatten(rules.AutomaticallyAfterDays, index)));
+      if (!Number.isFinite(days)) {
+        return [finding('the rotation interval cannot be proven: AutomaticallyAfterDays is not a number in the template.')];
+      }
+      hours = days * 24;
+      how = `AutomaticallyAfterDays ${days} rotates every ${formatHours(hours)}`;
+    } else {
+      return [finding('RotationRules has neither ScheduleExpression nor AutomaticallyAfterDays, so no rotation is scheduled.')];
+    }
+    if (hours > limit) {
+      return [finding(`${how}, more than the maximum of ${formatHours(limit)}.`)];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,256 @@
+import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { DEFAULTS } from '../private/defaults';
+import { PropsValidator } from '../private/validation';
+import { CheckOptions, PACK_NAME, RuleFinding, SecretsRule } from './rule';
+import { RULES } from './rules';
+import { TemplateIndex, refOrGetAttId } from './template-index';
+
+/**
+ * Options of the `SecretsManagerChecks` pack.
+ */
+export interface SecretsManagerChecksProps extends NagPackProps {
+  /**
+   * The longest gap between two rotations a rotation schedule may leave (worst case over
+   * `AutomaticallyAfterDays`, `rate()` and `cron()`).
+   *
+   * @default Duration.days(30)
+   */
+  readonly maxRotationInterval?: Duration;
+
+  /**
+   * Roles allowed broad Secrets Manager access (`secretsmanager:*`, `GetSecretValue` on every
+   * secret): true administrators and break-glass roles. Roles of the app, or imported with
+   * `iam.Role.fromRoleArn` (matched by role name).
+   *
+   * @default - no role is exempt
+   */
+  readonly adminRoles?: iam.IRole[];
+
+  /**
+   * The regular expression a secret `Name` must match.
+   *
+   * @default '^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9_.+=@-]*$' (`<environment>/<application>/<name>`)
+   */
+  readonly secretNamePattern?: string;
+
+  /**
+   * Tag keys every secret must carry (`SecretTags`).
+   *
+   * @default ['owner', 'environment', 'data-classification']
+   */
+  readonly requiredTags?: string[];
+
+  /**
+   * Declares that Secrets Manager access in this app's accounts is monitored outside the app
+   * (an organisation trail with alarms, a SIEM), and says by what. Satisfies
+   * `HardenedSecrets-SecretAccessMonitored`.
+   *
+   * @default - monitoring must be in the app (a SecretAccessMonitor, or metric filters or
+   * EventBridge rules on Secrets Manager events)
+   */
+  readonly externalMonitor?: string;
+
+  /**
+   * The warning rules to run, by name (`SecretTags`, `IamReadPinnedToCurrent`, ...). Error
+   * rules always run; acknowledge a finding to accept it.
+   *
+   * @default - every warning rule
+   */
+  readonly warnings?: string[];
+}
+
+/**
+ * A cdk-nag pack that holds every secret in an app to one bar, whoever wrote it: secrets of
+ * this library, aws-cdk-lib's `secretsmanager.Secret`, raw `CfnSecret` and templates brought
+ * in with `CfnInclude`. It also finds credentials written into templates.
+ *
+ * Rule ids are `HardenedSecrets-<Rule>`; findings that concern one property carry it as a
+ * suffix (`HardenedSecrets-NoCredentialInLambdaEnvironment[Environment.Variables.DB_PASSWORD]`),
+ * so each can be acknowledged on its own.
+ *
+ * @example
+ * Validations.of(app).addPlugins(new SecretsManagerChecks(app));
+ */
+export class SecretsManagerChecks extends NagPack {
+  /** The names of every rule of the pack, errors and warnings, in catalogue order. */
+  public static readonly RULE_NAMES: string[] = RULES.map(r => r.name);
+
+  /** The pack name, also the prefix of every rule id. */
+  public readonly name = PACK_NAME;
+
+  private readonly options: CheckOptions;
+  private readonly active: readonly SecretsRule[];
+  private readonly byType = new Map<string, SecretsRule[]>();
+
+  constructor(scope?: IConstruct, props: SecretsManagerChecksProps = {}) {
+    super(scope, props);
+    this.packName = PACK_NAME;
+
+    const v = new PropsValidator(scope ? `${scope.node.path || '<app>'}/SecretsManagerChecks` : 'SecretsManagerChecks');
+    const max = props.maxRotationInterval ?? DEFAULTS.checksMaxRotationInterval;
+    if (!max.isUnresolved()) {
+      const hours = max.toHours({ integral: false });
+      v.check(hours >= 4 && hours <= 365 * 24, 'maxRotationInterval', max.toHumanString(), 'from 4 hours to 365 days');
+    }
+    let namePattern = new RegExp(DEFAULTS.secretNamePattern);
+    if (props.secretNamePattern !== undefined) {
+      try {
+        namePattern = new RegExp(props.secretNamePattern);
+      } catch (e) {
+        v.fail('secretNamePattern', props.secretNamePattern, `a JavaScript regular expression (${(e as Error).message})`);
+      }
+    }
+    const warningNames = RULES.filter(r => r.level === NagMessageLevel.WARN).map(r => r.name);
+    for (const w of props.warnings ?? []) {
+      v.check(warningNames.includes(w), 'warnings', w, warningNames.join(', '));
+    }
+    if (props.externalMonitor !== undefined) {
+      v.check(props.externalMonitor.trim().length >= DEFAULTS.minJustificationLength, 'externalMonitor', props.externalMonitor,
+        `a description of the monitor of at least ${DEFAULTS.minJustificationLength} characters`);
+    }
+    for (const tag of props.requiredTags ?? []) {
+      v.check(/^[\w .:/=+@-]{1,128}$/.test(tag), 'requiredTags', tag, 'tag keys of 1-128 letters, digits, spaces and _ . : / = + - @');
+    }
+    v.throwIfInvalid();
+
+    const enabledWarnings = new Set(props.warnings ?? warningNames);
+    this.active = RULES.filter(r => r.level !== NagMessageLevel.WARN || enabledWarnings.has(r.name));
+    this.options = {
+      maxRotationIntervalHours: max.toHours({ integral: false }),
+      isAdminRole: adminMatcher(props.adminRoles ?? []),
+      namePattern,
+      requiredTags: [...(props.requiredTags ?? DEFAULTS.checksRequiredTags)],
+      externalMonitor: props.externalMonitor,
+    };
+  }
+
+  /**
+   * Runs every rule over the resources below `scope` (use this in unit tests; apps register
+   * the pack with `Validations.of(app).addPlugins`).
+   */
+  public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    // The tree may have changed since the last run: index it afresh.
+    TemplateIndex.reset();
+    this.descriptions.clear();
+    try {
+      return this.perResource(super.validateScope(scope));
+    } finally {
+      TemplateIndex.reset();
+    }
+  }
+
+  /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
+  private readonly descriptions = new Map<string, string>();
+
+  protected checkResource(node: CfnResource): void {
+    for (const rule of this.rulesFor(node.cfnResourceType)) {
+      let findings: RuleFinding[];
+      try {
+        findings = rule.check(node, this.options);
+      } catch (e) {
+        findings = [{ message: `the rule could not evaluate the resource (${(e as Error).message}), so compliance cannot be proven.` }];
+      }
+      this.report(rule, node, findings);
+    }
+  }
+
+  /**
+   * cdk-nag groups the resources of one rule id under the first resource's text; findings of
+   * this pack say what is wrong with each resource, so give each resource its own violation.
+   */
+  private perResource(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = [];
+    for (const v of report.violations) {
+      for (const resource of v.violatingResources) {
+        const description = this.descriptions.get(`${v.ruleName}|${resource.constructPath}`) ?? v.description;
+        const same = violations.find(x => x.ruleName === v.ruleName && x.description === description);
+        if (same) {
+          same.violatingResources.push(resource);
+        } else {
+          violations.push({ ...v, description, violatingResources: [resource] });
+        }
+      }
+    }
+    return { ...report, violations };
+  }
+
+  private rulesFor(type: string): SecretsRule[] {
+    let rules = this.byType.get(type);
+    if (!rules) {
+      rules = this.active.filter(r => r.resourceTypes === '*' || r.resourceTypes.includes(type));
+      this.byType.set(type, rules);
+    }
+    return rules;
+  }
+
+  private report(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): void {
+    const plain = findings.filter(f => f.suffix === undefined);
+    const granular = findings.filter(f => f.suffix !== undefined);
+    const explanation = `${rule.requirement} Controls: ${rule.controls}.`;
+    const id = `${PACK_NAME}-${rule.name}`;
+    if (plain.length > 0) {
+      this.descriptions.set(`${id}|${node.node.path}`, describe(rule, node, plain));
+      this.applyRule({
+        ruleSuffixOverride: rule.name,
+        info: describe(rule, node, plain),
+        explanation,
+        level: rule.level,
+        node,
+        rule: () => NagRuleCompliance.NON_COMPLIANT,
+      });
+    }
+    for (const f of granular) {
+      this.descriptions.set(`${id}[${f.suffix}]|${node.node.path}`, describe(rule, node, [f]));
+      this.applyRule({
+        ruleSuffixOverride: rule.name,
+        info: describe(rule, node, [f]),
+        explanation,
+        level: rule.level,
+        node,
+        rule: () => [f.suffix!],
+      });
+    }
+  }
+}
+
+/** The finding text: what is wrong (per resource), why (controls) and how to fix it. */
+function describe(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): string {
+  const what = findings.map(f => capitalise(f.message)).join(' ');
+  return `${node.cfnResourceType} ${Stack.of(node).resolve(node.logicalId)}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Matches roles of a template against the admin roles: by logical id when the admin role is
+ * in the same stack, by role name when it was imported by ARN.
+ */
+function adminMatcher(roles: iam.IRole[]): CheckOptions['isAdminRole'] {
+  if (roles.length === 0) {
+    return () => false;
+  }
+  return (node, roleLogicalId) => {
+    const stack = Stack.of(node);
+    const index = TemplateIndex.of(node);
+    const role = index.resource(roleLogicalId);
+    const roleName = role?.properties.RoleName;
+    return roles.some(admin => {
+      let arn: unknown;
+      try {
+        arn = stack.resolve(admin.roleArn);
+      } catch {
+        return false;
+      }
+      if (refOrGetAttId(arn) === roleLogicalId) {
+        return true;
+      }
+      const name = typeof arn === 'string' ? /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+      return name !== undefined && name === roleName;
+    });
+  };
+}

@@ -1,0 +1,301 @@
+import { CfnElement, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * One resource as CloudFormation sees it: type, resolved properties and policies.
+ *
+ * Properties are resolved with `Stack.resolve`, so tokens become the intrinsics the
+ * template will hold (`{ Ref }`, `{ Fn::GetAtt }`, ...) whoever wrote the resource: our
+ * constructs, aws-cdk-lib L2s, raw L1s or `CfnInclude`.
+ */
+export interface ResourceView {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, any>;
+  readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
+  readonly node: CfnResource;
+}
+
+/** A template parameter: its default is what a `Ref` to it holds unless the deployer overrides it. */
+export interface ParameterView {
+  readonly logicalId: string;
+  readonly default?: unknown;
+  readonly noEcho: boolean;
+}
+
+/**
+ * Everything the rules need to know about one stack, built once per validation run.
+ *
+ * Rules look things up here (which rotation schedule and resource policy belong to a secret,
+ * which key a secret uses, which policies a role has) instead of scanning the stack for each
+ * resource, which keeps a validation run linear in the number of resources.
+ */
+export class TemplateIndex {
+  /**
+   * The index of the stack that holds `node`, built on first use in this validation run.
+   */
+  public static of(node: IConstruct): TemplateIndex {
+    const stack = Stack.of(node);
+    let index = TemplateIndex.cache.get(stack);
+    if (!index) {
+      index = new TemplateIndex(stack);
+      TemplateIndex.cache.set(stack, index);
+    }
+    return index;
+  }
+
+  /**
+   * Forgets every index. The pack calls this at the start of each validation run because the
+   * construct tree may have changed since the last one.
+   */
+  public static reset(): void {
+    TemplateIndex.cache = new WeakMap();
+    AppIndex.reset();
+  }
+
+  private static cache = new WeakMap<Stack, TemplateIndex>();
+
+  public readonly stack: Stack;
+  private readonly byId = new Map<string, ResourceView>();
+  private readonly byNode = new Map<CfnResource, ResourceView>();
+  private readonly byType = new Map<string, ResourceView[]>();
+  private readonly parameters = new Map<string, ParameterView>();
+  private readonly attachments = new Map<string, ResourceView[]>();
+
+  private constructor(stack: Stack) {
+    this.stack = stack;
+    this.collect(stack);
+    for (const policy of [...this.ofType('AWS::IAM::Policy'), ...this.ofType('AWS::IAM::ManagedPolicy')]) {
+      for (const key of ['Roles', 'Users', 'Groups']) {
+        for (const target of asArray(policy.properties[key])) {
+          const id = this.targetId(target) ?? (typeof target === 'string' ? this.idByName(target) : undefined);
+          if (id) {
+            push(this.attachments, id, policy);
+          }
+        }
+      }
+    }
+    for (const inline of [...this.ofType('AWS::IAM::RolePolicy'), ...this.ofType('AWS::IAM::UserPolicy'), ...this.ofType('AWS::IAM::GroupPolicy')]) {
+      const target = inline.properties.RoleName ?? inline.properties.UserName ?? inline.properties.GroupName;
+      const id = this.targetId(target) ?? (typeof target === 'string' ? this.idByName(target) : undefined);
+      if (id) {
+        push(this.attachments, id, inline);
+      }
+    }
+  }
+
+  /** The view of a resource of this stack. */
+  public view(node: CfnResource): ResourceView {
+    const view = this.byNode.get(node);
+    if (!view) {
+      throw new Error(`${node.node.path} is not a resource of ${this.stack.node.path}`);
+    }
+    return view;
+  }
+
+  /** Every resource of the given CloudFormation type. */
+  public ofType(type: string): ResourceView[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** The resource with this logical id, if the stack has one. */
+  public resource(logicalId: string): ResourceView | undefined {
+    return this.byId.get(logicalId);
+  }
+
+  /** The parameter with this logical id, if the stack has one. */
+  public parameter(logicalId: string): ParameterView | undefined {
+    return this.parameters.get(logicalId);
+  }
+
+  /**
+   * The logical id of the resource of this stack that `value` points at through `Ref` or
+   * `Fn::GetAtt`, or `undefined` for anything else (a literal, an import, a parameter).
+   */
+  public targetId(value: unknown): string | undefined {
+    const id = refOrGetAttId(value);
+    return id !== undefined && this.byId.has(id) ? id : undefined;
+  }
+
+  /** The resource `value` points at, when it is a `Ref` or `Fn::GetAtt` to one of this stack. */
+  public target(value: unknown): ResourceView | undefined {
+    const id = this.targetId(value);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  /** IAM policies (`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, ...) attached to a role, user or group. */
+  public policiesOf(principalLogicalId: string): ResourceView[] {
+    return this.attachments.get(principalLogicalId) ?? [];
+  }
+
+  /**
+   * The secret a `SecretId` property designates: a `Ref` to a secret of this stack, or a
+   * literal name or ARN matching one.
+   */
+  public secretFor(secretId: unknown): ResourceView | undefined {
+    const target = this.target(secretId);
+    if (target?.type === 'AWS::SecretsManager::Secret') {
+      return target;
+    }
+    if (typeof secretId === 'string') {
+      return this.ofType('AWS::SecretsManager::Secret').find(s => {
+        const name = s.properties.Name;
+        return typeof name === 'string' && (secretId === name || secretId.includes(`:secret:${name}`));
+      });
+    }
+    return undefined;
+  }
+
+  /** Resources of `type` whose `SecretId` designates `secret`. */
+  public attachedToSecret(secret: ResourceView, type: string): ResourceView[] {
+    let bySecret = this.secretAttachments.get(type);
+    if (!bySecret) {
+      bySecret = new Map();
+      for (const r of this.ofType(type)) {
+        const s = this.secretFor(r.properties.SecretId);
+        if (s) {
+          push(bySecret, s.logicalId, r);
+        }
+      }
+      this.secretAttachments.set(type, bySecret);
+    }
+    return bySecret.get(secret.logicalId) ?? [];
+  }
+
+  private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
+
+  private idByName(name: string): string | undefined {
+    for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
+      const key = type === 'AWS::IAM::Role' ? 'RoleName' : type === 'AWS::IAM::User' ? 'UserName' : 'GroupName';
+      const hit = this.ofType(type).find(r => r.properties[key] === name);
+      if (hit) {
+        return hit.logicalId;
+      }
+    }
+    return undefined;
+  }
+
+  private collect(scope: IConstruct): void {
+    for (const child of scope.node.children) {
+      if (Stack.isStack(child)) {
+        continue; // nested stacks have their own index
+      }
+      if (CfnResource.isCfnResource(child)) {
+        this.add(child);
+      } else if (CfnElement.isCfnElement(child) && child instanceof CfnParameter) {
+        const id = this.stack.getLogicalId(child);
+        this.parameters.set(id, {
+          logicalId: id,
+          default: this.stack.resolve(child.default),
+          noEcho: child.noEcho === true,
+        });
+      }
+      this.collect(child);
+    }
+  }
+
+  private add(node: CfnResource): void {
+    const logicalId = this.stack.resolve(node.logicalId) as string;
+    // `_toCloudFormation` is how aws-cdk-lib renders a resource into the template; resolving it
+    // gives exactly what CloudFormation receives, including DeletionPolicy and UpdateReplacePolicy.
+    const rendered = this.stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+    const body = rendered.Resources?.[logicalId] ?? {};
+    const view: ResourceView = {
+      logicalId,
+      type: node.cfnResourceType,
+      properties: body.Properties ?? {},
+      deletionPolicy: body.DeletionPolicy,
+      updateReplacePolicy: body.UpdateReplacePolicy,
+      node,
+    };
+    this.byId.set(logicalId, view);
+    this.byNode.set(node, view);
+    push(this.byType, view.type, view);
+  }
+}
+
+/**
+ * Facts about the whole app (every stack), for rules whose answer does not live in one stack:
+ * is Secrets Manager access monitored anywhere?
+ */
+export class AppIndex {
+  public static of(node: IConstruct): AppIndex {
+    const root = node.node.root;
+    let index = AppIndex.cache.get(root);
+    if (!index) {
+      index = new AppIndex(root);
+      AppIndex.cache.set(root, index);
+    }
+    return index;
+  }
+
+  public static reset(): void {
+    AppIndex.cache = new WeakMap();
+  }
+
+  private static cache = new WeakMap<IConstruct, AppIndex>();
+
+  /** Paths of the metric filters and event rules that watch Secrets Manager API calls. */
+  public readonly monitors: string[] = [];
+
+  private constructor(root: IConstruct) {
+    for (const c of root.node.findAll()) {
+      if (!CfnResource.isCfnResource(c)) {
+        continue;
+      }
+      if (c.cfnResourceType !== 'AWS::Logs::MetricFilter' && c.cfnResourceType !== 'AWS::Events::Rule') {
+        continue;
+      }
+      const view = TemplateIndex.of(c).view(c);
+      const watched = JSON.stringify(view.properties.FilterPattern ?? view.properties.EventPattern ?? '');
+      if (/secretsmanager/i.test(watched)) {
+        this.monitors.push(c.node.path);
+      }
+    }
+  }
+}
+
+/** The logical id named by `{ Ref: X }` or `{ Fn::GetAtt: [X, attr] }`. */
+export function refOrGetAttId(value: unknown): string | undefined {
+  if (!isObject(value)) {
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  if (keys.length !== 1) {
+    return undefined;
+  }
+  if (typeof value.Ref === 'string') {
+    return value.Ref;
+  }
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+    return getAtt[0];
+  }
+  if (typeof getAtt === 'string') {
+    return getAtt.split('.')[0];
+  }
+  return undefined;
+}
+
+/** `value` as an array: undefined → [], a single value → [value]. */
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A plain JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}

@@ -1,0 +1,175 @@
+import { TemplateIndex, isObject } from './template-index';
+
+/**
+ * What a property value is once the template's intrinsics are looked through.
+ *
+ * - `literal`: text written into the template (possibly joined from literal pieces, or the
+ *   default of a parameter the value refers to).
+ * - `reference`: a value CloudFormation or a service fills in at deploy time: `Ref` /
+ *   `Fn::GetAtt` to a resource, or a `{{resolve:...}}` dynamic reference.
+ * - `unknown`: something the template cannot prove either way (`Fn::ImportValue`, a parameter
+ *   without a default, a condition).
+ */
+export type ValueKind = 'literal' | 'reference' | 'unknown';
+
+/** A property value flattened to text, with the parts the template cannot show replaced. */
+export interface FlatValue {
+  /** The literal text; each non-literal part is replaced by {@link PLACEHOLDER}. */
+  readonly text: string;
+  readonly kind: ValueKind;
+  /** Why the value is not provable, for `unknown` values. */
+  readonly unknownBecause?: string;
+}
+
+/** Stands for a part of a value that is not written in the template. */
+export const PLACEHOLDER = '\u0000';
+
+const DYNAMIC_REFERENCE = /\{\{resolve:(secretsmanager|ssm-secure):/;
+
+/**
+ * Flattens a resolved property value into text.
+ *
+ * `Fn::Join` and `Fn::Sub` keep their literal pieces; `Ref` to a parameter with a default
+ * counts as that default (it is what gets deployed unless someone overrides it).
+ */
+export function flatten(value: unknown, index: TemplateIndex): FlatValue {
+  const parts: FlatValue[] = [];
+  collect(value, index, parts);
+  const text = parts.map(p => p.text).join('');
+  if (parts.some(p => p.kind === 'unknown') && !parts.some(p => p.kind === 'literal' && p.text.length > 0)) {
+    return { text, kind: 'unknown', unknownBecause: parts.find(p => p.unknownBecause)?.unknownBecause };
+  }
+  if (DYNAMIC_REFERENCE.test(text)) {
+    return { text, kind: 'reference' };
+  }
+  if (parts.every(p => p.kind === 'literal')) {
+    return { text, kind: 'literal' };
+  }
+  // A mix of literal text and references: literal if there is literal text to leak.
+  const literalText = text.split(PLACEHOLDER).join('').trim();
+  return { text, kind: literalText.length > 0 ? 'literal' : 'reference' };
+}
+
+function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
+  if (typeof value === 'string') {
+    out.push({ text: value, kind: 'literal' });
+    return;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    out.push({ text: String(value), kind: 'literal' });
+    return;
+  }
+  if (!isObject(value)) {
+    out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'the value is not a string' });
+    return;
+  }
+  const [fn] = Object.keys(value);
+  const arg = value[fn];
+  switch (fn) {
+    case 'Ref': {
+      const parameter = index.parameter(arg);
+      if (parameter && parameter.default !== undefined) {
+        collect(parameter.default, index, out);
+      } else if (parameter) {
+        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: `it is parameter ${arg}, which has no default` });
+      } else {
+        out.push({ text: PLACEHOLDER, kind: 'reference' });
+      }
+      return;
+    }
+    case 'Fn::GetAtt':
+      out.push({ text: PLACEHOLDER, kind: 'reference' });
+      return;
+    case 'Fn::Join': {
+      const [separator, items] = Array.isArray(arg) ? arg : [];
+      if (typeof separator !== 'string' || !Array.isArray(items)) {
+        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::Join of a computed list' });
+        return;
+      }
+      items.forEach((item, i) => {
+        if (i > 0) {
+          out.push({ text: separator, kind: 'literal' });
+        }
+        collect(item, index, out);
+      });
+      return;
+    }
+    case 'Fn::Sub': {
+      const [template, variables] = Array.isArray(arg) ? arg : [arg, {}];
+      if (typeof template !== 'string') {
+        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::Sub of a computed string' });
+        return;
+      }
+      const pieces = template.split(/(\$\{[^}!][^}]*\})/);
+      for (const piece of pieces) {
+        const m = /^\$\{([^}]*)\}$/.exec(piece);
+        if (!m) {
+          out.push({ text: piece.replace(/\$\{!/g, '${'), kind: 'literal' });
+        } else if (isObject(variables) && m[1] in variables) {
+          collect(variables[m[1]], index, out);
+        } else if (m[1].includes('.')) {
+          out.push({ text: PLACEHOLDER, kind: 'reference' });
+        } else {
+          collect({ Ref: m[1] }, index, out);
+        }
+      }
+      return;
+    }
+    case 'Fn::Base64':
+      collect(arg, index, out);
+      return;
+    case 'Fn::ImportValue':
+      out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::ImportValue from another stack' });
+      return;
+    default:
+      out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: `it is computed with ${fn}` });
+  }
+}
+
+/** The literal text of a flattened value with references removed. */
+export function literalText(value: FlatValue): string {
+  return value.text.split(PLACEHOLDER).join('');
+}
+
+/**
+ * Calls `visit` with every string in a resolved property tree and the property path that
+ * holds it (`Environment.Variables.TOKEN`). Strings inside intrinsics report the path of the
+ * property that holds the intrinsic.
+ */
+export function walkStrings(value: unknown, visit: (path: string, text: string) => void, path = ''): void {
+  if (typeof value === 'string') {
+    visit(path, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walkStrings(v, visit, isIntrinsicPath(path) ? path : `${path}[${i}]`));
+    return;
+  }
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const intrinsic = k === 'Ref' || k.startsWith('Fn::');
+      const next = isIntrinsicPath(path) || intrinsic ? markIntrinsic(path) : path ? `${path}.${k}` : k;
+      walkStrings(v, visit, next);
+    }
+  }
+}
+
+const INTRINSIC_MARK = '\u0001';
+
+function markIntrinsic(path: string): string {
+  return isIntrinsicPath(path) ? path : `${path}${INTRINSIC_MARK}`;
+}
+
+function isIntrinsicPath(path: string): boolean {
+  return path.includes(INTRINSIC_MARK);
+}
+
+/** A property path as findings print it. */
+export function displayPath(path: string): string {
+  return path.split(INTRINSIC_MARK).join('') || 'Properties';
+}
+
+/** True for `true` and `"true"` (YAML templates often quote booleans). */
+export function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+}
