@@ -2,11 +2,11 @@ import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation, S
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { DEFAULTS } from '../private/defaults';
-import { PropsValidator } from '../private/validation';
 import { CheckOptions, PACK_NAME, RuleFinding, SecretsRule } from './rule';
 import { RULES } from './rules';
 import { TemplateIndex, refOrGetAttId } from './template-index';
+import { DEFAULTS } from '../private/defaults';
+import { PropsValidator } from '../private/validation';
 
 /**
  * Options of the `SecretsManagerChecks` pack.
@@ -84,6 +84,8 @@ export class SecretsManagerChecks extends NagPack {
   private readonly options: CheckOptions;
   private readonly active: readonly SecretsRule[];
   private readonly byType = new Map<string, SecretsRule[]>();
+  /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
+  private readonly descriptions = new Map<string, string>();
 
   constructor(scope?: IConstruct, props: SecretsManagerChecksProps = {}) {
     super(scope, props);
@@ -142,8 +144,6 @@ export class SecretsManagerChecks extends NagPack {
     }
   }
 
-  /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
-  private readonly descriptions = new Map<string, string>();
 
   protected checkResource(node: CfnResource): void {
     for (const rule of this.rulesFor(node.cfnResourceType)) {

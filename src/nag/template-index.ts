@@ -62,6 +62,7 @@ export class TemplateIndex {
   private readonly byType = new Map<string, ResourceView[]>();
   private readonly parameters = new Map<string, ParameterView>();
   private readonly attachments = new Map<string, ResourceView[]>();
+  private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
 
   private constructor(stack: Stack) {
     this.stack = stack;
@@ -162,8 +163,6 @@ export class TemplateIndex {
     }
     return bySecret.get(secret.logicalId) ?? [];
   }
-
-  private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
 
   private idByName(name: string): string | undefined {
     for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {

@@ -46,8 +46,8 @@ export function flatten(value: unknown, index: TemplateIndex): FlatValue {
     return { text, kind: 'literal' };
   }
   // A mix of literal text and references: literal if there is literal text to leak.
-  const literalText = text.split(PLACEHOLDER).join('').trim();
-  return { text, kind: literalText.length > 0 ? 'literal' : 'reference' };
+  const written = text.split(PLACEHOLDER).join('').trim();
+  return { text, kind: written.length > 0 ? 'literal' : 'reference' };
 }
 
 function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
