@@ -1,10 +1,14 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
+import { packFindings } from './nag/pack-helpers';
 import { acknowledgements, controlTowerViolations, nagFindings, newStack } from './nag-helpers';
+
+/** How the tests declare the organisation's monitoring, which lives outside these stacks. */
+const EXTERNAL_MONITOR = 'Organisation trail with Secrets Manager alarms in the security account';
 
 /**
  * Invariant 1: the default synth of every construct has zero unacknowledged findings in the five
@@ -65,6 +69,29 @@ describe('compliance of the default synth', () => {
     expect(controlTowerViolations(stack)).toEqual([]);
   });
 
+  test.each(cases)('%s: zero SecretsManagerChecks findings once the owner tags are given', (_label, build) => {
+    const stack = newStack();
+    build(stack);
+    // What HardenedSecret's owner / environment / dataClassification props write.
+    Tags.of(stack).add('owner', 'payments-team');
+    Tags.of(stack).add('environment', 'prod');
+    Tags.of(stack).add('data-classification', 'confidential');
+    expect(packFindings(stack, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
+  });
+
+  test.each(cases)('%s: with default props, SecretsManagerChecks only asks for what the user must say', (_label, build) => {
+    // GIVEN no owner tags and no monitor: nothing the construct could decide on its own
+    const stack = newStack();
+    build(stack);
+    const findings = packFindings(stack);
+    // THEN each secret gets exactly the tag and monitoring warnings, and nothing else
+    const secrets = stack.node.findAll().filter(c => c instanceof HardenedSecret).map(c => `${c.node.path}/Resource`).sort();
+    expect(findings.map(f => [f.rule, f.path, f.severity])).toEqual([
+      ...secrets.map(p => ['HardenedSecrets-SecretAccessMonitored', p, 'warning']),
+      ...secrets.map(p => ['HardenedSecrets-SecretTags', p, 'warning']),
+    ]);
+  });
+
   test('the packs do flag an unhardened aws-cdk-lib secret (the check can fail)', () => {
     const stack = newStack();
     new secretsmanager.Secret(stack, 'Plain');
@@ -81,7 +108,7 @@ describe('compliance of the default synth', () => {
 
   test('every acknowledgement the constructs make, with its resource and reason', () => {
     // The only acknowledgements the library makes itself: those of SecretRotationPolicy.none,
-    // on the secret resource, carrying the user's justification.
+    // on the secret resource, carrying the user's justification, in each pack with a rotation rule.
     const all: Array<{ case: string; path: string; rule: string; reason: string }> = [];
     for (const [label, build] of cases) {
       const stack = newStack();
@@ -93,6 +120,7 @@ describe('compliance of the default synth', () => {
     const reason = 'Rotation waived: Vendor API key without a rotation API';
     expect(all).toEqual([
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'AwsSolutions-SMG4', reason },
+      { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'HardenedSecrets-SecretRotationConfigured', reason },
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'HIPAA.Security-SecretsManagerRotationEnabled', reason },
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
     ]);

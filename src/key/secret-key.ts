@@ -66,6 +66,19 @@ export interface SecretKeyProps {
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
    */
   readonly multiRegion?: boolean;
+
+  /**
+   * Let every principal of the account use the key through Secrets Manager without a KMS
+   * permission of its own, as the AWS managed key `aws/secretsmanager` does. Who can read a
+   * secret is then decided by Secrets Manager permissions alone.
+   *
+   * Leave this off for keys of new secrets: `HardenedSecret.grantRead` grants the decrypt
+   * permission. `SecretGuardrails` in `ENFORCE` mode turns it on for the key it adds to
+   * existing secrets, so that readers granted before the key existed keep working.
+   *
+   * @default false - principals also need `kms:Decrypt` in their identity policy
+   */
+  readonly accountWideUse?: boolean;
 }
 
 /**
@@ -211,7 +224,8 @@ function secretKeyPolicy(stack: Stack, props: SecretKeyProps): iam.PolicyDocumen
       }),
       new iam.PolicyStatement({
         sid: 'UseThroughSecretsManagerOnly',
-        principals: [new iam.AccountRootPrincipal()],
+        // With AnyPrincipal the CallerAccount condition below keeps use inside the account.
+        principals: [props.accountWideUse ? new iam.AnyPrincipal() : new iam.AccountRootPrincipal()],
         actions: SECRETS_MANAGER_USE_ACTIONS,
         resources: ['*'],
         conditions: {

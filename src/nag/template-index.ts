@@ -38,7 +38,8 @@ export class TemplateIndex {
   public static of(node: IConstruct): TemplateIndex {
     const stack = Stack.of(node);
     let index = TemplateIndex.cache.get(stack);
-    if (!index) {
+    if (!index || (CfnResource.isCfnResource(node) && !index.byNode.has(node))) {
+      // First use in this run, or the resource was added after the stack was indexed.
       index = new TemplateIndex(stack);
       TemplateIndex.cache.set(stack, index);
     }

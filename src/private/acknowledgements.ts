@@ -10,7 +10,14 @@ export const ROTATION_RULE_IDS = [
   'AwsSolutions-SMG4',
   'HIPAA.Security-SecretsManagerRotationEnabled',
   'NIST.800.53.R5-SecretsManagerRotationEnabled',
+  'HardenedSecrets-SecretRotationConfigured',
 ] as const;
+
+/**
+ * The `SecretsManagerChecks` finding for a literal `SecretString`; `allowPlaintext`
+ * acknowledges it with the user's justification.
+ */
+export const LITERAL_VALUE_RULE_ID = 'HardenedSecrets-NoLiteralSecretString[SecretString]';
 
 /**
  * Acknowledges one nag rule on one resource, with the reason.

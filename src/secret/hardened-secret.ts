@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { protectiveStatements, SecretPrincipals } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
+import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
@@ -232,6 +233,11 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     (policy!.node.defaultChild as secretsmanager.CfnResourcePolicy).blockPublicPolicy = true;
 
     plan.apply(this);
+
+    if (props.allowPlaintext !== undefined && (props.secretStringValue !== undefined || props.secretObjectValue !== undefined)) {
+      // The literal was accepted with a justification: record it where the pack looks.
+      acknowledge(this.node.defaultChild!, LITERAL_VALUE_RULE_ID, `Literal value accepted: ${props.allowPlaintext.trim()}`);
+    }
 
     const tags: Array<[string, string | undefined]> = [
       [TAG_KEYS.owner, props.owner],

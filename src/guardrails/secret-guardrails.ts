@@ -1,0 +1,245 @@
+import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { SecretKey } from '../key/secret-key';
+import { CheckOptions, SecretsRule } from '../nag/rule';
+import { NoLiteralSecretString } from '../nag/rules/no-literal-secret-string';
+import { ReplicaCustomerManagedKey } from '../nag/rules/replica-customer-managed-key';
+import { SecretBlockPublicPolicy } from '../nag/rules/secret-block-public-policy';
+import { SecretCustomerManagedKey } from '../nag/rules/secret-customer-managed-key';
+import { SecretPolicyDenyDelete } from '../nag/rules/secret-policy-deny-delete';
+import { SecretRetained } from '../nag/rules/secret-retained';
+import { SecretRotationConfigured } from '../nag/rules/secret-rotation-configured';
+import { TemplateIndex } from '../nag/template-index';
+import { DEFAULTS } from '../private/defaults';
+import { deploymentRoleArns } from '../private/deployment';
+import { HardenedSecret } from '../secret/hardened-secret';
+import { protectiveStatements } from '../secret/resource-policy';
+
+/**
+ * What `SecretGuardrails` does with a secret that is not hardened.
+ */
+export enum GuardrailMode {
+  /**
+   * Change nothing; add an error annotation to each unhardened secret naming what it lacks.
+   * `cdk synth` fails until each is fixed or the error acknowledged.
+   */
+  AUDIT = 'AUDIT',
+  /**
+   * Apply the safe defaults that need no decision: a customer-managed key, RETAIN, and a
+   * resource policy with `BlockPublicPolicy` that denies deletion. What needs a decision
+   * (rotation, a literal value) stays an error annotation.
+   */
+  ENFORCE = 'ENFORCE',
+}
+
+/**
+ * Options of `SecretGuardrails`.
+ */
+export interface SecretGuardrailsProps {
+  /**
+   * Audit or enforce.
+   *
+   * @default GuardrailMode.AUDIT
+   */
+  readonly mode?: GuardrailMode;
+
+  /**
+   * Roles that may still delete enforced secrets and change their replication and resource
+   * policy (the resource policy added in `ENFORCE` mode excepts them).
+   *
+   * @default - nobody may delete an enforced secret
+   */
+  readonly breakGlassRoles?: iam.IRole[];
+
+  /**
+   * Roles CloudFormation deploys with; they may change the resource policy of an enforced
+   * secret. Required when a stack does not use `DefaultStackSynthesizer`.
+   *
+   * @default - the CloudFormation execution role of `DefaultStackSynthesizer`
+   */
+  readonly deploymentRoles?: iam.IRole[];
+}
+
+/** The construct id of the key `ENFORCE` adds to a stack, shared by its unencrypted secrets. */
+const SHARED_KEY_ID = 'HardenedSecretsGuardrailKey';
+/** Suffix of the id of the resource policy `ENFORCE` adds next to an L1 secret. */
+const POLICY_SUFFIX = 'GuardrailPolicy';
+
+/** The error rules that decide whether a secret is hardened, in the order problems are listed. */
+const SECRET_RULES: readonly SecretsRule[] = [
+  SecretCustomerManagedKey,
+  SecretRetained,
+  SecretBlockPublicPolicy,
+  SecretPolicyDenyDelete,
+  ReplicaCustomerManagedKey,
+  SecretRotationConfigured,
+  NoLiteralSecretString,
+];
+
+/** The rules whose requirement ENFORCE meets by itself. */
+const ENFORCED: readonly SecretsRule[] = [SecretCustomerManagedKey, SecretRetained, SecretBlockPublicPolicy, SecretPolicyDenyDelete];
+
+/**
+ * An aspect that holds every Secrets Manager secret of a scope to the hardened defaults,
+ * whoever created it: aws-cdk-lib's `secretsmanager.Secret`, a raw `CfnSecret`, or a secret
+ * of a template brought in with `CfnInclude`. `HardenedSecret`s are left alone.
+ *
+ * Register it with `SecretGuardrails.apply(scope, props)`, which gives it the aspect priority
+ * its mode needs: `MUTATING` for `ENFORCE`, so that read-only aspects (and nag packs) see the
+ * result; `READONLY` for `AUDIT`, so that it judges the final tree.
+ *
+ * Applying it twice is harmless: a secret is enforced once, and the key and policy it adds
+ * are found again rather than added twice.
+ *
+ * @example
+ * SecretGuardrails.apply(app, { mode: GuardrailMode.ENFORCE, breakGlassRoles: [breakGlass] });
+ */
+export class SecretGuardrails implements IAspect {
+  /**
+   * Creates the aspect and registers it on `scope` with the priority its mode needs.
+   */
+  public static apply(scope: IConstruct, props: SecretGuardrailsProps = {}): SecretGuardrails {
+    const guardrails = new SecretGuardrails(props);
+    Aspects.of(scope).add(guardrails, { priority: guardrails.priority });
+    return guardrails;
+  }
+
+  /** The mode the aspect runs in. */
+  public readonly mode: GuardrailMode;
+
+  /** The aspect priority for this mode (`AspectPriority.MUTATING` or `AspectPriority.READONLY`). */
+  public readonly priority: number;
+
+  private readonly props: SecretGuardrailsProps;
+  private readonly done = new WeakSet<CfnResource>();
+
+  constructor(props: SecretGuardrailsProps = {}) {
+    this.props = props;
+    this.mode = props.mode ?? GuardrailMode.AUDIT;
+    this.priority = this.mode === GuardrailMode.ENFORCE ? AspectPriority.MUTATING : AspectPriority.READONLY;
+  }
+
+  /** @inheritdoc */
+  public visit(node: IConstruct): void {
+    if (Stack.isStack(node)) {
+      // Aspects visit a stack before its resources: index it as it is now, once.
+      TemplateIndex.reset();
+      return;
+    }
+    if (!(node instanceof secretsmanager.CfnSecret) || this.done.has(node) || isHardened(node)) {
+      return;
+    }
+    this.done.add(node);
+    // Judge the secret against the pack's own rules. ENFORCE fixes the key, the removal
+    // policy and the resource policy itself, so only what it cannot decide is judged there.
+    const rules = this.mode === GuardrailMode.ENFORCE ? SECRET_RULES.filter(r => !ENFORCED.includes(r)) : SECRET_RULES;
+    const problems = rules.flatMap(rule => rule.check(node, AUDIT_OPTIONS).map(f => `${rule.name}: ${f.message}`));
+    if (this.mode === GuardrailMode.ENFORCE) {
+      this.enforce(node);
+    }
+    if (problems.length > 0) {
+      const what = this.mode === GuardrailMode.ENFORCE ? 'still lacks what SecretGuardrails cannot decide for it' : 'is not hardened';
+      Annotations.of(node).addError(
+        `[SecretGuardrails] ${node.node.path}: this secret ${what}:\n  - ${problems.join('\n  - ')}\n` +
+        'Use HardenedSecret, or fix each item (and acknowledge what is accepted with a reason).',
+      );
+    }
+  }
+
+  private enforce(secret: secretsmanager.CfnSecret): void {
+    const stack = Stack.of(secret);
+    const l2 = secret.node.scope instanceof secretsmanager.Secret ? secret.node.scope : undefined;
+
+    if (secret.kmsKeyId === undefined) {
+      secret.kmsKeyId = sharedKey(stack, this.props).keyArn;
+    }
+    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    const statements = protectiveStatements({
+      breakGlassArns: (this.props.breakGlassRoles ?? []).map(r => r.roleArn),
+      deploymentArns: deploymentRoleArns(stack, this.props.deploymentRoles),
+      deploymentMayDelete: false,
+    });
+    if (l2) {
+      for (const statement of statements) {
+        l2.addToResourcePolicy(statement);
+      }
+      const policy = l2.node.tryFindChild('Policy')?.node.defaultChild;
+      if (policy instanceof secretsmanager.CfnResourcePolicy) {
+        policy.blockPublicPolicy = true;
+      }
+      return;
+    }
+    const existing = findPolicy(secret);
+    if (existing) {
+      existing.blockPublicPolicy = true;
+      existing.resourcePolicy = withStatements(existing.resourcePolicy, statements);
+      return;
+    }
+    new secretsmanager.CfnResourcePolicy(secret.node.scope!, `${secret.node.id}${POLICY_SUFFIX}`, {
+      secretId: secret.ref,
+      blockPublicPolicy: true,
+      resourcePolicy: new iam.PolicyDocument({ statements }),
+    });
+  }
+}
+
+/** Options for judging a secret: only the error rules run, which ignore these. */
+const AUDIT_OPTIONS: CheckOptions = {
+  maxRotationIntervalHours: DEFAULTS.checksMaxRotationInterval.toHours(),
+  isAdminRole: () => false,
+  namePattern: new RegExp(DEFAULTS.secretNamePattern),
+  requiredTags: [],
+};
+
+function isHardened(secret: CfnResource): boolean {
+  return secret.node.scope instanceof HardenedSecret;
+}
+
+function sharedKey(stack: Stack, props: SecretGuardrailsProps): SecretKey {
+  const existing = stack.node.tryFindChild(SHARED_KEY_ID);
+  if (existing instanceof SecretKey) {
+    return existing;
+  }
+  return new SecretKey(stack, SHARED_KEY_ID, {
+    description: 'Customer-managed key SecretGuardrails added for secrets that had none',
+    deploymentRoles: props.deploymentRoles,
+    // Readers granted before this key existed have no kms:Decrypt of their own.
+    accountWideUse: true,
+  });
+}
+
+/** The resource policy of the stack whose SecretId is a Ref to `secret`. */
+function findPolicy(secret: secretsmanager.CfnSecret): secretsmanager.CfnResourcePolicy | undefined {
+  const stack = Stack.of(secret);
+  const id = stack.resolve(secret.logicalId);
+  return stack.node
+    .findAll()
+    .find((c): c is secretsmanager.CfnResourcePolicy => {
+      if (!(c instanceof secretsmanager.CfnResourcePolicy)) {
+        return false;
+      }
+      const target = stack.resolve(c.secretId);
+      return typeof target === 'object' && target !== null && (target as { Ref?: string }).Ref === id;
+    });
+}
+
+/** Adds the statements whose Sid the document does not already have. */
+function withStatements(document: any, statements: iam.PolicyStatement[]): any {
+  if (document instanceof iam.PolicyDocument) {
+    const doc = document.toJSON() as { Statement?: { Sid?: string }[] } | undefined;
+    const sids = new Set((doc?.Statement ?? []).map(s => s.Sid));
+    document.addStatements(...statements.filter(s => !sids.has(s.sid)));
+    return document;
+  }
+  const doc = (typeof document === 'object' && document !== null ? document : {}) as { Version?: string; Statement?: unknown };
+  const current = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+  const sids = new Set(current.map(s => (s as { Sid?: string }).Sid));
+  return {
+    ...doc,
+    Version: doc.Version ?? '2012-10-17',
+    Statement: [...current, ...statements.filter(s => !sids.has(s.sid)).map(s => s.toStatementJson())],
+  };
+}
