@@ -45,7 +45,12 @@ const DEFAULT_SG_REASON =
  * construct tree holds exactly these.
  */
 export const ACKNOWLEDGEMENTS: readonly ExampleAcknowledgement[] = [
-  ...(['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'] as const)
+  ...([
+    'AwsSolutions-SMG4',
+    'HIPAA.Security-SecretsManagerRotationEnabled',
+    'NIST.800.53.R5-SecretsManagerRotationEnabled',
+    'HardenedSecrets-SecretRotationConfigured',
+  ] as const)
     .map((rule): ExampleAcknowledgement => ({
       path: `${EXAMPLE_STACK_NAME}/ApiKeySecret/Resource`,
       rule,

@@ -16,6 +16,8 @@ import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 // The same acknowledgement listing the tests use.
 import { ACKNOWLEDGEMENTS, buildExampleApp } from './app';
+import { buildProductTeamApp } from './security-team';
+import { GuardrailMode, SecretGuardrails, SecretsManagerChecks } from '../src';
 import { acknowledgements } from '../test/nag-helpers';
 
 interface Row { readonly check: string; readonly errors: number; readonly warnings: number; readonly acknowledged: number | string }
@@ -41,6 +43,7 @@ function main(): number {
       new NIST80053R5Checks(),
       new PCIDSS321Checks(),
       new ServerlessChecks(),
+      new SecretsManagerChecks(),
     ];
     for (const pack of packs) {
       const check = pack.readPackName;
@@ -90,10 +93,39 @@ function main(): number {
 
     console.log(`\nCompliance summary: ${complianceSummary(template)}`);
 
+    printGuardrailsDemo();
+
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For security teams: the SecretsManagerChecks findings on a product team's app of plain
+ * aws-cdk-lib secrets (examples/security-team.ts), as written and under SecretGuardrails ENFORCE.
+ * Informational: it does not change the exit code.
+ */
+function printGuardrailsDemo(): void {
+  const count = (mode?: GuardrailMode): Map<string, number> => {
+    const { app } = buildProductTeamApp(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'product-team-')) }));
+    if (mode) {
+      SecretGuardrails.apply(app, { mode });
+    }
+    app.synth();
+    const counts = new Map<string, number>();
+    for (const v of new SecretsManagerChecks().validateScope(app).violations) {
+      const key = `${v.ruleName} (${v.severity})`;
+      counts.set(key, (counts.get(key) ?? 0) + v.violatingResources.length);
+    }
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+    return counts;
+  };
+  const before = count();
+  const after = count(GuardrailMode.ENFORCE);
+  const rules = [...new Set([...before.keys(), ...after.keys()])].sort();
+  console.log('\nFor security teams: HardenedSecrets findings on plain aws-cdk-lib secrets (examples/security-team.ts)');
+  printTable(['rule', 'as written', 'ENFORCE'], rules.map((r) => [r, before.get(r) ?? 0, after.get(r) ?? 0]));
 }
 
 /** One line per secret: name, rotation tag, key, BlockPublicPolicy; all read from the template. */

@@ -1,7 +1,12 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings } from './nag-helpers';
 import { ACKNOWLEDGEMENTS, buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
+import { buildProductTeamApp, governApp, PRODUCT_STACK_NAME } from '../examples/security-team';
+import { GuardrailMode } from '../src';
 
 /** The same order as `acknowledgements()` returns. */
 function sorted(records: AcknowledgementRecord[]): AcknowledgementRecord[] {
@@ -98,5 +103,72 @@ describe('examples/app.ts', () => {
         },
       },
     ]);
+  });
+});
+
+describe('examples/security-team.ts', () => {
+  afterEach(() => {
+    // A failed validation sets process.exitCode = 1 (as `cdk synth` should); the tests that
+    // expect the failure must not fail the jest run with it.
+    process.exitCode = 0;
+  });
+
+  function validationReport(app: App): Array<{ rule: string; path: string; severity: string }> {
+    const file = path.join(app.outdir, 'validation-report.json');
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return report.pluginReports
+      .flatMap((p: any) => p.violations)
+      .flatMap((v: any) => v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })))
+      .sort((a: any, b: any) => `${a.rule} ${a.path}`.localeCompare(`${b.rule} ${b.path}`));
+  }
+
+  function newApp(): App {
+    return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'security-team-')) });
+  }
+
+  test('governApp makes cdk synth fail on the one decision ENFORCE leaves to the product team: rotation', () => {
+    // GIVEN the product team's app, governed by the security team
+    const { app } = buildProductTeamApp(newApp());
+    governApp(app, GuardrailMode.ENFORCE);
+
+    // WHEN it is synthesised THEN validation fails
+    expect(() => app.synth()).toThrow(/HardenedSecrets-SecretRotationConfigured/);
+    // AND the report names rotation as the only error, per secret, plus the owner tags ENFORCE cannot know
+    expect(validationReport(app)).toEqual([
+      { rule: 'HardenedSecrets-SecretRotationConfigured', path: `${PRODUCT_STACK_NAME}/Secret/Resource`, severity: 'error' },
+      { rule: 'HardenedSecrets-SecretRotationConfigured', path: `${PRODUCT_STACK_NAME}/TemplatedSecret/Resource`, severity: 'error' },
+      { rule: 'HardenedSecrets-SecretTags', path: `${PRODUCT_STACK_NAME}/Secret/Resource`, severity: 'warning' },
+      { rule: 'HardenedSecrets-SecretTags', path: `${PRODUCT_STACK_NAME}/TemplatedSecret/Resource`, severity: 'warning' },
+    ]);
+  });
+
+  test('once the product team tags its secrets and acknowledges rotation with a reason, synth passes', () => {
+    const { app, stack } = buildProductTeamApp(newApp());
+    governApp(app, GuardrailMode.ENFORCE);
+    Tags.of(stack).add('owner', 'checkout-team');
+    Tags.of(stack).add('environment', 'prod');
+    Tags.of(stack).add('data-classification', 'confidential');
+    for (const id of ['Secret', 'TemplatedSecret']) {
+      Validations.of(stack.node.findChild(id).node.defaultChild!).acknowledge({
+        id: 'HardenedSecrets-SecretRotationConfigured',
+        reason: 'Rotated by the vendor integration job every 7 days (RUNBOOK-12)',
+      });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('in AUDIT mode the same app fails on every missing control', () => {
+    // (that AUDIT leaves the template byte-identical is tested in test/guardrails)
+    const { app } = buildProductTeamApp(newApp());
+    governApp(app, GuardrailMode.AUDIT);
+    expect(() => app.synth()).toThrow(/HardenedSecrets-SecretCustomerManagedKey/);
+    const errors = validationReport(app).filter(f => f.severity === 'error').map(f => f.rule);
+    expect(new Set(errors)).toEqual(new Set([
+      'HardenedSecrets-SecretCustomerManagedKey',
+      'HardenedSecrets-SecretRotationConfigured',
+      'HardenedSecrets-SecretBlockPublicPolicy',
+      'HardenedSecrets-SecretPolicyDenyDelete',
+      'HardenedSecrets-SecretRetained',
+    ]));
   });
 });
