@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
+import { join } from 'path';
 import { App, CfnResource, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings } from './nag-helpers';
@@ -114,7 +114,7 @@ describe('examples/security-team.ts', () => {
   });
 
   function validationReport(app: App): Array<{ rule: string; path: string; severity: string }> {
-    const file = path.join(app.outdir, 'validation-report.json');
+    const file = join(app.outdir, 'validation-report.json');
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
     return report.pluginReports
       .flatMap((p: any) => p.violations)
@@ -123,7 +123,7 @@ describe('examples/security-team.ts', () => {
   }
 
   function newApp(): App {
-    return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'security-team-')) });
+    return new App({ outdir: fs.mkdtempSync(join(os.tmpdir(), 'security-team-')) });
   }
 
   test('governApp makes cdk synth fail on the one decision ENFORCE leaves to the product team: rotation', () => {
