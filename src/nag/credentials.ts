@@ -2,16 +2,18 @@ import { TemplateIndex } from './template-index';
 import { PLACEHOLDER, flatten, literalText } from './values';
 
 /**
- * Names that say "this holds a credential": `DB_PASSWORD`, `apiKey`, `/prod/app/token`.
- * Matched against the name split into words, so `PASSWORD_POLICY` matches but `PASSPORT` does not.
+ * Names that say "this holds a credential": `DB_PASSWORD`, `PGPASSWORD`, `apiKey`,
+ * `/prod/app/token`. Long words match anywhere in the name (`PGPASSWORD`, `DBSECRET`);
+ * short ones only as whole words, so `DB_PASS` matches but `PASSPORT` and `BYPASS` do not.
  */
-const CREDENTIAL_WORDS = /(^|_)(password|passwd|pwd|pass|secret|token|apikey|api_key|privatekey|private_key|accesskey|access_key|secretkey|secret_key|credential|credentials|authtoken|auth_token|clientsecret|client_secret|signingkey|signing_key|encryptionkey|encryption_key|connectionstring|connection_string)(_|$)/;
+const CREDENTIAL_SUBSTRINGS = /password|passwd|passphrase|secrets?(?=_|$)|secret_?key|tokens?(?=_|$)|api_?key|private_?key|access_?key|credential|signing_?key|encryption_?key|connection_?string|client_?secret/;
+const CREDENTIAL_WORDS = /(^|_)(pwd|pass|pw|psk)(_|$)/;
 
 /**
  * Name endings that say "this is about a credential, not the credential": an ARN, a name, an
  * id, a URL, a length, a TTL. `SECRET_ARN` points at a secret; it does not hold one.
  */
-const REFERENCE_SUFFIX = /_(arn|name|id|ids|url|uri|endpoint|path|region|ttl|expiry|expiration|length|len|type|version|stage|field|key_id|param|parameter|file|location|enabled|rotation|policy|issuer|audience|scope|scopes|algorithm|alg|user|username)$/;
+const REFERENCE_SUFFIX = /_(arn|arns|name|names|id|ids|url|uri|endpoint|host|port|path|dir|prefix|region|ttl|expiry|expiration|length|len|size|min|max|count|type|mode|level|version|stage|field|key_id|param|parameter|file|location|enabled|disabled|rotation|policy|issuer|audience|scope|scopes|algorithm|alg|user|username|table|bucket|queue|topic|stream|header_name|timeout|interval|schedule)$/;
 
 /** Splits camelCase, kebab-case, dotted and path names into `snake_case` words. */
 function words(name: string): string {
@@ -28,7 +30,23 @@ export function isCredentialName(name: string): boolean {
   if (REFERENCE_SUFFIX.test(w)) {
     return false;
   }
-  return CREDENTIAL_WORDS.test(w);
+  return CREDENTIAL_SUBSTRINGS.test(w) || CREDENTIAL_WORDS.test(w);
+}
+
+/**
+ * `JSON "key": "value"` pairs of a partly literal text whose key looks like a credential and
+ * whose value is written in the text (`{"password":"hunter2","host":"${Host}"}`).
+ */
+export function literalCredentialKeys(text: string): string[] {
+  const keys: string[] = [];
+  const pair = /"([^"\\]+)"\s*:\s*"([^"\\]*)"/g;
+  for (let m = pair.exec(text); m !== null; m = pair.exec(text)) {
+    const [, key, value] = m;
+    if (isCredentialName(key) && value.length >= 4 && !value.includes(PLACEHOLDER) && !value.startsWith('{{resolve:') && !value.startsWith('${')) {
+      keys.push(key);
+    }
+  }
+  return keys;
 }
 
 /** `scheme://user:password@host`: a password written into a connection URL. */
@@ -42,6 +60,11 @@ export function isLiteralCredential(value: unknown, index: TemplateIndex): boole
   const flat = flatten(value, index);
   if (flat.kind !== 'literal') {
     return false;
+  }
+  if (!flat.fullyLiteral) {
+    // Built from references and literal text: a credential only if a literal piece is long
+    // enough to be one ('Bearer ' + a reference is not; 'hunter2-prod-' + a region is).
+    return flat.text.split(PLACEHOLDER).some(piece => piece.replace(/^[\s\-_:/.]+|[\s\-_:/.]+$/g, '').length >= 8);
   }
   const text = literalText(flat).trim();
   if (text.length < 4 || /^(true|false|yes|no|none|null|enabled|disabled)$/i.test(text) || /^\d+$/.test(text)) {

@@ -13,11 +13,20 @@ export interface Statement {
   /** `'*'` for `"*"` and `{ AWS: "*" }`; otherwise the principal values as text. */
   readonly principals: string[];
   readonly hasPrincipal: boolean;
+  /** Whether the statement names its principals with `NotPrincipal` (everyone but them). */
+  readonly hasNotPrincipal: boolean;
   readonly condition: Record<string, Record<string, unknown>>;
 }
 
 /** The statements of a policy document (resolved), or [] when it is not a literal document. */
 export function statements(document: unknown, index: TemplateIndex): Statement[] {
+  if (typeof document === 'string') {
+    try {
+      document = JSON.parse(document);
+    } catch {
+      return [];
+    }
+  }
   if (!isObject(document)) {
     return [];
   }
@@ -30,6 +39,7 @@ export function statements(document: unknown, index: TemplateIndex): Statement[]
     notResources: asArray(s.NotResource).map(r => text(r, index)),
     principals: principals(s.Principal, index),
     hasPrincipal: s.Principal !== undefined,
+    hasNotPrincipal: s.NotPrincipal !== undefined,
     condition: isObject(s.Condition) ? s.Condition : {},
   }));
 }
@@ -117,7 +127,10 @@ export function isConditioned(statement: Statement): boolean {
   return Object.keys(statement.condition).length > 0;
 }
 
-/** Whether the statement's principal is everyone (`"*"` or `{ AWS: "*" }`). */
+/**
+ * Whether the statement applies to everyone: `"*"`, `{ AWS: "*" }`, or `NotPrincipal`
+ * (everyone but the principals it names).
+ */
 export function isPublicPrincipal(statement: Statement): boolean {
-  return statement.principals.includes('*');
+  return statement.principals.includes('*') || statement.hasNotPrincipal;
 }

@@ -17,6 +17,8 @@ export interface ScheduleGap {
 
 const FIRST_YEAR = 2026;
 const LAST_YEAR = 2034;
+/** A year field that ends before this year makes the schedule stop: rotation ends. */
+const STOPS_BEFORE = 2100;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const cache = new Map<string, ScheduleGap>();
@@ -77,8 +79,12 @@ function compute(expression: string): ScheduleGap {
     previous = dayIndex;
     fired++;
   }
-  if (fired < 2 || (years && !years.has(LAST_YEAR))) {
-    return { hours: Infinity, explanation: `${expression} stops firing (it fires ${fired} time(s) from ${FIRST_YEAR} to ${LAST_YEAR})` };
+  const lastYear = years ? Math.max(...years) : undefined;
+  if (lastYear !== undefined && lastYear < STOPS_BEFORE) {
+    return { hours: Infinity, explanation: `${expression} stops firing after ${lastYear}` };
+  }
+  if (fired < 2) {
+    return { hours: Infinity, explanation: `${expression} stops firing: it fires ${fired} time(s) from ${FIRST_YEAR} to ${LAST_YEAR}` };
   }
   const hoursGap = worst / 60;
   return { hours: hoursGap, explanation: `${expression} can leave ${formatHours(hoursGap)} between two rotations` };

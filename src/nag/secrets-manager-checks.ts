@@ -1,4 +1,5 @@
-import { CfnResource, Duration, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -84,6 +85,8 @@ export class SecretsManagerChecks extends NagPack {
   private readonly options: CheckOptions;
   private readonly active: readonly SecretsRule[];
   private readonly byType = new Map<string, SecretsRule[]>();
+  /** Templates of the synth in progress, by stack construct path, while `validate` runs. */
+  private templates?: Map<string, any>;
   /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
   private readonly descriptions = new Map<string, string>();
 
@@ -130,12 +133,38 @@ export class SecretsManagerChecks extends NagPack {
   }
 
   /**
-   * Runs every rule over the resources below `scope` (use this in unit tests; apps register
-   * the pack with `Validations.of(app).addPlugins`).
+   * Called by the CDK validation framework during `cdk synth` (the pack registered with
+   * `Validations.of(app).addPlugins`). Reads the templates synth has just written rather than
+   * resolving every resource again.
+   */
+  public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const templates = new Map<string, any>();
+    for (const stack of context.stackTemplates ?? []) {
+      try {
+        templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
+      } catch {
+        // Not a template this pack can read: its stack is resolved resource by resource.
+      }
+    }
+    this.templates = templates;
+    try {
+      return super.validate(context);
+    } finally {
+      this.templates = undefined;
+    }
+  }
+
+  /**
+   * Runs every rule over the resources below `scope` (use this in unit tests, after
+   * `app.synth()` so that aspects have run; apps register the pack with
+   * `Validations.of(app).addPlugins`).
    */
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // The tree may have changed since the last run: index it afresh.
     TemplateIndex.reset();
+    if (this.templates) {
+      TemplateIndex.useTemplates(this.templates);
+    }
     this.descriptions.clear();
     try {
       return this.perResource(super.validateScope(scope));
@@ -192,10 +221,11 @@ export class SecretsManagerChecks extends NagPack {
     const explanation = `${rule.requirement} Controls: ${rule.controls}.`;
     const id = `${PACK_NAME}-${rule.name}`;
     if (plain.length > 0) {
-      this.descriptions.set(`${id}|${node.node.path}`, describe(rule, node, plain));
+      const info = describe(rule, node, plain);
+      this.descriptions.set(`${id}|${node.node.path}`, info);
       this.applyRule({
         ruleSuffixOverride: rule.name,
-        info: describe(rule, node, plain),
+        info,
         explanation,
         level: rule.level,
         node,
@@ -203,10 +233,11 @@ export class SecretsManagerChecks extends NagPack {
       });
     }
     for (const f of granular) {
-      this.descriptions.set(`${id}[${f.suffix}]|${node.node.path}`, describe(rule, node, [f]));
+      const info = describe(rule, node, [f]);
+      this.descriptions.set(`${id}[${f.suffix}]|${node.node.path}`, info);
       this.applyRule({
         ruleSuffixOverride: rule.name,
-        info: describe(rule, node, [f]),
+        info,
         explanation,
         level: rule.level,
         node,
@@ -219,11 +250,12 @@ export class SecretsManagerChecks extends NagPack {
 /** The finding text: what is wrong (per resource), why (controls) and how to fix it. */
 function describe(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): string {
   const what = findings.map(f => capitalise(f.message)).join(' ');
-  return `${node.cfnResourceType} ${Stack.of(node).resolve(node.logicalId)}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
+  return `${node.cfnResourceType} ${TemplateIndex.of(node).view(node).logicalId}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
 }
 
+/** Capitalises a sentence that starts with a word (not with `rate(...)` or a property path). */
 function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return /^[a-z]+[\s,]/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
 /**

@@ -52,10 +52,21 @@ export class TemplateIndex {
    */
   public static reset(): void {
     TemplateIndex.cache = new WeakMap();
+    TemplateIndex.templates = new Map();
     AppIndex.reset();
   }
 
+  /**
+   * Uses templates CDK has just synthesised (by stack construct path), instead
+   * of resolving each resource again. The validation framework hands plugins these files; a
+   * stack without one is resolved resource by resource.
+   */
+  public static useTemplates(templates: Map<string, any>): void {
+    TemplateIndex.templates = templates;
+  }
+
   private static cache = new WeakMap<Stack, TemplateIndex>();
+  private static templates = new Map<string, any>();
 
   public readonly stack: Stack;
   private readonly byId = new Map<string, ResourceView>();
@@ -63,10 +74,14 @@ export class TemplateIndex {
   private readonly byType = new Map<string, ResourceView[]>();
   private readonly parameters = new Map<string, ParameterView>();
   private readonly attachments = new Map<string, ResourceView[]>();
+  private readonly managedHolders = new Map<string, string[]>();
   private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
+
+  private readonly template?: { Resources?: Record<string, any>; Parameters?: Record<string, any> };
 
   private constructor(stack: Stack) {
     this.stack = stack;
+    this.template = TemplateIndex.templates.get(stack.node.path);
     this.collect(stack);
     for (const policy of [...this.ofType('AWS::IAM::Policy'), ...this.ofType('AWS::IAM::ManagedPolicy')]) {
       for (const key of ['Roles', 'Users', 'Groups']) {
@@ -75,6 +90,15 @@ export class TemplateIndex {
           if (id) {
             push(this.attachments, id, policy);
           }
+        }
+      }
+    }
+    for (const principal of [...this.ofType('AWS::IAM::Role'), ...this.ofType('AWS::IAM::User'), ...this.ofType('AWS::IAM::Group')]) {
+      for (const arn of asArray(principal.properties.ManagedPolicyArns)) {
+        const managed = this.target(arn);
+        if (managed?.type === 'AWS::IAM::ManagedPolicy') {
+          push(this.attachments, principal.logicalId, managed);
+          push(this.managedHolders, managed.logicalId, principal.logicalId);
         }
       }
     }
@@ -131,6 +155,11 @@ export class TemplateIndex {
     return this.attachments.get(principalLogicalId) ?? [];
   }
 
+  /** Roles, users and groups whose `ManagedPolicyArns` attach this managed policy of the stack. */
+  public managedPolicyHolders(managedPolicyLogicalId: string): string[] {
+    return this.managedHolders.get(managedPolicyLogicalId) ?? [];
+  }
+
   /**
    * The secret a `SecretId` property designates: a `Ref` to a secret of this stack, or a
    * literal name or ARN matching one.
@@ -143,7 +172,8 @@ export class TemplateIndex {
     if (typeof secretId === 'string') {
       return this.ofType('AWS::SecretsManager::Secret').find(s => {
         const name = s.properties.Name;
-        return typeof name === 'string' && (secretId === name || secretId.includes(`:secret:${name}`));
+        // An ARN ends in the name plus, once created, '-' and six random characters.
+        return typeof name === 'string' && (secretId === name || new RegExp(`:secret:${escapeRegExp(name)}(-[A-Za-z0-9]{6})?$`).test(secretId));
       });
     }
     return undefined;
@@ -184,11 +214,12 @@ export class TemplateIndex {
       if (CfnResource.isCfnResource(child)) {
         this.add(child);
       } else if (CfnElement.isCfnElement(child) && child instanceof CfnParameter) {
-        const id = this.stack.getLogicalId(child);
+        const id = this.stack.resolve(child.logicalId) as string;
+        const synthesised = this.template?.Parameters?.[id];
         this.parameters.set(id, {
           logicalId: id,
-          default: this.stack.resolve(child.default),
-          noEcho: child.noEcho === true,
+          default: synthesised ? synthesised.Default : this.stack.resolve(child.default),
+          noEcho: synthesised ? synthesised.NoEcho === true || synthesised.NoEcho === 'true' : child.noEcho === true,
         });
       }
       this.collect(child);
@@ -197,10 +228,13 @@ export class TemplateIndex {
 
   private add(node: CfnResource): void {
     const logicalId = this.stack.resolve(node.logicalId) as string;
-    // `_toCloudFormation` is how aws-cdk-lib renders a resource into the template; resolving it
-    // gives exactly what CloudFormation receives, including DeletionPolicy and UpdateReplacePolicy.
-    const rendered = this.stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
-    const body = rendered.Resources?.[logicalId] ?? {};
+    let body = this.template?.Resources?.[logicalId];
+    if (body === undefined || body.Type !== node.cfnResourceType) {
+      // `_toCloudFormation` is how aws-cdk-lib renders a resource into the template; resolving it
+      // gives exactly what CloudFormation receives, including DeletionPolicy and UpdateReplacePolicy.
+      const rendered = this.stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+      body = rendered.Resources?.[logicalId] ?? {};
+    }
     const view: ResourceView = {
       logicalId,
       type: node.cfnResourceType,
@@ -289,6 +323,10 @@ export function asArray(value: unknown): unknown[] {
 /** A plain JSON object (not an array, not null). */
 export function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

@@ -17,6 +17,8 @@ export interface FlatValue {
   /** The literal text; each non-literal part is replaced by {@link PLACEHOLDER}. */
   readonly text: string;
   readonly kind: ValueKind;
+  /** Whether every part is written in the template (no reference, no unknown part). */
+  readonly fullyLiteral: boolean;
   /** Why the value is not provable, for `unknown` values. */
   readonly unknownBecause?: string;
 }
@@ -36,31 +38,32 @@ export function flatten(value: unknown, index: TemplateIndex): FlatValue {
   const parts: FlatValue[] = [];
   collect(value, index, parts);
   const text = parts.map(p => p.text).join('');
+  const fullyLiteral = parts.every(p => p.kind === 'literal');
   if (parts.some(p => p.kind === 'unknown') && !parts.some(p => p.kind === 'literal' && p.text.length > 0)) {
-    return { text, kind: 'unknown', unknownBecause: parts.find(p => p.unknownBecause)?.unknownBecause };
+    return { text, kind: 'unknown', fullyLiteral, unknownBecause: parts.find(p => p.unknownBecause)?.unknownBecause };
   }
   if (DYNAMIC_REFERENCE.test(text)) {
-    return { text, kind: 'reference' };
+    return { text, kind: 'reference', fullyLiteral: false };
   }
-  if (parts.every(p => p.kind === 'literal')) {
-    return { text, kind: 'literal' };
+  if (fullyLiteral) {
+    return { text, kind: 'literal', fullyLiteral };
   }
   // A mix of literal text and references: literal if there is literal text to leak.
   const written = text.split(PLACEHOLDER).join('').trim();
-  return { text, kind: written.length > 0 ? 'literal' : 'reference' };
+  return { text, kind: written.length > 0 ? 'literal' : 'reference', fullyLiteral };
 }
 
 function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
   if (typeof value === 'string') {
-    out.push({ text: value, kind: 'literal' });
+    out.push({ text: value, kind: 'literal', fullyLiteral: true });
     return;
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
-    out.push({ text: String(value), kind: 'literal' });
+    out.push({ text: String(value), kind: 'literal', fullyLiteral: true });
     return;
   }
   if (!isObject(value)) {
-    out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'the value is not a string' });
+    out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'the value is not a string' });
     return;
   }
   const [fn] = Object.keys(value);
@@ -71,24 +74,24 @@ function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
       if (parameter && parameter.default !== undefined) {
         collect(parameter.default, index, out);
       } else if (parameter) {
-        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: `it is parameter ${arg}, which has no default` });
+        out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: `it is parameter ${arg}, which has no default` });
       } else {
-        out.push({ text: PLACEHOLDER, kind: 'reference' });
+        out.push({ text: PLACEHOLDER, kind: 'reference', fullyLiteral: false });
       }
       return;
     }
     case 'Fn::GetAtt':
-      out.push({ text: PLACEHOLDER, kind: 'reference' });
+      out.push({ text: PLACEHOLDER, kind: 'reference', fullyLiteral: false });
       return;
     case 'Fn::Join': {
       const [separator, items] = Array.isArray(arg) ? arg : [];
       if (typeof separator !== 'string' || !Array.isArray(items)) {
-        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::Join of a computed list' });
+        out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'it is an Fn::Join of a computed list' });
         return;
       }
       items.forEach((item, i) => {
         if (i > 0) {
-          out.push({ text: separator, kind: 'literal' });
+          out.push({ text: separator, kind: 'literal', fullyLiteral: true });
         }
         collect(item, index, out);
       });
@@ -97,18 +100,18 @@ function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
     case 'Fn::Sub': {
       const [template, variables] = Array.isArray(arg) ? arg : [arg, {}];
       if (typeof template !== 'string') {
-        out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::Sub of a computed string' });
+        out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'it is an Fn::Sub of a computed string' });
         return;
       }
       const pieces = template.split(/(\$\{[^}!][^}]*\})/);
       for (const piece of pieces) {
         const m = /^\$\{([^}]*)\}$/.exec(piece);
         if (!m) {
-          out.push({ text: piece.replace(/\$\{!/g, '${'), kind: 'literal' });
+          out.push({ text: piece.replace(/\$\{!/g, '${'), kind: 'literal', fullyLiteral: true });
         } else if (isObject(variables) && m[1] in variables) {
           collect(variables[m[1]], index, out);
         } else if (m[1].includes('.')) {
-          out.push({ text: PLACEHOLDER, kind: 'reference' });
+          out.push({ text: PLACEHOLDER, kind: 'reference', fullyLiteral: false });
         } else {
           collect({ Ref: m[1] }, index, out);
         }
@@ -119,10 +122,10 @@ function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
       collect(arg, index, out);
       return;
     case 'Fn::ImportValue':
-      out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: 'it is an Fn::ImportValue from another stack' });
+      out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'it is an Fn::ImportValue from another stack' });
       return;
     default:
-      out.push({ text: PLACEHOLDER, kind: 'unknown', unknownBecause: `it is computed with ${fn}` });
+      out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: `it is computed with ${fn}` });
   }
 }
 
@@ -136,20 +139,26 @@ export function literalText(value: FlatValue): string {
  * holds it (`Environment.Variables.TOKEN`). Strings inside intrinsics report the path of the
  * property that holds the intrinsic.
  */
-export function walkStrings(value: unknown, visit: (path: string, text: string) => void, path = ''): void {
+export function walkStrings(value: unknown, visit: (path: string, text: string) => void, path = '', index?: TemplateIndex): void {
   if (typeof value === 'string') {
     visit(path, value);
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walkStrings(v, visit, isIntrinsicPath(path) ? path : `${path}[${i}]`));
+    value.forEach((v, i) => walkStrings(v, visit, isIntrinsicPath(path) ? path : `${path}[${i}]`, index));
     return;
   }
   if (isObject(value)) {
+    // A Ref to a parameter deploys its default unless overridden: scan the default too.
+    const parameter = typeof value.Ref === 'string' ? index?.parameter(value.Ref) : undefined;
+    if (parameter?.default !== undefined) {
+      walkStrings(parameter.default, visit, markIntrinsic(path), index);
+      return;
+    }
     for (const [k, v] of Object.entries(value)) {
       const intrinsic = k === 'Ref' || k.startsWith('Fn::');
       const next = isIntrinsicPath(path) || intrinsic ? markIntrinsic(path) : path ? `${path}.${k}` : k;
-      walkStrings(v, visit, next);
+      walkStrings(v, visit, next, index);
     }
   }
 }
@@ -169,7 +178,17 @@ export function displayPath(path: string): string {
   return path.split(INTRINSIC_MARK).join('') || 'Properties';
 }
 
-/** True for `true` and `"true"` (YAML templates often quote booleans). */
-export function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+/**
+ * Whether a value is provably true: `true` or `"true"` (YAML templates often quote booleans),
+ * directly or as the default of the parameter it refers to.
+ */
+export function isTrue(value: unknown, index?: TemplateIndex): boolean {
+  if (value === true || (typeof value === 'string' && value.toLowerCase() === 'true')) {
+    return true;
+  }
+  if (index === undefined || typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const flat = flatten(value, index);
+  return flat.fullyLiteral && literalText(flat).toLowerCase() === 'true';
 }

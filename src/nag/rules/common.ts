@@ -31,6 +31,9 @@ export function keyReference(value: unknown, index: TemplateIndex): KeyReference
     return { kind: 'customer', key, display: `alias ${target.logicalId}` };
   }
   const flat = flatten(value, index);
+  if (flat.fullyLiteral && literalText(flat).trim() === '') {
+    return { kind: 'absent', display: 'no key' };
+  }
   if (flat.kind === 'unknown') {
     return { kind: 'unknown', because: flat.unknownBecause, display: 'a key the template does not define' };
   }
@@ -113,7 +116,7 @@ export function holders(view: ResourceView, index: TemplateIndex): string[] {
   if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(view.type)) {
     return [view.logicalId];
   }
-  const out: string[] = [];
+  const out: string[] = view.type === 'AWS::IAM::ManagedPolicy' ? [...index.managedPolicyHolders(view.logicalId)] : [];
   for (const key of ['Roles', 'Users', 'Groups', 'RoleName', 'UserName', 'GroupName']) {
     for (const t of asArray(view.properties[key])) {
       const id = index.targetId(t);
@@ -163,4 +166,13 @@ export function literalCredentialFindings(pairs: NamedValue[], index: TemplateIn
     }
   }
   return out;
+}
+
+/**
+ * Whether a DeletionPolicy keeps the resource when its stack is deleted: `Retain`, or
+ * `RetainExceptOnCreate` (RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE), which deletes only a
+ * resource whose creation failed and so never held a value.
+ */
+export function isRetained(deletionPolicy: string | undefined): boolean {
+  return deletionPolicy === 'Retain' || deletionPolicy === 'RetainExceptOnCreate';
 }

@@ -16,7 +16,11 @@ export const NoCredentialInSsmParameter: SecretsRule = {
   check(node: CfnResource) {
     const index = TemplateIndex.of(node);
     const view = index.view(node);
-    const name = view.properties.Name === undefined ? view.logicalId : literalText(flatten(view.properties.Name, index));
+    // Without a Name, judge the construct's name: the logical id without CDK's hash and a
+    // trailing "Parameter" (`DbPasswordParameter1A2B3C4D` is about a DB password).
+    const name = view.properties.Name === undefined
+      ? view.logicalId.replace(/[0-9A-F]{8}$/, '').replace(/(Parameter|Param)$/, '')
+      : literalText(flatten(view.properties.Name, index));
     return literalCredentialFindings([{ name, value: view.properties.Value, path: 'Value' }], index, 'SSM parameter');
   },
 };

@@ -12,10 +12,12 @@ const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> =
   'AWS::EC2::LaunchTemplate': p => [isObject(p.LaunchTemplateData) ? p.LaunchTemplateData.UserData : undefined, 'LaunchTemplateData.UserData'],
 };
 
-/** `NAME=value`, `export NAME="value"`, `$NAME = 'value'`, `NAME: value`. */
-const ASSIGNMENT = /(?:^|[\s;&|(])(?:export\s+|set\s+|setx\s+|\$env:|\$)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s|\s+=\s+)\s*(["']?)([^\s"';&|]+)\2/gm;
-/** `--password value`, `--db-password=value`, `-Password value`. */
-const FLAG = /(?:^|\s)--?([A-Za-z][A-Za-z0-9-]*)(?:=|\s+)(["']?)([^\s"';&|-][^\s"';&|]*)\2/gm;
+/** `NAME=value`, `export NAME="value"`, `$NAME = 'value'`, `NAME: value`, `"NAME=value"`. */
+const ASSIGNMENT = /(?:^|[\s;&|(>"'])(?:export\s+|set\s+|setx\s+|\$env:|\$)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s|\s+=\s+)\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"';&|]+))/gm;
+/** `--password value`, `--db-password=value`, `-Password "value"`. */
+const FLAG = /(?:^|\s)--?([A-Za-z][A-Za-z0-9-]*)(?:=|\s+)(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"';&|-][^\s"';&|]*))/gm;
+/** `mysql -pSECRET`, `mysqladmin -u root -pSECRET`: the password glued to -p. */
+const MYSQL_P = /\bmysql(?:admin|dump)?\b[^\n]*?\s-p([^\s"';&|]+)/gm;
 
 /** No EC2 user data script assigns a literal credential. */
 export const NoCredentialInUserData: SecretsRule = {
@@ -37,10 +39,16 @@ export const NoCredentialInUserData: SecretsRule = {
     for (const re of [ASSIGNMENT, FLAG]) {
       re.lastIndex = 0;
       for (let m = re.exec(script); m !== null; m = re.exec(script)) {
-        const [, name, , value] = m;
-        if (isCredentialName(name) && isLiteral(value)) {
+        const [, name, double, single, bare] = m;
+        if (isCredentialName(name) && isLiteral(double ?? single ?? bare ?? '')) {
           names.add(name);
         }
+      }
+    }
+    MYSQL_P.lastIndex = 0;
+    for (let m = MYSQL_P.exec(script); m !== null; m = MYSQL_P.exec(script)) {
+      if (isLiteral(m[1])) {
+        names.add('mysql -p');
       }
     }
     const out: RuleFinding[] = [];

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
+import { literalCredentialKeys } from '../credentials';
 import { SecretsRule, finding } from '../rule';
 import { TemplateIndex } from '../template-index';
 import { flatten } from '../values';
@@ -19,8 +20,13 @@ export const NoLiteralSecretString: SecretsRule = {
       return [];
     }
     const flat = flatten(value, index);
-    if (flat.kind === 'literal') {
+    if (flat.fullyLiteral) {
       return [finding('SecretString holds literal text, so the secret value is in the template, the cloud assembly and every copy of them.', 'SecretString')];
+    }
+    // Partly references: literal credential fields in a JSON value still leak.
+    const keys = literalCredentialKeys(flat.text);
+    if (keys.length > 0) {
+      return [finding(`SecretString writes ${keys.map(k => `'${k}'`).join(', ')} as literal text, so that value is in the template and every copy of it.`, 'SecretString')];
     }
     return [];
   },

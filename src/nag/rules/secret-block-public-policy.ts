@@ -18,7 +18,7 @@ export const SecretBlockPublicPolicy: SecretsRule = {
     if (policies.length === 0) {
       return [finding('no AWS::SecretsManager::ResourcePolicy targets this secret, so nothing stops a later policy change from making it public.')];
     }
-    if (!policies.some(p => isTrue(p.properties.BlockPublicPolicy))) {
+    if (!policies.some(p => isTrue(p.properties.BlockPublicPolicy, index))) {
       return [finding(`resource policy ${policies.map(p => p.logicalId).join(', ')} does not set BlockPublicPolicy: true, so a policy granting public access would be accepted.`)];
     }
     return [];

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
 import { TemplateIndex } from '../template-index';
-import { secretKeyIds } from './common';
+import { isRetained, secretKeyIds } from './common';
 
 /** A KMS key that encrypts a secret is kept when its stack is deleted. */
 export const SecretKeyRetained: SecretsRule = {
@@ -15,7 +15,7 @@ export const SecretKeyRetained: SecretsRule = {
   check(node: CfnResource) {
     const index = TemplateIndex.of(node);
     const key = index.view(node);
-    if (!secretKeyIds(index).has(key.logicalId) || key.deletionPolicy === 'Retain') {
+    if (!secretKeyIds(index).has(key.logicalId) || isRetained(key.deletionPolicy)) {
       return [];
     }
     return [finding(`the key encrypts a secret but DeletionPolicy is ${key.deletionPolicy ?? 'absent (Delete)'}: deleting the stack schedules the key for deletion, after which the secret cannot be decrypted.`)];

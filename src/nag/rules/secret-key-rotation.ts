@@ -23,7 +23,7 @@ export const SecretKeyRotation: SecretsRule = {
     if (typeof spec === 'string' && spec !== 'SYMMETRIC_DEFAULT') {
       return [finding(`the key encrypts a secret but its KeySpec is ${spec}; Secrets Manager needs a symmetric encryption key.`)];
     }
-    if (!isTrue(key.properties.EnableKeyRotation)) {
+    if (!isTrue(key.properties.EnableKeyRotation, index)) {
       return [finding('the key encrypts a secret but EnableKeyRotation is not true, so its key material never rotates.')];
     }
     return [];

@@ -19,8 +19,8 @@ export const SecretNameConvention: SecretsRule = {
       return []; // CloudFormation generates a unique name
     }
     const flat = flatten(name, index);
-    if (flat.kind !== 'literal') {
-      return [finding(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'it is not written in the template'}.`)];
+    if (!flat.fullyLiteral) {
+      return [finding(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'part of it is a reference resolved at deploy time'}.`)];
     }
     const text = literalText(flat);
     return options.namePattern.test(text)

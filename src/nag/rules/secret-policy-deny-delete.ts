@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, isPublicPrincipal, statements } from '../policy';
+import { Statement, grants, isPublicPrincipal, statements } from '../policy';
 import { SecretsRule, finding } from '../rule';
 import { TemplateIndex } from '../template-index';
 
@@ -17,7 +17,7 @@ export const SecretPolicyDenyDelete: SecretsRule = {
     const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');
     const denies = policies.some(p =>
       statements(p.properties.ResourcePolicy, index).some(
-        s => s.effect === 'Deny' && isPublicPrincipal(s) && grants(s, 'secretsmanager:DeleteSecret'),
+        s => s.effect === 'Deny' && isPublicPrincipal(s) && grants(s, 'secretsmanager:DeleteSecret') && onlyExceptsPrincipals(s),
       ),
     );
     if (denies) {
@@ -28,3 +28,14 @@ export const SecretPolicyDenyDelete: SecretsRule = {
       : 'the resource policy does not deny secretsmanager:DeleteSecret to "*", so any principal with it in an identity policy can delete the secret.')];
   },
 };
+
+/**
+ * A deny that names exceptions by principal (`aws:PrincipalArn`, `aws:PrincipalAccount`, ...)
+ * still denies deletion to everyone else; one conditioned on anything else (e.g.
+ * `aws:SecureTransport`) denies it only sometimes.
+ */
+function onlyExceptsPrincipals(statement: Statement): boolean {
+  return Object.values(statement.condition).every(block =>
+    typeof block === 'object' && block !== null && Object.keys(block).every(key => /^aws:(principal|userid$|username$)/i.test(key)),
+  );
+}

@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
 import { TemplateIndex } from '../template-index';
+import { isRetained } from './common';
 
 /** A secret is kept when its stack is deleted. */
 export const SecretRetained: SecretsRule = {
@@ -13,7 +14,7 @@ export const SecretRetained: SecretsRule = {
   fix: 'Use RemovalPolicy.RETAIN (the HardenedSecret default) or DeletionPolicy: Retain.',
   check(node: CfnResource) {
     const view = TemplateIndex.of(node).view(node);
-    return view.deletionPolicy === 'Retain'
+    return isRetained(view.deletionPolicy)
       ? []
       : [finding(`DeletionPolicy is ${view.deletionPolicy ?? 'absent (Delete)'}, so deleting the stack deletes the secret and everything that authenticates with it breaks.`)];
   },

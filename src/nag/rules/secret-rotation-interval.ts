@@ -24,8 +24,8 @@ export const SecretRotationInterval: SecretsRule = {
     let how: string;
     if (rules.ScheduleExpression !== undefined) {
       const flat = flatten(rules.ScheduleExpression, index);
-      if (flat.kind !== 'literal') {
-        return [finding(`the rotation interval cannot be proven: ScheduleExpression ${flat.unknownBecause ?? 'is not written in the template'}.`)];
+      if (!flat.fullyLiteral) {
+        return [finding(`the rotation interval cannot be proven: ScheduleExpression is not written in the template (${flat.unknownBecause ?? 'part of it is a reference'}).`)];
       }
       try {
         const gap = scheduleGap(literalText(flat));
@@ -35,9 +35,10 @@ export const SecretRotationInterval: SecretsRule = {
         return [finding(`the rotation interval cannot be proven: ${(e as Error).message}.`)];
       }
     } else if (rules.AutomaticallyAfterDays !== undefined) {
-      const days = Number(literalText(flatten(rules.AutomaticallyAfterDays, index)));
+      const flat = flatten(rules.AutomaticallyAfterDays, index);
+      const days = flat.fullyLiteral && literalText(flat).trim() !== '' ? Number(literalText(flat)) : NaN;
       if (!Number.isFinite(days)) {
-        return [finding('the rotation interval cannot be proven: AutomaticallyAfterDays is not a number in the template.')];
+        return [finding(`the rotation interval cannot be proven: AutomaticallyAfterDays is not a number written in the template (${flat.unknownBecause ?? 'it is a reference'}).`)];
       }
       hours = days * 24;
       how = `AutomaticallyAfterDays ${days} rotates every ${formatHours(hours)}`;

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { TokenFormat, decodeBase64Text } from '../credentials';
 import { RuleFinding, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
+import { ResourceView, TemplateIndex } from '../template-index';
 import { displayPath, walkStrings } from '../values';
 
 /**
@@ -9,23 +9,40 @@ import { displayPath, walkStrings } from '../values';
  * strings (pre-encoded user data) are decoded first. Names the path and the format, never the value.
  */
 export function tokenFindings(node: CfnResource, formats: TokenFormat[]): RuleFinding[] {
-  const view = TemplateIndex.of(node).view(node);
-  const out = new Map<string, RuleFinding>();
-  walkStrings(view.properties, (path, text) => {
-    const candidates = [text];
-    const decoded = decodeBase64Text(text);
-    if (decoded !== undefined) {
-      candidates.push(decoded);
-    }
+  // One finding per property path (its suffix), naming every format found there.
+  const found = new Map<string, Set<string>>();
+  const index = TemplateIndex.of(node);
+  for (const { path, candidates } of stringsOf(index.view(node), index)) {
     for (const format of formats) {
       if (candidates.some(c => format.pattern.test(c))) {
         const at = displayPath(path);
-        const key = `${at}:${format.name}`;
-        if (!out.has(key)) {
-          out.set(key, finding(`${at} contains ${/^[aeiou]/i.test(format.name) ? 'an' : 'a'} ${format.name}.`, at));
-        }
+        found.set(at, (found.get(at) ?? new Set()).add(format.name));
       }
     }
-  });
-  return [...out.values()];
+  }
+  return [...found.entries()].map(([at, names]) =>
+    finding(`${at} contains ${[...names].map(n => `${/^[aeiou]/i.test(n) ? 'an' : 'a'} ${n}`).join(' and ')}.`, at));
+}
+
+interface ScannedString {
+  readonly path: string;
+  /** The string, and its base64 decoding when it is base64 text. */
+  readonly candidates: string[];
+}
+
+/** The strings of a resource, walked once per validation run and shared by the scanning rules. */
+const scanned = new WeakMap<ResourceView, ScannedString[]>();
+
+function stringsOf(view: ResourceView, index: TemplateIndex): ScannedString[] {
+  let strings = scanned.get(view);
+  if (!strings) {
+    const found: ScannedString[] = [];
+    walkStrings(view.properties, (path, text) => {
+      const decoded = decodeBase64Text(text);
+      found.push({ path, candidates: decoded === undefined ? [text] : [text, decoded] });
+    }, '', index);
+    strings = found;
+    scanned.set(view, strings);
+  }
+  return strings;
 }

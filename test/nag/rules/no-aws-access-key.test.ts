@@ -1,0 +1,166 @@
+import { CfnParameter, Fn, Lazy, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { pairs, ruleFindings, testStack } from '../pack-helpers';
+
+const RULE = 'NoAwsAccessKey';
+const ID = `HardenedSecrets-${RULE}`;
+/** The access key id of the AWS documentation examples. */
+const DOC_KEY = 'AKIAIOSFODNN7EXAMPLE';
+
+function parameter(value: string) {
+  const stack = testStack();
+  new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/config', stringValue: value });
+  return stack;
+}
+
+describe('NoAwsAccessKey', () => {
+  test('Compliance 1: a parameter without a key', () => {
+    expect(ruleFindings(parameter('arn:aws:iam::111111111111:role/app'), RULE)).toEqual([]);
+  });
+
+  test.each([
+    ['AKIA + 15 characters', 'AKIAIOSFODNN7EXAMPL'],
+    ['AKIA + 17 characters', 'AKIAIOSFODNN7EXAMPLEX'],
+    ['a lower-case key', 'akiaiosfodnn7example'],
+    ['letters before the prefix', 'XAKIAIOSFODNN7EXAMPLE'],
+    ['another prefix (AIDA, a user id)', 'AIDAIOSFODNN7EXAMPLE'],
+    ['a secret access key alone', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+  ])('Compliance 2: %s is not an access key id', (_name, value) => {
+    expect(ruleFindings(parameter(value), RULE)).toEqual([]);
+  });
+
+  test('Compliance 3: dynamic references and imports', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new ssm.CfnParameter(stack, 'A', { type: 'String', value: '{{resolve:secretsmanager:prod/app/aws:SecretString:accessKeyId}}' });
+    new ssm.CfnParameter(stack, 'B', { type: 'String', value: Fn.importValue('AccessKeyId') });
+    // THEN
+    expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
+
+  test('Noncompliance 1: the AWS documentation example key in an SSM parameter value', () => {
+    // GIVEN
+    const stack = parameter(DOC_KEY);
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
+    expect(findings[0].severity).toBe('error');
+    expect(findings[0].description).toContain('Value contains an AWS access key id.');
+    expect(findings[0].description).not.toContain(DOC_KEY);
+  });
+
+  test.each([
+    ['a temporary (ASIA) key', 'ASIAIOSFODNN7EXAMPLE'],
+    ['a key inside text', `aws_access_key_id=${DOC_KEY};region=eu-west-1`],
+    ['a key in JSON', `{"AccessKeyId":"${DOC_KEY}"}`],
+    ['a key on its own line', `line one\n${DOC_KEY}\nline three`],
+  ])('Noncompliance 2: %s', (_name, value) => {
+    // GIVEN
+    const stack = parameter(value);
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
+    expect(findings[0].description).not.toContain(value.match(/(AKIA|ASIA)[A-Z0-9]{16}/)![0]);
+  });
+
+  test('Noncompliance 3: a tag value', () => {
+    // GIVEN
+    const stack = testStack();
+    const topic = new sns.Topic(stack, 'Topic');
+    // WHEN
+    Tags.of(topic).add('deployer', DOC_KEY);
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[Tags[0].Value]`, 'Stack/Topic/Resource']]);
+    expect(findings[0].description).not.toContain(DOC_KEY);
+  });
+
+  test('Noncompliance 4: an SNS topic display name', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new sns.Topic(stack, 'Topic', { displayName: `alerts ${DOC_KEY}` });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[DisplayName]`, 'Stack/Topic/Resource']]);
+  });
+
+  test('Noncompliance 5: a Lambda environment variable and inline code', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(`const id = '${DOC_KEY}'; exports.handler = async () => id;`),
+      environment: { DEPLOY_KEY_ID: DOC_KEY },
+    });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([
+      [`${ID}[Code.ZipFile]`, 'Stack/Fn/Resource'],
+      [`${ID}[Environment.Variables.DEPLOY_KEY_ID]`, 'Stack/Fn/Resource'],
+    ]);
+  });
+
+  test('Noncompliance 6: a key inside Fn.join and Fn.sub is reported at the property that holds the intrinsic', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new ssm.CfnParameter(stack, 'Joined', { type: 'String', value: Fn.join(':', [DOC_KEY, stack.region]) });
+    new ssm.CfnParameter(stack, 'Subbed', { type: 'String', value: Fn.sub(`\${AWS::Region}:${DOC_KEY}`) });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([
+      [`${ID}[Value]`, 'Stack/Joined'],
+      [`${ID}[Value]`, 'Stack/Subbed'],
+    ]);
+  });
+
+  test('Noncompliance 7: pre-base64-encoded EC2 user data is decoded', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new ec2.CfnInstance(stack, 'Instance', {
+      imageId: 'ami-0123456789abcdef0',
+      userData: Buffer.from(`#!/bin/bash\naws configure set aws_access_key_id ${DOC_KEY}\n`).toString('base64'),
+    });
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[UserData]`, 'Stack/Instance']]);
+    expect(findings[0].description).not.toContain(DOC_KEY);
+  });
+
+  test('Noncompliance 8: a lazy token that resolves to a key', () => {
+    // GIVEN
+    const stack = testStack();
+    // WHEN
+    new ssm.CfnParameter(stack, 'Param', { type: 'String', value: Lazy.string({ produce: () => DOC_KEY }) });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Param']]);
+  });
+
+  // Suspected rule bug: the token scan walks the resource's raw properties, so a Ref to a CfnParameter
+  // whose Default is an access key is never looked through, although the pack treats a parameter
+  // default as the value that is deployed (values.ts flatten) and the key is written into the template.
+  test('Noncompliance 9: a CfnParameter whose default is a key', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new CfnParameter(stack, 'AccessKeyId', { default: DOC_KEY });
+    // WHEN
+    new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Param']]);
+  });
+
+  test('Compliance 4: a CfnParameter without a default', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new CfnParameter(stack, 'AccessKeyId', { noEcho: true });
+    // WHEN
+    new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });
+    // THEN
+    expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
+});

@@ -1,0 +1,146 @@
+import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HardenedSecret, SecretRotationPolicy } from '../../../src';
+import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+
+const RULE = 'SecretRetained';
+const ID = `HardenedSecrets-${RULE}`;
+
+/** The findings of the rule, asserting they are exactly one, on `path`. */
+function single(stack: Stack, path: string): PackFinding {
+  const found = ruleFindings(stack, RULE);
+  expect(pairs(found)).toEqual([[ID, path]]);
+  return found[0];
+}
+
+/** An L1 secret. */
+function cfnSecret(stack: Stack, id = 'Secret'): secretsmanager.CfnSecret {
+  return new secretsmanager.CfnSecret(stack, id, { generateSecretString: {} });
+}
+
+describe('SecretRetained', () => {
+  describe('L1 secrets', () => {
+    test('Compliance: cfnOptions.deletionPolicy RETAIN', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      const secret = cfnSecret(stack);
+      secret.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
+      secret.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
+    test('Compliance: applyRemovalPolicy(RETAIN) on the L1', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      cfnSecret(stack).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
+    test('Compliance: a raw DeletionPolicy override (as CfnInclude templates carry it)', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      const secret = cfnSecret(stack);
+      secret.addOverride('DeletionPolicy', 'Retain');
+      secret.addOverride('UpdateReplacePolicy', 'Retain');
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
+    test('Noncompliance 1: an L1 secret without a DeletionPolicy', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      cfnSecret(stack);
+      // THEN
+      expect(single(stack, 'Stack/Secret').description).toMatch(
+        /DeletionPolicy is absent \(Delete\), so deleting the stack deletes the secret and everything that authenticates with it breaks/,
+      );
+    });
+
+    test('Noncompliance 2: cfnOptions.deletionPolicy DELETE', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      cfnSecret(stack).cfnOptions.deletionPolicy = CfnDeletionPolicy.DELETE;
+      // THEN
+      expect(single(stack, 'Stack/Secret').description).toMatch(/DeletionPolicy is Delete, so deleting the stack deletes the secret/);
+    });
+
+    test('Noncompliance 3: a raw DeletionPolicy override of Delete wins over RETAIN', () => {
+      // GIVEN
+      const stack = testStack();
+      const secret = cfnSecret(stack);
+      secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // WHEN
+      secret.addOverride('DeletionPolicy', 'Delete');
+      // THEN
+      expect(single(stack, 'Stack/Secret').description).toMatch(/DeletionPolicy is Delete/);
+    });
+
+    test('Noncompliance 4: only the secret that is not retained is reported', () => {
+      // GIVEN
+      const stack = testStack();
+      cfnSecret(stack, 'Kept').applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // WHEN
+      cfnSecret(stack, 'Lost');
+      // THEN
+      single(stack, 'Stack/Lost');
+    });
+  });
+
+  describe('L2 secrets', () => {
+    test('Compliance: an L2 secret with removalPolicy RETAIN', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      new secretsmanager.Secret(stack, 'Secret', { removalPolicy: RemovalPolicy.RETAIN });
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
+    test('Compliance: a HardenedSecret with hosted rotation (RETAIN by default)', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
+    test('Noncompliance 1: an L2 secret with the aws-cdk-lib default (DESTROY)', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      new secretsmanager.Secret(stack, 'Secret');
+      // THEN
+      expect(single(stack, 'Stack/Secret/Resource').description).toMatch(/DeletionPolicy is Delete, so deleting the stack deletes the secret/);
+    });
+
+    test('Noncompliance 2: an L2 secret with applyRemovalPolicy(DESTROY) after RETAIN', () => {
+      // GIVEN
+      const stack = testStack();
+      const secret = new secretsmanager.Secret(stack, 'Secret', { removalPolicy: RemovalPolicy.RETAIN });
+      // WHEN
+      secret.applyRemovalPolicy(RemovalPolicy.DESTROY);
+      // THEN
+      single(stack, 'Stack/Secret/Resource');
+    });
+
+    test('Noncompliance 3: a HardenedSecret with removalPolicy DESTROY', () => {
+      // GIVEN
+      const stack = testStack();
+      // WHEN
+      new HardenedSecret(stack, 'Db', {
+        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // THEN
+      expect(single(stack, 'Stack/Db/Resource').description).toMatch(/DeletionPolicy is Delete/);
+    });
+  });
+});
