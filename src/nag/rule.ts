@@ -24,6 +24,12 @@ export interface RuleFinding {
    * the rule id becomes `HardenedSecrets-Rule[suffix]`.
    */
   readonly suffix?: string;
+  /**
+   * The template cannot show whether the resource complies (an `Fn::ImportValue`, a parameter
+   * without a default). Reported as a warning whatever the rule's level: it names what could
+   * not be checked without claiming a violation.
+   */
+  readonly unproven?: boolean;
 }
 
 /**
@@ -47,6 +53,11 @@ export interface SecretsRule {
 
 /** The prefix of every rule id of the pack. */
 export const PACK_NAME = 'HardenedSecrets';
+
+/** A finding for what the template cannot prove either way (reported as a warning). */
+export function unproven(message: string): RuleFinding {
+  return { message, unproven: true };
+}
 
 /** Shorthand for a finding without a suffix. */
 export function finding(message: string, suffix?: string): RuleFinding {

@@ -88,7 +88,7 @@ export class SecretsManagerChecks extends NagPack {
   /** Templates of the synth in progress, by stack construct path, while `validate` runs. */
   private templates?: Map<string, any>;
   /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
-  private readonly descriptions = new Map<string, string>();
+  private readonly descriptions = new Map<string, { description: string; severity: string }>();
 
   constructor(scope?: IConstruct, props: SecretsManagerChecksProps = {}) {
     super(scope, props);
@@ -180,7 +180,7 @@ export class SecretsManagerChecks extends NagPack {
       try {
         findings = rule.check(node, this.options);
       } catch (e) {
-        findings = [{ message: `the rule could not evaluate the resource (${(e as Error).message}), so compliance cannot be proven.` }];
+        findings = [{ message: `the rule could not evaluate the resource (${(e as Error).message}), so compliance cannot be proven.`, unproven: true }];
       }
       this.report(rule, node, findings);
     }
@@ -194,12 +194,14 @@ export class SecretsManagerChecks extends NagPack {
     const violations: PolicyViolation[] = [];
     for (const v of report.violations) {
       for (const resource of v.violatingResources) {
-        const description = this.descriptions.get(`${v.ruleName}|${resource.constructPath}`) ?? v.description;
-        const same = violations.find(x => x.ruleName === v.ruleName && x.description === description);
+        const own = this.descriptions.get(`${v.ruleName}|${resource.constructPath}`);
+        const description = own?.description ?? v.description;
+        const severity = own?.severity ?? v.severity;
+        const same = violations.find(x => x.ruleName === v.ruleName && x.description === description && x.severity === severity);
         if (same) {
           same.violatingResources.push(resource);
         } else {
-          violations.push({ ...v, description, violatingResources: [resource] });
+          violations.push({ ...v, description, severity, violatingResources: [resource] });
         }
       }
     }
@@ -216,32 +218,27 @@ export class SecretsManagerChecks extends NagPack {
   }
 
   private report(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): void {
-    const plain = findings.filter(f => f.suffix === undefined);
-    const granular = findings.filter(f => f.suffix !== undefined);
     const explanation = `${rule.requirement} Controls: ${rule.controls}.`;
     const id = `${PACK_NAME}-${rule.name}`;
-    if (plain.length > 0) {
-      const info = describe(rule, node, plain);
-      this.descriptions.set(`${id}|${node.node.path}`, info);
+    // Findings without a suffix share the rule id on a resource: report them as one, at the
+    // rule's level unless every one of them is unproven.
+    const plain = findings.filter(f => f.suffix === undefined);
+    const groups: Array<{ suffix?: string; items: RuleFinding[] }> = [
+      ...(plain.length > 0 ? [{ items: plain }] : []),
+      ...findings.filter(f => f.suffix !== undefined).map(f => ({ suffix: f.suffix, items: [f] })),
+    ];
+    for (const { suffix, items } of groups) {
+      const level = items.every(f => f.unproven) ? NagMessageLevel.WARN : rule.level;
+      const info = describe(rule, node, items);
+      const ruleName = suffix === undefined ? id : `${id}[${suffix}]`;
+      this.descriptions.set(`${ruleName}|${node.node.path}`, { description: info, severity: level === NagMessageLevel.ERROR ? 'error' : 'warning' });
       this.applyRule({
         ruleSuffixOverride: rule.name,
         info,
         explanation,
-        level: rule.level,
+        level,
         node,
-        rule: () => NagRuleCompliance.NON_COMPLIANT,
-      });
-    }
-    for (const f of granular) {
-      const info = describe(rule, node, [f]);
-      this.descriptions.set(`${id}[${f.suffix}]|${node.node.path}`, info);
-      this.applyRule({
-        ruleSuffixOverride: rule.name,
-        info,
-        explanation,
-        level: rule.level,
-        node,
-        rule: () => [f.suffix!],
+        rule: () => (suffix === undefined ? NagRuleCompliance.NON_COMPLIANT : [suffix]),
       });
     }
   }

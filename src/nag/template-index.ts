@@ -12,6 +12,8 @@ export interface ResourceView {
   readonly logicalId: string;
   readonly type: string;
   readonly properties: Record<string, any>;
+  /** The resource's `Metadata` (cfn-init files and commands live here). */
+  readonly metadata: Record<string, any>;
   readonly deletionPolicy?: string;
   readonly updateReplacePolicy?: string;
   readonly node: CfnResource;
@@ -239,6 +241,7 @@ export class TemplateIndex {
       logicalId,
       type: node.cfnResourceType,
       properties: body.Properties ?? {},
+      metadata: body.Metadata ?? {},
       deletionPolicy: body.DeletionPolicy,
       updateReplacePolicy: body.UpdateReplacePolicy,
       node,

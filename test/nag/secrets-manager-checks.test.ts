@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagMessageLevel } from 'cdk-nag';
 import { packFindings, testStack } from './pack-helpers';
@@ -60,6 +60,18 @@ describe('SecretsManagerChecks', () => {
       new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
       const [finding] = packFindings(stack).filter(f => f.rule === 'HardenedSecrets-SecretCustomerManagedKey');
       expect(finding.description).toMatch(/^AWS::SecretsManager::Secret Raw: KmsKeyId is not set.* Why: SOC 2 CC6\.1.*NIST 800-53 SC-12.* Fix: Set KmsKeyId/);
+    });
+
+    test('what the template cannot prove is reported as a warning, saying why', () => {
+      // GIVEN a key imported from another stack, and one written in the template that is AWS managed
+      const stack = testStack();
+      new secretsmanager.CfnSecret(stack, 'Imported', { kmsKeyId: Fn.importValue('PlatformSecretsKeyArn') });
+      new secretsmanager.CfnSecret(stack, 'Managed', { kmsKeyId: 'alias/aws/secretsmanager' });
+      // WHEN
+      const cmk = packFindings(stack).filter(f => f.rule === 'HardenedSecrets-SecretCustomerManagedKey');
+      // THEN the import is a warning that names the import; the AWS managed key an error
+      expect(cmk.map(f => [f.path, f.severity])).toEqual([['Stack/Imported', 'warning'], ['Stack/Managed', 'error']]);
+      expect(cmk[0].description).toMatch(/cannot be proven to be a customer-managed key: it is an Fn::ImportValue from another stack/);
     });
 
     test('a literal accepted with allowPlaintext is acknowledged with the justification', () => {

@@ -8,7 +8,7 @@ import { literalCredentialFindings } from './common';
 export const NoCredentialInLambdaEnvironment: SecretsRule = {
   name: 'NoCredentialInLambdaEnvironment',
   level: NagMessageLevel.ERROR,
-  resourceTypes: ['AWS::Lambda::Function'],
+  resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   requirement: 'No Lambda environment variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) holds a literal value, and none holds a URL with a password.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Pass the secret ARN instead and read the value at run time (secret.grantRead(fn)); rotate the exposed value.',

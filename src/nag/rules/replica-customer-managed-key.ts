@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { RuleFinding, SecretsRule, finding } from '../rule';
+import { RuleFinding, SecretsRule, finding, unproven } from '../rule';
 import { TemplateIndex, asArray, isObject } from '../template-index';
 import { flatten, literalText } from '../values';
 import { keyReference } from './common';
@@ -24,7 +24,7 @@ export const ReplicaCustomerManagedKey: SecretsRule = {
       } else if (key.kind === 'aws-managed') {
         out.push(finding(`the replica in ${region} uses the AWS managed key ${key.display}.`));
       } else if (key.kind === 'unknown') {
-        out.push(finding(`the key of the replica in ${region} cannot be proven customer-managed: ${key.because}.`));
+        out.push(unproven(`the key of the replica in ${region} cannot be proven customer-managed: ${key.because}.`));
       }
     });
     return out;

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
+import { SecretsRule, finding, unproven } from '../rule';
 import { TemplateIndex } from '../template-index';
 import { keyReference } from './common';
 
@@ -21,7 +21,7 @@ export const SecretCustomerManagedKey: SecretsRule = {
       case 'aws-managed':
         return [finding(`KmsKeyId is the AWS managed key ${key.display}, whose key policy nobody can restrict.`)];
       case 'unknown':
-        return [finding(`KmsKeyId cannot be proven to be a customer-managed key: ${key.because}.`)];
+        return [unproven(`KmsKeyId cannot be proven to be a customer-managed key: ${key.because}.`)];
       default:
         return [];
     }

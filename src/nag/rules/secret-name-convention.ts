@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding } from '../rule';
+import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
 import { TemplateIndex } from '../template-index';
 import { flatten, literalText } from '../values';
 
@@ -20,7 +20,7 @@ export const SecretNameConvention: SecretsRule = {
     }
     const flat = flatten(name, index);
     if (!flat.fullyLiteral) {
-      return [finding(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'part of it is a reference resolved at deploy time'}.`)];
+      return [unproven(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'part of it is a reference resolved at deploy time'}.`)];
     }
     const text = literalText(flat);
     return options.namePattern.test(text)

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding } from '../rule';
+import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
 import { formatHours, scheduleGap } from '../schedule-gap';
 import { TemplateIndex, isObject } from '../template-index';
 import { flatten, literalText } from '../values';
@@ -25,7 +25,7 @@ export const SecretRotationInterval: SecretsRule = {
     if (rules.ScheduleExpression !== undefined) {
       const flat = flatten(rules.ScheduleExpression, index);
       if (!flat.fullyLiteral) {
-        return [finding(`the rotation interval cannot be proven: ScheduleExpression is not written in the template (${flat.unknownBecause ?? 'part of it is a reference'}).`)];
+        return [unproven(`the rotation interval cannot be proven: ScheduleExpression is not written in the template (${flat.unknownBecause ?? 'part of it is a reference'}).`)];
       }
       try {
         const gap = scheduleGap(literalText(flat));
@@ -38,7 +38,7 @@ export const SecretRotationInterval: SecretsRule = {
       const flat = flatten(rules.AutomaticallyAfterDays, index);
       const days = flat.fullyLiteral && literalText(flat).trim() !== '' ? Number(literalText(flat)) : NaN;
       if (!Number.isFinite(days)) {
-        return [finding(`the rotation interval cannot be proven: AutomaticallyAfterDays is not a number written in the template (${flat.unknownBecause ?? 'it is a reference'}).`)];
+        return [unproven(`the rotation interval cannot be proven: AutomaticallyAfterDays is not a number written in the template (${flat.unknownBecause ?? 'it is a reference'}).`)];
       }
       hours = days * 24;
       how = `AutomaticallyAfterDays ${days} rotates every ${formatHours(hours)}`;

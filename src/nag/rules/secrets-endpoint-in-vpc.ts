@@ -39,7 +39,14 @@ export const SecretsEndpointInVpc: SecretsRule = {
   },
 };
 
+/** AWS managed policies that allow secretsmanager:GetSecretValue. */
+const READING_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
+
 function readsSecrets(role: ResourceView, index: TemplateIndex): boolean {
+  const managed = asArray(role.properties.ManagedPolicyArns).map(arn => flatten(arn, index).text);
+  if (managed.some(arn => READING_MANAGED_POLICIES.some(p => arn.endsWith(`:aws:policy/${p}`)))) {
+    return true;
+  }
   const docs = [...heldDocuments(role), ...index.policiesOf(role.logicalId).flatMap(heldDocuments)];
   return docs.some(d => statements(d.document, index).some(s => s.effect === 'Allow' && grants(s, 'secretsmanager:GetSecretValue')));
 }

@@ -37,10 +37,13 @@ function stringsOf(view: ResourceView, index: TemplateIndex): ScannedString[] {
   let strings = scanned.get(view);
   if (!strings) {
     const found: ScannedString[] = [];
-    walkStrings(view.properties, (path, text) => {
+    const visit = (path: string, text: string) => {
       const decoded = decodeBase64Text(text);
       found.push({ path, candidates: decoded === undefined ? [text] : [text, decoded] });
-    }, '', index);
+    };
+    walkStrings(view.properties, visit, '', index);
+    // cfn-init writes files and runs commands from Metadata: credentials end up there too.
+    walkStrings(view.metadata, visit, 'Metadata', index);
     strings = found;
     scanned.set(view, strings);
   }
