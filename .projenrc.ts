@@ -121,5 +121,15 @@ project.addTask('bench', {
   exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
   receiveArgs: true,
 });
+project.addTask('bench:nag', {
+  description: 'Nag-pack benchmark: SecretsManagerChecks against AwsSolutionsChecks on 160 secrets',
+  exec: 'ts-node --project tsconfig.dev.json bench/nag.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:corpus', {
+  description: 'What SecretsManagerChecks, the five cdk-nag packs and Control Tower catch on the template corpus',
+  exec: 'ts-node --project tsconfig.dev.json bench/corpus.ts',
+  receiveArgs: true,
+});
 
 project.synth();
