@@ -168,6 +168,7 @@ describe('SecretRotationPolicy', () => {
       const reason = 'Rotation waived: Vendor API key; the vendor has no rotation API (SEC-42)';
       expect(acknowledgements(stack)).toEqual([
         { path: 'Stack/Secret/Resource', rule: 'AwsSolutions-SMG4', reason },
+        { path: 'Stack/Secret/Resource', rule: 'HardenedSecrets-SecretRotationConfigured', reason },
         { path: 'Stack/Secret/Resource', rule: 'HIPAA.Security-SecretsManagerRotationEnabled', reason },
         { path: 'Stack/Secret/Resource', rule: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
       ]);
