@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // One top-level dev tsconfig that covers src, test, integ, bench and examples.
   tsconfigDev: {
     compilerOptions: {},
-    include: ['.projenrc.ts', 'integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
+    include: ['.projenrc.ts', 'integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'build-tools/**/*.ts'],
   },
   tsconfigDevFile: 'tsconfig.dev.json',
 

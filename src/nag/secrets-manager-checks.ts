@@ -49,8 +49,8 @@ export interface SecretsManagerChecksProps extends NagPackProps {
    * (an organisation trail with alarms, a SIEM), and says by what. Satisfies
    * `HardenedSecrets-SecretAccessMonitored`.
    *
-   * @default - monitoring must be in the app (a SecretAccessMonitor, or metric filters or
-   * EventBridge rules on Secrets Manager events)
+   * @default - monitoring must be in the app (CloudWatch Logs metric filters or EventBridge
+   * rules on Secrets Manager events)
    */
   readonly externalMonitor?: string;
 

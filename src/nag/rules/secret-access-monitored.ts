@@ -8,9 +8,9 @@ export const SecretAccessMonitored: SecretsRule = {
   name: 'SecretAccessMonitored',
   level: NagMessageLevel.WARN,
   resourceTypes: ['AWS::SecretsManager::Secret'],
-  requirement: 'The app has a CloudWatch Logs metric filter or EventBridge rule on Secrets Manager API calls (SecretAccessMonitor), or the pack declares an external monitor.',
+  requirement: 'The app has a CloudWatch Logs metric filter or EventBridge rule on Secrets Manager API calls, or the pack declares an external monitor.',
   controls: 'SOC 2 CC7.2, CC7.3; PCI DSS 3.2.1 10.2, 10.6; NIST 800-53 AU-6, AU-12, SI-4',
-  fix: 'Add a SecretAccessMonitor (or metric filters / EventBridge rules on secretsmanager.amazonaws.com events), or set externalMonitor to describe the organisation monitor that covers this account.',
+  fix: 'Add CloudWatch Logs metric filters (on a CloudTrail log group) or EventBridge rules on secretsmanager.amazonaws.com events, with alarms, or set externalMonitor to describe the organisation monitor that covers this account.',
   check(node: CfnResource, options: CheckOptions) {
     if (options.externalMonitor !== undefined || AppIndex.of(node).monitors.length > 0) {
       return [];

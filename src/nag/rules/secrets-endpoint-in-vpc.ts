@@ -13,7 +13,7 @@ export const SecretsEndpointInVpc: SecretsRule = {
   resourceTypes: ['AWS::Lambda::Function'],
   requirement: 'A Lambda function in a VPC whose role may read secrets has a Secrets Manager interface VPC endpoint in the same VPC.',
   controls: 'SOC 2 CC6.6; PCI DSS 3.2.1 1.3, 4.1; NIST 800-53 SC-7, AC-4',
-  fix: 'Add an interface VPC endpoint for secretsmanager in the VPC (SecretsManagerEndpoint, or vpc.addInterfaceEndpoint).',
+  fix: 'Add an interface VPC endpoint for Secrets Manager in the VPC (vpc.addInterfaceEndpoint with InterfaceVpcEndpointAwsService.SECRETS_MANAGER, private DNS on).',
   check(node: CfnResource) {
     const index = TemplateIndex.of(node);
     const fn = index.view(node);

@@ -1,0 +1,37 @@
+/**
+ * Renders the rule table of README "For security teams" from the rule catalogue, so that the
+ * README says exactly what the rules say. `test/nag/secrets-manager-checks.test.ts` fails when
+ * the README table differs; `ts-node --project tsconfig.dev.json build-tools/rules-table.ts --write`
+ * rewrites it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { NagMessageLevel } from 'cdk-nag';
+import { RULES } from '../src/nag/rules';
+
+const README = path.join(__dirname, '..', 'README.md');
+const HEADER = '| rule id | level | looks at | requirement | controls | fix |\n|---|---|---|---|---|---|\n';
+
+/** The table: header and one row per rule, in catalogue order. */
+export function rulesTable(): string {
+  const rows = RULES.map(r => {
+    const types = r.resourceTypes === '*' ? 'every resource' : r.resourceTypes.map(t => t.replace('AWS::', '')).join(', ');
+    const level = r.level === NagMessageLevel.ERROR ? 'error' : 'warning';
+    return `| \`HardenedSecrets-${r.name}\` | ${level} | ${types} | ${r.requirement} | ${r.controls} | ${r.fix} |`;
+  });
+  return HEADER + rows.join('\n') + '\n';
+}
+
+/** The README with its rule table replaced by {@link rulesTable}. */
+export function readmeWithTable(readme: string): string {
+  const start = readme.indexOf(HEADER);
+  if (start < 0) {
+    throw new Error('README.md has no rule table header');
+  }
+  const end = readme.indexOf('\n\n', start);
+  return readme.slice(0, start) + rulesTable() + readme.slice(end + 1);
+}
+
+if (require.main === module && process.argv.includes('--write')) {
+  fs.writeFileSync(README, readmeWithTable(fs.readFileSync(README, 'utf8')));
+}
