@@ -122,9 +122,18 @@ export function hasConditionKey(statement: Statement, key: string): boolean {
   );
 }
 
-/** Whether the statement has any condition at all. */
+/**
+ * Condition keys that limit who (or from where) a statement applies to. A condition on
+ * anything else (`aws:SecureTransport`, `kms:ViaService` alone) leaves a `"*"` principal open
+ * to every AWS account.
+ */
+const WHO_KEYS = /^(aws:(principalarn|principalaccount|principalorgid|principalorgpaths|principalservicename|userid|sourceaccount|sourcearn|sourceowner|sourcevpc|sourcevpce|sourceip|sourceorgid|sourceorgpaths)|kms:calleraccount)$/i;
+
+/** Whether the statement has a condition that limits which principals it applies to. */
 export function isConditioned(statement: Statement): boolean {
-  return Object.keys(statement.condition).length > 0;
+  return Object.values(statement.condition).some(
+    block => isObject(block) && Object.keys(block).some(key => WHO_KEYS.test(key)),
+  );
 }
 
 /**

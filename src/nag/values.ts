@@ -26,7 +26,7 @@ export interface FlatValue {
 /** Stands for a part of a value that is not written in the template. */
 export const PLACEHOLDER = '\u0000';
 
-const DYNAMIC_REFERENCE = /\{\{resolve:(secretsmanager|ssm-secure):/;
+const DYNAMIC_REFERENCE = /\{\{resolve:(secretsmanager|ssm-secure|ssm):/;
 
 /**
  * Flattens a resolved property value into text.

@@ -161,6 +161,13 @@ export function literalCredentialFindings(pairs: NamedValue[], index: TemplateIn
   for (const { name, value, path } of pairs) {
     if (isCredentialName(name) && isLiteralCredential(value, index)) {
       out.push(finding(`${where} '${name}' (${path}) looks like a credential and holds a literal value written into the template.`, path));
+    } else if (isCredentialName(name) && flatten(value, index).kind === 'unknown') {
+      out.push({
+        message: `${where} '${name}' (${path}) looks like a credential and gets its value from outside the template (${flatten(value, index).unknownBecause}); ` +
+          'whether a credential ends up in plain text there cannot be proven.',
+        suffix: path,
+        unproven: true,
+      });
     } else if (hasPasswordInUrl(value, index)) {
       out.push(finding(`${where} '${name}' (${path}) holds a URL with a literal password in it.`, path));
     }

@@ -3,7 +3,7 @@ import { NagMessageLevel } from 'cdk-nag';
 import { decodeBase64Text, isCredentialName } from '../credentials';
 import { RuleFinding, SecretsRule, finding } from '../rule';
 import { TemplateIndex, isObject } from '../template-index';
-import { PLACEHOLDER, flatten } from '../values';
+import { PLACEHOLDER, flatten, walkStrings } from '../values';
 
 /** Where each resource type keeps its user data. */
 const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> = {
@@ -16,6 +16,10 @@ const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> =
 const ASSIGNMENT = /(?:^|[\s;&|(>"'])(?:export\s+|set\s+|setx\s+|\$env:|\$)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s|\s+=\s+)\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"';&|]+))/gm;
 /** `--password value`, `--db-password=value`, `-Password "value"`. */
 const FLAG = /(?:^|\s)--?([A-Za-z][A-Za-z0-9-]*)(?:=|\s+)(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"';&|-][^\s"';&|]*))/gm;
+/** `aws configure set aws_secret_access_key VALUE`. */
+const AWS_CONFIGURE = /\baws\s+configure\s+set\s+([A-Za-z_.]+)\s+(["']?)([^\s"';&|]+)\2/gm;
+/** `curl -u user:password`, `curl --user user:password`. */
+const CURL_USER = /\bcurl\b[^\n]*?\s(?:-u|--user)\s*(["']?)[^:\s"']+:([^\s"'@]+)\1/gm;
 /** `mysql -pSECRET`, `mysqladmin -u root -pSECRET`: the password glued to -p. */
 const MYSQL_P = /\bmysql(?:admin|dump)?\b[^\n]*?\s-p([^\s"';&|]+)/gm;
 
@@ -24,17 +28,24 @@ export const NoCredentialInUserData: SecretsRule = {
   name: 'NoCredentialInUserData',
   level: NagMessageLevel.ERROR,
   resourceTypes: Object.keys(USER_DATA),
-  requirement: 'EC2 user data (instances, launch templates, launch configurations) assigns no literal value to a credential-like variable or flag.',
+  requirement: 'EC2 user data and cfn-init metadata (instances, launch templates, launch configurations) assign no literal value to a credential-like variable, flag or config key.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Fetch the value at boot (aws secretsmanager get-secret-value with the instance role granted read on the one secret); rotate the exposed value.',
   check(node: CfnResource) {
     const index = TemplateIndex.of(node);
     const [userData, path] = USER_DATA[node.cfnResourceType](index.view(node).properties);
-    if (userData === undefined) {
+    // cfn-init (Metadata AWS::CloudFormation::Init) writes files and runs commands at boot too.
+    const init = index.view(node).metadata['AWS::CloudFormation::Init'];
+    if (userData === undefined && init === undefined) {
       return [];
     }
-    let script = flatten(userData, index).text;
+    let script = userData === undefined ? '' : flatten(userData, index).text;
     script = decodeBase64Text(script) ?? script;
+    if (init !== undefined) {
+      const texts: string[] = [];
+      walkStrings(init, (_path, text) => texts.push(text), '', index);
+      script += '\n' + texts.join('\n');
+    }
     const names = new Set<string>();
     for (const re of [ASSIGNMENT, FLAG]) {
       re.lastIndex = 0;
@@ -45,6 +56,18 @@ export const NoCredentialInUserData: SecretsRule = {
         }
       }
     }
+    AWS_CONFIGURE.lastIndex = 0;
+    for (let m = AWS_CONFIGURE.exec(script); m !== null; m = AWS_CONFIGURE.exec(script)) {
+      if (isCredentialName(m[1]) && isLiteral(m[3])) {
+        names.add(m[1]);
+      }
+    }
+    CURL_USER.lastIndex = 0;
+    for (let m = CURL_USER.exec(script); m !== null; m = CURL_USER.exec(script)) {
+      if (isLiteral(m[2])) {
+        names.add('curl -u');
+      }
+    }
     MYSQL_P.lastIndex = 0;
     for (let m = MYSQL_P.exec(script); m !== null; m = MYSQL_P.exec(script)) {
       if (isLiteral(m[1])) {
@@ -53,7 +76,7 @@ export const NoCredentialInUserData: SecretsRule = {
     }
     const out: RuleFinding[] = [];
     for (const name of names) {
-      out.push(finding(`${path} assigns a literal value to '${name}', so the credential is in the template and readable by anyone who can describe the instance.`, `${path}:${name}`));
+      out.push(finding(`${userData === undefined ? 'cfn-init metadata' : path} assigns a literal value to '${name}', so the credential is in the template and readable by anyone who can describe the instance.`, `${path}:${name}`));
     }
     return out;
   },

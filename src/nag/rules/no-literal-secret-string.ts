@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { literalCredentialKeys } from '../credentials';
-import { SecretsRule, finding } from '../rule';
+import { SecretsRule, finding, unproven } from '../rule';
 import { TemplateIndex } from '../template-index';
 import { flatten } from '../values';
 
@@ -22,6 +22,13 @@ export const NoLiteralSecretString: SecretsRule = {
     const flat = flatten(value, index);
     if (flat.fullyLiteral) {
       return [finding('SecretString holds literal text, so the secret value is in the template, the cloud assembly and every copy of them.', 'SecretString')];
+    }
+    const parameter = typeof value === 'object' && value !== null ? index.parameter((value as { Ref?: string }).Ref ?? '') : undefined;
+    if (parameter && !parameter.noEcho && parameter.default === undefined) {
+      return [unproven(`SecretString is parameter ${parameter.logicalId}, which is not NoEcho: its value is shown by the console and DescribeStacks.`)];
+    }
+    if (flat.kind === 'unknown' && !parameter) {
+      return [unproven(`SecretString cannot be proven free of literal text: ${flat.unknownBecause}.`)];
     }
     // Partly references: literal credential fields in a JSON value still leak.
     const keys = literalCredentialKeys(flat.text);

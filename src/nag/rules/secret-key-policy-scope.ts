@@ -5,12 +5,12 @@ import { SecretsRule, finding } from '../rule';
 import { TemplateIndex } from '../template-index';
 import { secretKeyIds, statementName } from './common';
 
-/** The key policy of a secret's key grants nothing to `*` without a condition. */
+/** The key policy of a secret's key grants nothing to `*` without a condition on who. */
 export const SecretKeyPolicyScope: SecretsRule = {
   name: 'SecretKeyPolicyScope',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::KMS::Key'],
-  requirement: 'The key policy of a key that encrypts a secret has no Allow to Principal "*" without a condition.',
+  requirement: 'The key policy of a key that encrypts a secret has no Allow to Principal "*" without a condition on who.',
   controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1, 3.5.2; NIST 800-53 AC-3, AC-6',
   fix: 'Name the principals, or condition the statement (kms:CallerAccount and kms:ViaService = secretsmanager.<region>.amazonaws.com), as SecretKey does.',
   check(node: CfnResource) {
@@ -22,6 +22,6 @@ export const SecretKeyPolicyScope: SecretsRule = {
     return statements(key.properties.KeyPolicy, index)
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.effect === 'Allow' && isPublicPrincipal(s) && !isConditioned(s))
-      .map(({ s, i }) => finding(`${statementName(s.sid, i, 'KeyPolicy')} allows Principal "*" without a condition: anyone who can call KMS can use the key that protects the secret.`));
+      .map(({ s, i }) => finding(`${statementName(s.sid, i, 'KeyPolicy')} allows Principal "*" without a condition on who: anyone who can call KMS can use the key that protects the secret.`));
   },
 };

@@ -10,7 +10,7 @@ export const SecretPolicyNoPublicAllow: SecretsRule = {
   name: 'SecretPolicyNoPublicAllow',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::ResourcePolicy'],
-  requirement: 'The secret resource policy has no Allow statement to Principal "*" without a condition.',
+  requirement: 'The secret resource policy has no Allow statement to Principal "*" without a condition on who.',
   controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 3.2.1 7.1, 7.2; NIST 800-53 AC-3, AC-6',
   fix: 'Name the principals that may read the secret (grantRead), or condition the statement on aws:PrincipalOrgID / aws:PrincipalAccount.',
   check(node: CfnResource) {
@@ -18,6 +18,6 @@ export const SecretPolicyNoPublicAllow: SecretsRule = {
     return statements(index.view(node).properties.ResourcePolicy, index)
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.effect === 'Allow' && isPublicPrincipal(s) && !isConditioned(s))
-      .map(({ s, i }) => finding(`${statementName(s.sid, i, 'ResourcePolicy')} allows Principal "*" without a condition: any AWS principal could call ${s.actions.join(', ') || 'the listed actions'} on the secret.`));
+      .map(({ s, i }) => finding(`${statementName(s.sid, i, 'ResourcePolicy')} allows Principal "*" without a condition on who: any AWS principal could call ${s.actions.join(', ') || 'the listed actions'} on the secret.`));
   },
 };
