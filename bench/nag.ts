@@ -27,7 +27,7 @@
  * clock. We report the medians and `ours / AwsSolutions`: the baseline runs in the same process,
  * at the same time, on the same tree, so the ratio cancels the machine's speed out.
  *
- * Why a child process: see `bench/synth.ts`. The process started by ts-node type-checks the
+ * Why a child process: see `bench/common.ts`. The process started by ts-node type-checks the
  * file and reports; it forks itself with transpile-only ts-node and `--expose-gc`, and the child,
  * whose heap holds only the CDK app, does the timing.
  *
@@ -35,9 +35,6 @@
  * [--warmup 5] [--stacks 4] [--verbose]`. Writes `bench/results/nag.json` (git-ignored);
  * exits 1 when the ratio is above the limit.
  */
-import { fork } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +42,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import {
+  Check, collectGarbage, elapsedMs, Environment, exitCode, fmt, int, interleavedRounds, machine, markdownTable,
+  median, packageVersion, parseFlags, printSummary, round, runBenchmark, runTimes, writeResults,
+} from './common';
 import { DataClassification, HardenedSecret, SecretRotationPolicy, SecretsManagerChecks } from '../src';
 
 // ---------------------------------------------------------------------------------------------
@@ -62,7 +63,6 @@ const APP_NAME = 'orders';
 const ENVIRONMENT = 'prod';
 const NO_ROTATION_JUSTIFICATION = 'third-party API key; the vendor offers no rotation API (ticket SEC-42)';
 const RESULTS_FILE = path.join(__dirname, 'results', 'nag.json');
-const TSCONFIG = path.join(__dirname, '..', 'tsconfig.dev.json');
 /** Set in the environment of the measuring child process. */
 const CHILD_ENV = 'BENCH_NAG_MEASURE';
 
@@ -146,14 +146,6 @@ interface Measurement {
   readonly packs: Record<PackId, PackResult>;
   /** ours median / AwsSolutions median. */
   readonly ratio: number;
-}
-
-type CheckStatus = 'PASS' | 'FAIL';
-
-interface Check {
-  readonly name: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,25 +283,6 @@ function prepareApp(options: Options): { app: App; context: IPolicyValidationCon
 // Measuring
 // ---------------------------------------------------------------------------------------------
 
-function elapsedMs(from: bigint, to: bigint): number {
-  return Number(to - from) / 1e6;
-}
-
-/** A full, synchronous garbage collection, so that it never lands inside a timed run. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) {
-    throw new Error('the measuring process must run with --expose-gc');
-  }
-  gc();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /**
  * One run: a new pack, then `validate(context)` as `cdk synth` calls it (or `validateScope(app)`
  * with --scope). cdk-nag's own packs implement `validate` as `validateScope(appConstruct)`.
@@ -342,11 +315,6 @@ function countFindings(validation: PolicyValidationPluginReport): Findings {
   };
 }
 
-/** Round i runs our pack first when i is even, AwsSolutions first when it is odd. */
-function orderFor(r: number): readonly PackId[] {
-  return r % 2 === 0 ? PACKS : [...PACKS].reverse();
-}
-
 function measureAll(options: Options): Measurement {
   const { app, context, stats } = prepareApp(options);
   console.error(
@@ -357,28 +325,24 @@ function measureAll(options: Options): Measurement {
 
   const samples: Record<PackId, number[]> = { ours: [], awsSolutions: [] };
   const findings: Partial<Record<PackId, Findings>> = {};
-  for (let r = 0; r < options.warmup + options.rounds; r++) {
-    const timed = r >= options.warmup;
-    for (const pack of orderFor(r)) {
-      const gcStart = process.hrtime.bigint();
-      collectGarbage();
-      const gcMs = elapsedMs(gcStart, process.hrtime.bigint());
-      const run = runOnce(pack, app, context, options.scope);
-      const counted = countFindings(run.validation);
-      const first = findings[pack];
-      if (!first) {
-        findings[pack] = counted;
-      } else if (first.findings !== counted.findings || first.ruleIds !== counted.ruleIds) {
-        throw new Error(`${PACK_LABELS[pack]} reported ${counted.findings} findings in round ${r}, ${first.findings} before`);
-      }
-      if (timed) {
-        samples[pack].push(run.ms);
-      }
-      if (options.verbose) {
-        console.error(`    #${r} ${timed ? 'timed' : 'warm-up'} ${PACK_LABELS[pack]}: ${fmt(run.ms, 1)} ms (gc before ${fmt(gcMs, 1)})`);
-      }
+  // Round r runs our pack first when r is even, AwsSolutions first when it is odd.
+  interleavedRounds(PACKS, options.warmup, options.rounds, (pack, r, timed) => {
+    const gcMs = collectGarbage();
+    const run = runOnce(pack, app, context, options.scope);
+    const counted = countFindings(run.validation);
+    const first = findings[pack];
+    if (!first) {
+      findings[pack] = counted;
+    } else if (first.findings !== counted.findings || first.ruleIds !== counted.ruleIds) {
+      throw new Error(`${PACK_LABELS[pack]} reported ${counted.findings} findings in round ${r}, ${first.findings} before`);
     }
-  }
+    if (timed) {
+      samples[pack].push(run.ms);
+    }
+    if (options.verbose) {
+      console.error(`    #${r} ${timed ? 'timed' : 'warm-up'} ${PACK_LABELS[pack]}: ${fmt(run.ms, 1)} ms (gc before ${fmt(gcMs, 1)})`);
+    }
+  });
 
   const summarize = (pack: PackId): PackResult => ({
     medianMs: median(samples[pack]),
@@ -407,19 +371,6 @@ function checkRatio(m: Measurement): Check {
 // Output
 // ---------------------------------------------------------------------------------------------
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-function fmt(value: number, digits: number): string {
-  return value.toFixed(digits);
-}
-
-function int(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 function legend(m: Measurement): string {
   const a = m.app;
   return [
@@ -432,7 +383,7 @@ function legend(m: Measurement): string {
   ].join('\n');
 }
 
-function markdownTable(m: Measurement): string {
+function packTable(m: Measurement): string {
   const header = ['pack', 'median ms', 'min ms', 'max ms', 'resources', 'findings', 'rule ids', 'rules'];
   const rows = PACKS.map((p) => {
     const r = m.packs[p];
@@ -447,8 +398,7 @@ function markdownTable(m: Measurement): string {
       String(r.findings.rules),
     ];
   });
-  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return markdownTable(header, header.map((_, i) => (i === 0 ? '---' : '---:')), rows);
 }
 
 function findingsByRule(m: Measurement): string {
@@ -475,13 +425,9 @@ function readmeLine(m: Measurement, options: Options): string {
   );
 }
 
-function environment(options: Options): Record<string, string | number> {
-  const cpus = os.cpus();
+function environment(options: Options): Environment {
   return {
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpu: cpus[0]?.model ?? 'unknown',
-    cpus: cpus.length,
+    ...machine(),
     awsCdkLib: packageVersion('aws-cdk-lib'),
     cdkNag: packageVersion('cdk-nag'),
     secrets: options.secrets,
@@ -489,16 +435,6 @@ function environment(options: Options): Record<string, string | number> {
     warmup: options.warmup,
     rounds: options.rounds,
   };
-}
-
-function packageVersion(name: string): string {
-  const manifest: unknown = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8'));
-  return (manifest as { version?: string }).version ?? 'unknown';
-}
-
-function writeResults(payload: object): void {
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(payload, undefined, 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,28 +452,11 @@ function parseIntArg(flag: string, text: string, min: number): number {
 }
 
 function parseArgs(argv: string[]): Options {
-  const given: Record<string, string> = {};
-  let verbose = false;
-  let scope = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    if (flag === '--verbose' && inline === undefined) {
-      verbose = true;
-      continue;
-    }
-    if (flag === '--scope' && inline === undefined) {
-      scope = true;
-      continue;
-    }
-    if (!['--secrets', '--rounds', '--warmup', '--stacks'].includes(flag)) {
-      throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) {
-      throw new Error(`${flag} needs a value\n${USAGE}`);
-    }
-    given[flag] = value;
-  }
+  const { values: given, switches } = parseFlags(argv, {
+    valued: ['--secrets', '--rounds', '--warmup', '--stacks'],
+    switches: ['--verbose', '--scope'],
+    usage: USAGE,
+  });
   const secrets = given['--secrets'] ? parseIntArg('--secrets', given['--secrets'], 2) : DEFAULT_SECRETS;
   const stacks = given['--stacks'] ? parseIntArg('--stacks', given['--stacks'], 1) : DEFAULT_STACKS;
   if (stacks > secrets) {
@@ -548,8 +467,8 @@ function parseArgs(argv: string[]): Options {
     stacks,
     rounds: given['--rounds'] ? parseIntArg('--rounds', given['--rounds'], MIN_ROUNDS) : DEFAULT_ROUNDS,
     warmup: given['--warmup'] ? parseIntArg('--warmup', given['--warmup'], 0) : DEFAULT_WARMUP,
-    verbose,
-    scope,
+    verbose: switches.has('--verbose'),
+    scope: switches.has('--scope'),
   };
 }
 
@@ -557,89 +476,30 @@ function parseArgs(argv: string[]): Options {
 // Main: the parent reports, the child measures
 // ---------------------------------------------------------------------------------------------
 
-/** Child: measure and send the numbers to the parent. */
-function childMain(): void {
-  const measurement = measureAll(parseArgs(process.argv.slice(2)));
-  process.send!(measurement);
-}
-
-/** Forks this file as the measuring child (transpile-only ts-node: this process already type-checked it). */
-function runChild(argv: string[]): Promise<Measurement> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, argv, {
-      execArgv: ['--expose-gc', '--require', require.resolve('ts-node/register/transpile-only')],
-      env: { ...process.env, [CHILD_ENV]: '1', TS_NODE_PROJECT: TSCONFIG },
-    });
-    let measurement: Measurement | undefined;
-    child.on('message', (message: unknown) => {
-      measurement = message as Measurement;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (measurement && code === 0) {
-        resolve(measurement);
-      } else {
-        reject(new Error(`measuring process failed (exit code ${code}, signal ${signal})`));
-      }
-    });
-  });
-}
-
-function report(options: Options, env: Record<string, string | number>, m: Measurement, startedAt: bigint): number {
+/** Parent: print the tables, the checks and the README line, write the results; 1 when the check fails. */
+function report(options: Options, env: Environment, m: Measurement, startedAt: bigint): number {
   const checks = [checkRatio(m)];
-  const totalSeconds = round(elapsedMs(startedAt, process.hrtime.bigint()) / 1000, 1);
-  const wholeRunSeconds = round(process.uptime(), 1);
+  const times = runTimes(startedAt);
 
   console.log(`\nMedian of ${options.rounds} timed rounds (after ${options.warmup} warm-up), new Pack().${options.scope ? 'validateScope(app)' : 'validate(context)'}:\n`);
-  console.log(markdownTable(m));
+  console.log(packTable(m));
   console.log(`\n${legend(m)}`);
   console.log(`\n${findingsByRule(m)}`);
   console.log(`\n${resourceLine(m)}\n`);
-  for (const c of checks) {
-    console.log(`${c.status} ${c.name}: ${c.detail}`);
-  }
-  console.log(
-    `\nMeasured in ${totalSeconds} s (whole run including ts-node type-check: ${wholeRunSeconds} s); ` +
-      `results written to ${path.relative(process.cwd(), RESULTS_FILE)}`,
-  );
+  printSummary(checks, times, RESULTS_FILE);
   console.log('\nREADME line (| app | SecretsManagerChecks | AwsSolutionsChecks | ratio | rounds |):\n');
   console.log(readmeLine(m, options));
 
-  writeResults({
-    generatedAt: new Date().toISOString(),
-    environment: env,
-    limits: LIMITS,
-    totalSeconds,
-    wholeRunSeconds,
-    app: m.app,
-    packs: m.packs,
-    ratio: m.ratio,
-    checks,
-  });
-  return checks.some((c) => c.status === 'FAIL') ? 1 : 0;
+  writeResults(RESULTS_FILE, { environment: env, limits: LIMITS, times }, { app: m.app, packs: m.packs, ratio: m.ratio }, checks);
+  return exitCode(checks);
 }
 
-/** Parent: validate the arguments, fork the child, print and write the results. */
-async function parentMain(): Promise<number> {
-  const startedAt = process.hrtime.bigint();
-  const argv = process.argv.slice(2);
-  const options = parseArgs(argv);
-  const env = environment(options);
-  console.log(`Nag pack benchmark: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  const measurement = await runChild(argv);
-  return report(options, env, measurement, startedAt);
-}
-
-if (process.env[CHILD_ENV]) {
-  childMain();
-} else {
-  parentMain().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 2;
-    },
-  );
-}
+runBenchmark({
+  file: __filename,
+  childEnv: CHILD_ENV,
+  title: 'Nag pack benchmark',
+  parseArgs,
+  environment,
+  measure: measureAll,
+  report,
+});

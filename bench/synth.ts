@@ -26,16 +26,13 @@
  * against the CloudFormation quotas (500 resources, 1,000,000 bytes for a template uploaded
  * to S3).
  *
- * Why a child process: this file is started by type-checking ts-node, which keeps the whole
- * TypeScript program (about 800 MB of heap) alive; every major GC then costs ~0.7 s and would
- * land inside timed iterations at random. So the process started by `npx projen bench` only
+ * Why a child process: see `bench/common.ts`. The process started by `npx projen bench` only
  * type-checks, reports and writes the results; it forks itself with transpile-only ts-node and
  * `--expose-gc`, and that child, whose heap holds nothing but the CDK apps, does the timing.
  *
  * Run: `npx projen bench [--n 1,10,100,160] [--iterations 11] [--warmup 2] [--verbose]`
  * Writes `bench/results/synth.json`; exits 1 when a check fails.
  */
-import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +40,10 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  alternate, Check, collectGarbage, elapsedMs, Environment, exitCode, fmt, int, interleavedRounds, machine,
+  markdownTable, median, packageVersion, parseFlags, printSummary, round, runBenchmark, runTimes, writeResults,
+} from './common';
 import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
 
 // ---------------------------------------------------------------------------------------------
@@ -63,7 +64,6 @@ const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 /** aws-cdk-lib's built-in CloudFormation Validate rule "template has more than 500 resources". */
 const TOO_MANY_RESOURCES_RULE = 'CloudFormation-Validate::F0007';
 const RESULTS_FILE = path.join(__dirname, 'results', 'synth.json');
-const TSCONFIG = path.join(__dirname, '..', 'tsconfig.dev.json');
 /** Set in the environment of the measuring child process. */
 const CHILD_ENV = 'BENCH_SYNTH_MEASURE';
 
@@ -133,14 +133,6 @@ interface SizeResult {
   readonly ratio: number;
 }
 
-type CheckStatus = 'PASS' | 'FAIL' | 'SKIP';
-
-interface Check {
-  readonly name: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-}
-
 interface Template {
   readonly Resources?: Record<string, { readonly Type?: string; readonly Properties?: Record<string, unknown> }>;
 }
@@ -189,10 +181,6 @@ interface Run {
   readonly template: unknown;
 }
 
-function elapsedMs(from: bigint, to: bigint): number {
-  return Number(to - from) / 1e6;
-}
-
 /**
  * Builds and synthesizes one app.
  *
@@ -238,21 +226,6 @@ function templateStats(template: unknown): TemplateStats {
   };
 }
 
-/** A full, synchronous garbage collection, so that it never lands inside a timed iteration. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) {
-    throw new Error('the measuring process must run with --expose-gc');
-  }
-  gc();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function summarize(samples: Sample[], template: TemplateStats): VariantResult {
   return {
     medianMs: median(samples.map((s) => s.totalMs)),
@@ -263,16 +236,9 @@ function summarize(samples: Sample[], template: TemplateStats): VariantResult {
   };
 }
 
-/** Iteration i runs hardened first when i is even, plain first when it is odd. */
-function orderFor(iteration: number): readonly Variant[] {
-  return iteration % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
-}
-
 /** A full GC, then one run; `gcMs` is reported with `--verbose` and is never part of the sample. */
 function collectAndRun(variant: Variant, n: number, outdir: string, readTemplate: boolean): Run & { gcMs: number } {
-  const gcStart = process.hrtime.bigint();
-  collectGarbage();
-  const gcMs = elapsedMs(gcStart, process.hrtime.bigint());
+  const gcMs = collectGarbage();
   return { ...runOnce(variant, n, outdir, readTemplate), gcMs };
 }
 
@@ -287,22 +253,20 @@ function logRun(n: number, iteration: number, timed: boolean, variant: Variant, 
 function measureSize(n: number, options: Options, outdirs: Record<Variant, string>): SizeResult {
   const samples: Record<Variant, Sample[]> = { hardened: [], plain: [] };
   const stats: Partial<Record<Variant, TemplateStats>> = {};
-  for (let i = 0; i < options.warmup + options.iterations; i++) {
-    const timed = i >= options.warmup;
-    for (const variant of orderFor(i)) {
-      const first = stats[variant] === undefined;
-      const run = collectAndRun(variant, n, outdirs[variant], first);
-      if (options.verbose) {
-        logRun(n, i, timed, variant, run);
-      }
-      if (first) {
-        stats[variant] = templateStats(run.template);
-      }
-      if (timed) {
-        samples[variant].push(run.sample);
-      }
+  // Iteration i runs hardened first when i is even, plain first when it is odd.
+  interleavedRounds(VARIANTS, options.warmup, options.iterations, (variant, i, timed) => {
+    const first = stats[variant] === undefined;
+    const run = collectAndRun(variant, n, outdirs[variant], first);
+    if (options.verbose) {
+      logRun(n, i, timed, variant, run);
     }
-  }
+    if (first) {
+      stats[variant] = templateStats(run.template);
+    }
+    if (timed) {
+      samples[variant].push(run.sample);
+    }
+  });
   const hardened = summarize(samples.hardened, stats.hardened!);
   const plain = summarize(samples.plain, stats.plain!);
   return { n, hardened, plain, ratio: hardened.medianMs / plain.medianMs };
@@ -329,7 +293,7 @@ function addResourcesPerExtraSecret(results: SizeResult[], outdirs: Record<Varia
  */
 function warmUpGlobally(n: number, outdirs: Record<Variant, string>): void {
   for (let i = 0; i < GLOBAL_WARMUP_ROUNDS; i++) {
-    for (const variant of orderFor(i)) {
+    for (const variant of alternate(VARIANTS, i)) {
       runOnce(variant, n, outdirs[variant], false);
     }
   }
@@ -409,19 +373,6 @@ function checkFit(fit: TemplateStats): Check {
 // Output
 // ---------------------------------------------------------------------------------------------
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-function fmt(value: number, digits: number): string {
-  return value.toFixed(digits);
-}
-
-function int(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 const LEGEND = [
   '- hardened: one shared `SecretKey` + N `HardenedSecret` (this library)',
   '- plain: N × (`kms.Key` + `secretsmanager.Secret`) with aws-cdk-lib only, as in the aws-cdk README',
@@ -429,7 +380,7 @@ const LEGEND = [
   '  ratio = hardened / plain, measured in the same process; bytes = `JSON.stringify(template)`; resources include `AWS::CDK::Metadata`',
 ].join('\n');
 
-function markdownTable(results: SizeResult[]): string {
+function resultsTable(results: SizeResult[]): string {
   const header = [
     'N',
     'hardened ms',
@@ -452,8 +403,7 @@ function markdownTable(results: SizeResult[]): string {
     String(r.plain.template.resources),
     r.n > 1 ? `${fmt(r.hardened.resourcesPerExtraSecret!, 2)} / ${fmt(r.plain.resourcesPerExtraSecret!, 2)}` : '-',
   ]);
-  const align = header.map(() => '---:');
-  return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return markdownTable(header, header.map(() => '---:'), rows);
 }
 
 function splitTable(results: SizeResult[]): string {
@@ -465,27 +415,13 @@ function splitTable(results: SizeResult[]): string {
   return ['Median split (construct + app.synth()):', ...lines].join('\n');
 }
 
-function environment(options: Options): Record<string, string | number> {
-  const cpus = os.cpus();
+function environment(options: Options): Environment {
   return {
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpu: cpus[0]?.model ?? 'unknown',
-    cpus: cpus.length,
-    awsCdkLib: cdkVersion(),
+    ...machine(),
+    awsCdkLib: packageVersion('aws-cdk-lib'),
     warmup: options.warmup,
     iterations: options.iterations,
   };
-}
-
-function cdkVersion(): string {
-  const manifest: unknown = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8'));
-  return (manifest as { version?: string }).version ?? 'unknown';
-}
-
-function writeResults(payload: object): void {
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(payload, undefined, 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -503,29 +439,13 @@ function parsePositiveInts(flag: string, text: string, min: number): number[] {
 }
 
 function parseArgs(argv: string[]): Options {
-  const given: Record<string, string> = {};
-  let verbose = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    if (flag === '--verbose' && inline === undefined) {
-      verbose = true;
-      continue;
-    }
-    if (!['--n', '--iterations', '--warmup'].includes(flag)) {
-      throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) {
-      throw new Error(`${flag} needs a value\n${USAGE}`);
-    }
-    given[flag] = value;
-  }
+  const { values: given, switches } = parseFlags(argv, { valued: ['--n', '--iterations', '--warmup'], switches: ['--verbose'], usage: USAGE });
   const sizes = given['--n'] ? parsePositiveInts('--n', given['--n'], 1) : DEFAULT_SIZES;
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     iterations: given['--iterations'] ? parsePositiveInts('--iterations', given['--iterations'], MIN_ITERATIONS)[0] : DEFAULT_ITERATIONS,
     warmup: given['--warmup'] ? parsePositiveInts('--warmup', given['--warmup'], 0)[0] : DEFAULT_WARMUP,
-    verbose,
+    verbose: switches.has('--verbose'),
   };
 }
 
@@ -533,86 +453,28 @@ function parseArgs(argv: string[]): Options {
 // Main: the parent reports, the child measures
 // ---------------------------------------------------------------------------------------------
 
-/** Child: measure and send the numbers to the parent. */
-function childMain(): void {
-  const measurement = measureAll(parseArgs(process.argv.slice(2)));
-  process.send!(measurement);
-}
-
-/** Forks this file as the measuring child (transpile-only ts-node: this process already type-checked it). */
-function runChild(argv: string[]): Promise<Measurement> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, argv, {
-      execArgv: ['--expose-gc', '--require', require.resolve('ts-node/register/transpile-only')],
-      env: { ...process.env, [CHILD_ENV]: '1', TS_NODE_PROJECT: TSCONFIG },
-    });
-    let measurement: Measurement | undefined;
-    child.on('message', (message: unknown) => {
-      measurement = message as Measurement;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (measurement && code === 0) {
-        resolve(measurement);
-      } else {
-        reject(new Error(`measuring process failed (exit code ${code}, signal ${signal})`));
-      }
-    });
-  });
-}
-
-function report(options: Options, env: Record<string, string | number>, measurement: Measurement, startedAt: bigint): number {
+/** Parent: print the tables and the checks, write the results; 1 when a check fails. */
+function report(options: Options, env: Environment, measurement: Measurement, startedAt: bigint): number {
   const { results, fit } = measurement;
   const checks = [checkRatio(results), checkResourcesPerSecret(results), checkFit(fit)];
-  const totalSeconds = round(elapsedMs(startedAt, process.hrtime.bigint()) / 1000, 1);
-  const wholeRunSeconds = round(process.uptime(), 1);
+  const times = runTimes(startedAt);
 
   console.log(`\nMedian of ${options.iterations} timed iterations (after ${options.warmup} warm-up), construct + app.synth():\n`);
-  console.log(markdownTable(results));
+  console.log(resultsTable(results));
   console.log(`\n${LEGEND}`);
   console.log(`\n${splitTable(results)}\n`);
-  for (const c of checks) {
-    console.log(`${c.status} ${c.name}: ${c.detail}`);
-  }
-  console.log(
-    `\nMeasured in ${totalSeconds} s (whole run including ts-node type-check: ${wholeRunSeconds} s); ` +
-      `results written to ${path.relative(process.cwd(), RESULTS_FILE)}`,
-  );
+  printSummary(checks, times, RESULTS_FILE);
 
-  writeResults({
-    generatedAt: new Date().toISOString(),
-    environment: env,
-    limits: LIMITS,
-    totalSeconds,
-    wholeRunSeconds,
-    results,
-    fitCheck: fit,
-    checks,
-  });
-  return checks.some((c) => c.status === 'FAIL') ? 1 : 0;
+  writeResults(RESULTS_FILE, { environment: env, limits: LIMITS, times }, { results, fitCheck: fit }, checks);
+  return exitCode(checks);
 }
 
-/** Parent: validate the arguments, fork the child, print and write the results. */
-async function parentMain(): Promise<number> {
-  const startedAt = process.hrtime.bigint();
-  const argv = process.argv.slice(2);
-  const options = parseArgs(argv);
-  const env = environment(options);
-  console.log(`Synth benchmark: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  const measurement = await runChild(argv);
-  return report(options, env, measurement, startedAt);
-}
-
-if (process.env[CHILD_ENV]) {
-  childMain();
-} else {
-  parentMain().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 2;
-    },
-  );
-}
+runBenchmark({
+  file: __filename,
+  childEnv: CHILD_ENV,
+  title: 'Synth benchmark',
+  parseArgs,
+  environment,
+  measure: measureAll,
+  report,
+});

@@ -19,6 +19,11 @@ export interface FlatValue {
   readonly kind: ValueKind;
   /** Whether every part is written in the template (no reference, no unknown part). */
   readonly fullyLiteral: boolean;
+  /**
+   * Whether every part the template does not show is a NoEcho parameter: the value is supplied
+   * at deploy time and kept out of the template, the console and DescribeStacks.
+   */
+  readonly fromNoEchoParameters?: boolean;
   /** Why the value is not provable, for `unknown` values. */
   readonly unknownBecause?: string;
 }
@@ -39,8 +44,10 @@ export function flatten(value: unknown, index: TemplateIndex): FlatValue {
   collect(value, index, parts);
   const text = parts.map(p => p.text).join('');
   const fullyLiteral = parts.every(p => p.kind === 'literal');
+  const unknownParts = parts.filter(p => p.kind === 'unknown');
+  const fromNoEchoParameters = unknownParts.length > 0 && unknownParts.every(p => p.fromNoEchoParameters === true);
   if (parts.some(p => p.kind === 'unknown') && !parts.some(p => p.kind === 'literal' && p.text.length > 0)) {
-    return { text, kind: 'unknown', fullyLiteral, unknownBecause: parts.find(p => p.unknownBecause)?.unknownBecause };
+    return { text, kind: 'unknown', fullyLiteral, fromNoEchoParameters, unknownBecause: parts.find(p => p.unknownBecause)?.unknownBecause };
   }
   if (DYNAMIC_REFERENCE.test(text)) {
     return { text, kind: 'reference', fullyLiteral: false };
@@ -74,7 +81,13 @@ function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
       if (parameter && parameter.default !== undefined) {
         collect(parameter.default, index, out);
       } else if (parameter) {
-        out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: `it is parameter ${arg}, which has no default` });
+        out.push({
+          text: PLACEHOLDER,
+          kind: 'unknown',
+          fullyLiteral: false,
+          unknownBecause: `it is ${parameter.noEcho ? 'NoEcho ' : ''}parameter ${arg}, which has no default`,
+          fromNoEchoParameters: parameter.noEcho,
+        });
       } else {
         out.push({ text: PLACEHOLDER, kind: 'reference', fullyLiteral: false });
       }

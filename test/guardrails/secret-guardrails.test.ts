@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import { GuardrailMode, HardenedSecret, SecretGuardrails, SecretRotationPolicy } from '../../src';
 import { packFindings } from '../nag/pack-helpers';
 

@@ -23,12 +23,10 @@ export const NoLiteralSecretString: SecretsRule = {
     if (flat.fullyLiteral) {
       return [finding('SecretString holds literal text, so the secret value is in the template, the cloud assembly and every copy of them.', 'SecretString')];
     }
-    const parameter = typeof value === 'object' && value !== null ? index.parameter((value as { Ref?: string }).Ref ?? '') : undefined;
-    if (parameter && !parameter.noEcho && parameter.default === undefined) {
-      return [unproven(`SecretString is parameter ${parameter.logicalId}, which is not NoEcho: its value is shown by the console and DescribeStacks.`)];
-    }
-    if (flat.kind === 'unknown' && !parameter) {
-      return [unproven(`SecretString cannot be proven free of literal text: ${flat.unknownBecause}.`)];
+    if (flat.kind === 'unknown' && !flat.fromNoEchoParameters) {
+      // A NoEcho parameter is the way to pass a value in; anything else the template does not
+      // show (an import, a parameter that is echoed) cannot be proven safe.
+      return [unproven(`SecretString cannot be proven free of a plain-text value: ${flat.unknownBecause}; pass it as a NoEcho parameter or generate it.`)];
     }
     // Partly references: literal credential fields in a JSON value still leak.
     const keys = literalCredentialKeys(flat.text);

@@ -1,10 +1,10 @@
 import { CfnParameter, Duration, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'IamReadPinnedToCurrent';
 const ID = `HardenedSecrets-${RULE}`;
@@ -13,14 +13,6 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/ap
 
 function lambdaRole(scope: Construct, id = 'Role'): iam.Role {
   return new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-}
-
-function fn(scope: Construct, id: string): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {}'),
-  });
 }
 
 describe('IamReadPinnedToCurrent', () => {
@@ -75,7 +67,7 @@ describe('IamReadPinnedToCurrent', () => {
     // GIVEN
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
-    const rotation = fn(stack, 'Rotation');
+    const rotation = inlineFunction(stack, 'Rotation');
     // WHEN
     secret.addRotationSchedule('Schedule', { rotationLambda: rotation, automaticallyAfter: Duration.days(30) });
     // THEN
@@ -85,7 +77,7 @@ describe('IamReadPinnedToCurrent', () => {
   test('Compliance 6: the role of a HardenedSecret rotation function is exempt', () => {
     // GIVEN
     const stack = testStack();
-    const rotation = fn(stack, 'Rotation');
+    const rotation = inlineFunction(stack, 'Rotation');
     // WHEN
     const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(rotation) });
     secret.grantRead(rotation, ['AWSCURRENT', 'AWSPENDING']);
@@ -153,9 +145,9 @@ describe('IamReadPinnedToCurrent', () => {
     // GIVEN
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
-    secret.addRotationSchedule('Schedule', { rotationLambda: fn(stack, 'Rotation'), automaticallyAfter: Duration.days(30) });
+    secret.addRotationSchedule('Schedule', { rotationLambda: inlineFunction(stack, 'Rotation'), automaticallyAfter: Duration.days(30) });
     // WHEN
-    secret.grantRead(fn(stack, 'App'));
+    secret.grantRead(inlineFunction(stack, 'App'));
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[ID, 'Stack/App/ServiceRole/DefaultPolicy/Resource']]);
   });
@@ -164,7 +156,7 @@ describe('IamReadPinnedToCurrent', () => {
     // GIVEN
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
-    const rotation = fn(stack, 'Rotation');
+    const rotation = inlineFunction(stack, 'Rotation');
     secret.addRotationSchedule('Schedule', { rotationLambda: rotation, automaticallyAfter: Duration.days(30) });
     // WHEN
     new iam.Policy(stack, 'Shared', {

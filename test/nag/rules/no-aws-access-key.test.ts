@@ -4,21 +4,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoAwsAccessKey';
 const ID = `HardenedSecrets-${RULE}`;
 /** The access key id of the AWS documentation examples. */
 const DOC_KEY = 'AKIAIOSFODNN7EXAMPLE';
 
-function parameter(value: string) {
-  const stack = testStack();
-  new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/config', stringValue: value });
-  return stack;
-}
-
 describe('NoAwsAccessKey', () => {
   test('Compliance 1: a parameter without a key', () => {
-    expect(ruleFindings(parameter('arn:aws:iam::111111111111:role/app'), RULE)).toEqual([]);
+    expect(ruleFindings(stackWithParameter('arn:aws:iam::111111111111:role/app'), RULE)).toEqual([]);
   });
 
   test.each([
@@ -29,7 +24,7 @@ describe('NoAwsAccessKey', () => {
     ['another prefix (AIDA, a user id)', 'AIDAIOSFODNN7EXAMPLE'],
     ['a secret access key alone', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
   ])('Compliance 2: %s is not an access key id', (_name, value) => {
-    expect(ruleFindings(parameter(value), RULE)).toEqual([]);
+    expect(ruleFindings(stackWithParameter(value), RULE)).toEqual([]);
   });
 
   test('Compliance 3: dynamic references and imports', () => {
@@ -44,7 +39,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 1: the AWS documentation example key in an SSM parameter value', () => {
     // GIVEN
-    const stack = parameter(DOC_KEY);
+    const stack = stackWithParameter(DOC_KEY);
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
@@ -60,7 +55,7 @@ describe('NoAwsAccessKey', () => {
     ['a key on its own line', `line one\n${DOC_KEY}\nline three`],
   ])('Noncompliance 2: %s', (_name, value) => {
     // GIVEN
-    const stack = parameter(value);
+    const stack = stackWithParameter(value);
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
@@ -92,9 +87,7 @@ describe('NoAwsAccessKey', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
+    inlineFunction(stack, 'Fn', {
       code: lambda.Code.fromInline(`const id = '${DOC_KEY}'; exports.handler = async () => id;`),
       environment: { DEPLOY_KEY_ID: DOC_KEY },
     });

@@ -243,4 +243,33 @@ describe('NoCredentialInUserData', () => {
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[UserData:DB_PASSWORD]`, 'Stack/Instance/Resource']]);
   });
+
+  test('Noncompliance 11: cfn-init metadata that writes a config file with a literal password', () => {
+    // GIVEN an instance whose cfn-init writes database.yml
+    const stack = testStack();
+    const cfn = new ec2.CfnInstance(stack, 'Instance', { imageId: 'ami-0123456789abcdef0' });
+    cfn.addMetadata('AWS::CloudFormation::Init', {
+      config: { files: { '/etc/app/database.yml': { content: `production:\n  username: app\n  password: ${VALUE}\n` } } },
+    });
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[UserData:password]`, 'Stack/Instance']]);
+    expect(findings[0].description).toMatch(/cfn-init metadata assigns a literal value to 'password'/);
+    expect(findings[0].description).not.toContain(VALUE);
+  });
+
+  test.each([
+    ['aws configure set', `aws configure set aws_secret_access_key ${VALUE}`, 'aws_secret_access_key'],
+    ['curl -u', `curl -sf -u deploy:${VALUE} https://artifacts.example.com/app.tgz`, 'curl -u'],
+  ])('Noncompliance 12: %s with a literal credential', (_label, line, name) => {
+    const stack = testStack();
+    instance(stack, linux(line));
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[UserData:${name}]`, 'Stack/Instance/Resource']]);
+  });
+
+  test('Compliance: aws configure set of a non-secret setting, curl -u with a variable', () => {
+    const stack = testStack();
+    instance(stack, linux('aws configure set region eu-west-1', 'curl -sf -u "deploy:$ARTIFACT_TOKEN" https://artifacts.example.com/app.tgz'));
+    expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoKnownTokenFormat';
 const ID = `HardenedSecrets-${RULE}`;
@@ -21,12 +22,6 @@ const GITLAB = 'gl' + 'pat-' + 'Ab1_'.repeat(5);
 const SENDGRID = 'S' + 'G.' + 'A'.repeat(22) + '.' + 'b'.repeat(43);
 const TWILIO = 'S' + 'K' + '0123456789abcdef'.repeat(2);
 
-function parameter(value: string) {
-  const stack = testStack();
-  new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/config', stringValue: value });
-  return stack;
-}
-
 describe('NoKnownTokenFormat', () => {
   test.each([
     ['a GitHub token one character short (ghp_ + 35)', GITHUB.slice(0, -1)],
@@ -36,7 +31,7 @@ describe('NoKnownTokenFormat', () => {
     ['a GitHub URL', 'https://github.com/owner/repo'],
     ['a Slack prefix with too few characters', 'xo' + 'xb-123'],
   ])('Compliance 1: %s', (_name, value) => {
-    expect(ruleFindings(parameter(value), RULE)).toEqual([]);
+    expect(ruleFindings(stackWithParameter(value), RULE)).toEqual([]);
   });
 
   test('Compliance 2: the token passed as a dynamic reference, an import or a parameter without a default', () => {
@@ -65,7 +60,7 @@ describe('NoKnownTokenFormat', () => {
     ['Twilio key', TWILIO],
   ])('Noncompliance 1: a %s in an SSM parameter', (format, token) => {
     // GIVEN
-    const stack = parameter(`config ${token} end`);
+    const stack = stackWithParameter(`config ${token} end`);
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
@@ -78,12 +73,7 @@ describe('NoKnownTokenFormat', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {}'),
-      environment: { SLACK_WEBHOOK_URL: SLACK_WEBHOOK },
-    });
+    inlineFunction(stack, 'Fn', { environment: { SLACK_WEBHOOK_URL: SLACK_WEBHOOK } });
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([[`${ID}[Environment.Variables.SLACK_WEBHOOK_URL]`, 'Stack/Fn/Resource']]);
@@ -106,9 +96,7 @@ describe('NoKnownTokenFormat', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
+    inlineFunction(stack, 'Fn', {
       code: lambda.Code.fromInline(`const token = '${GITHUB}'; exports.handler = async () => token;`),
     });
     // THEN
@@ -134,12 +122,7 @@ describe('NoKnownTokenFormat', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {}'),
-      environment: { GH: GITHUB, STRIPE: STRIPE_LIVE },
-    });
+    inlineFunction(stack, 'Fn', { environment: { GH: GITHUB, STRIPE: STRIPE_LIVE } });
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([
@@ -155,7 +138,7 @@ describe('NoKnownTokenFormat', () => {
   // token is not mentioned anywhere.
   test('Noncompliance 7: two formats in one property are both named', () => {
     // GIVEN
-    const stack = parameter(`${GITHUB} ${STRIPE_LIVE}`);
+    const stack = stackWithParameter(`${GITHUB} ${STRIPE_LIVE}`);
     // THEN
     const descriptions = ruleFindings(stack, RULE).map(f => f.description).join('\n');
     expect(descriptions).toContain('GitHub token');

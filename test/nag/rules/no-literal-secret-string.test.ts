@@ -6,6 +6,7 @@ import { pairs, ruleFindings, testStack } from '../pack-helpers';
 const RULE = 'NoLiteralSecretString';
 const ID = `HardenedSecrets-${RULE}[SecretString]`;
 const VALUE = 'hunter2-literal-value';
+const RULE_ID_BARE = `HardenedSecrets-${RULE}`;
 
 describe('NoLiteralSecretString', () => {
   test('Compliance 1: a generated value (secretsmanager.Secret default)', () => {
@@ -69,7 +70,11 @@ describe('NoLiteralSecretString', () => {
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Fn.importValue('SharedPassword') });
     // THEN
-    expect(ruleFindings(stack, RULE)).toEqual([]);
+    // no violation: what the template cannot show is a warning that says so
+    const findings = ruleFindings(stack, RULE);
+    expect(findings.filter(f => f.severity === 'error')).toEqual([]);
+    expect(findings.map(f => f.severity)).toEqual(['warning']);
+    expect(findings.every(f => /cannot be proven/.test(f.description))).toBe(true);
   });
 
   test('Compliance 7: an attribute of another resource (Fn::GetAtt)', () => {
@@ -175,5 +180,20 @@ describe('NoLiteralSecretString', () => {
     new secretsmanager.CfnSecret(stack, 'Short', { secretString: 'x' });
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[ID, 'Stack/Short']]);
+  });
+
+  test('Compliance: a {{resolve:ssm:...}} dynamic reference is not literal text', () => {
+    const stack = testStack();
+    new secretsmanager.CfnSecret(stack, 'Secret', { secretString: '{{resolve:ssm:/prod/app/bootstrap-password}}' });
+    expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
+
+  test('Unproven: a parameter that is not NoEcho is a warning (its value shows in DescribeStacks)', () => {
+    const stack = testStack();
+    const plain = new CfnParameter(stack, 'Plain');
+    new secretsmanager.CfnSecret(stack, 'Secret', { secretString: plain.valueAsString });
+    const findings = ruleFindings(stack, RULE);
+    expect(findings.map(f => [f.rule, f.path, f.severity])).toEqual([[RULE_ID_BARE, 'Stack/Secret', 'warning']]);
+    expect(findings[0].description).toMatch(/cannot be proven free of a plain-text value: it is parameter Plain, which has no default/);
   });
 });

@@ -1,24 +1,19 @@
 import { CfnParameter, Fn, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoPrivateKeyMaterial';
 const ID = `HardenedSecrets-${RULE}`;
 /** Fake key body: never a real key, and built at run time so that secret scanners leave this file alone. */
 const BODY = 'MIIEowIBAAKCAQEAfakefakefakefakefakefakefakefakefakefakefake';
+const TLS_PARAMETER = '/prod/app/tls';
 
 function pem(label: string): string {
   const dashes = '-'.repeat(5);
   return `${dashes}BEGIN ${label}${dashes}\n${BODY}\n${dashes}END ${label}${dashes}\n`;
-}
-
-function parameter(value: string) {
-  const stack = testStack();
-  new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/tls', stringValue: value });
-  return stack;
 }
 
 describe('NoPrivateKeyMaterial', () => {
@@ -29,7 +24,7 @@ describe('NoPrivateKeyMaterial', () => {
     ['an SSH public key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake user@host'],
     ['text about private keys', 'Rotate the PRIVATE KEY yearly'],
   ])('Compliance 1: %s is not private key material', (_name, value) => {
-    expect(ruleFindings(parameter(value), RULE)).toEqual([]);
+    expect(ruleFindings(stackWithParameter(value, TLS_PARAMETER), RULE)).toEqual([]);
   });
 
   test('Compliance 2: an EC2 key pair with public key material', () => {
@@ -63,7 +58,7 @@ describe('NoPrivateKeyMaterial', () => {
     ['PGP', 'PGP PRIVATE KEY BLOCK'],
   ])('Noncompliance 1: a %s private key in an SSM parameter', (_name, label) => {
     // GIVEN
-    const stack = parameter(pem(label));
+    const stack = stackWithParameter(pem(label), TLS_PARAMETER);
     // THEN
     const findings = ruleFindings(stack, RULE);
     expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
@@ -75,7 +70,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Noncompliance 2: a PuTTY key file', () => {
     // GIVEN
-    const stack = parameter(`PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\n${BODY}\n`);
+    const stack = stackWithParameter(`PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\n${BODY}\n`, TLS_PARAMETER);
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
   });
@@ -97,12 +92,7 @@ describe('NoPrivateKeyMaterial', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {}'),
-      environment: { SIGNING_CERT: pem('PRIVATE KEY') },
-    });
+    inlineFunction(stack, 'Fn', { environment: { SIGNING_CERT: pem('PRIVATE KEY') } });
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Environment.Variables.SIGNING_CERT]`, 'Stack/Fn/Resource']]);
   });

@@ -2,28 +2,20 @@ import { Aws, CfnParameter, Duration, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'RotationPermissionScoped';
 const ID = `HardenedSecrets-${RULE}`;
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:rotate';
-
-function fn(scope: Construct, id = 'Fn'): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {}'),
-  });
-}
 
 describe('RotationPermissionScoped', () => {
   test('Compliance 1: HardenedSecret with SecretRotationPolicy.lambda pins SourceAccount', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(fn(stack)) });
+    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(inlineFunction(stack)) });
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
   });
@@ -32,7 +24,7 @@ describe('RotationPermissionScoped', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    fn(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceAccount: Aws.ACCOUNT_ID });
+    inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceAccount: Aws.ACCOUNT_ID });
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
   });
@@ -42,7 +34,7 @@ describe('RotationPermissionScoped', () => {
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
-    fn(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceArn: secret.secretArn });
+    inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceArn: secret.secretArn });
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
   });
@@ -51,7 +43,7 @@ describe('RotationPermissionScoped', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    fn(stack).addPermission('Events', { principal: new iam.ServicePrincipal('events.amazonaws.com') });
+    inlineFunction(stack).addPermission('Events', { principal: new iam.ServicePrincipal('events.amazonaws.com') });
     new lambda.CfnPermission(stack, 'S3', { action: 'lambda:InvokeFunction', functionName: FUNCTION_ARN, principal: 's3.amazonaws.com' });
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
@@ -76,7 +68,7 @@ describe('RotationPermissionScoped', () => {
     // GIVEN
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
-    const rotation = fn(stack);
+    const rotation = inlineFunction(stack);
     // WHEN
     secret.addRotationSchedule('Schedule', { rotationLambda: rotation, automaticallyAfter: Duration.days(30) });
     // THEN
@@ -92,7 +84,7 @@ describe('RotationPermissionScoped', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    fn(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com') });
+    inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com') });
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[ID, 'Stack/Fn/Sm']]);
   });
@@ -100,7 +92,7 @@ describe('RotationPermissionScoped', () => {
   test('Noncompliance 3: fn.grantInvoke to the Secrets Manager service principal', () => {
     // GIVEN
     const stack = testStack();
-    const rotation = fn(stack);
+    const rotation = inlineFunction(stack);
     // WHEN
     rotation.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
     // THEN

@@ -1,28 +1,17 @@
 import { CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretBlockPublicPolicy';
-const ID = `HardenedSecrets-${RULE}`;
 
 const DENY_DELETE = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }],
 };
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret. */
-function cfnSecret(stack: Stack, id = 'Secret', name?: string): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, id, { name, generateSecretString: {} });
-}
+const single = singleFinding(RULE);
 
 /** An L1 resource policy for `secretId`. */
 function cfnPolicy(stack: Stack, secretId: string, blockPublicPolicy?: boolean | ReturnType<typeof Token.asAny>, id = 'Policy') {
@@ -146,7 +135,7 @@ describe('SecretBlockPublicPolicy', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });

@@ -1,23 +1,13 @@
-import { CfnCondition, CfnParameter, Fn, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, Lazy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretCustomerManagedKey';
 const ID = `HardenedSecrets-${RULE}`;
 
-/** An L1 secret encrypted with `kmsKeyId` (or with no key when undefined). */
-function cfnSecret(stack: Stack, kmsKeyId?: string): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId, generateSecretString: {} });
-}
-
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
+const single = singleFinding(RULE);
 
 describe('SecretCustomerManagedKey', () => {
   describe('L1 and L2 inputs', () => {
@@ -26,7 +16,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -36,7 +26,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.ref);
+      cfnSecretWithKey(stack, key.ref);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -55,7 +45,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      cfnSecretWithKey(stack, 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -64,7 +54,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -119,7 +109,7 @@ describe('SecretCustomerManagedKey', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
-      cfnSecret(stack, alias.ref);
+      cfnSecretWithKey(stack, alias.ref);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -132,7 +122,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, kmsKeyId);
+      cfnSecretWithKey(stack, kmsKeyId);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -145,7 +135,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, kmsKeyId);
+      cfnSecretWithKey(stack, kmsKeyId);
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(
         /KmsKeyId is the AWS managed key .*alias\/aws\/\w+, whose key policy nobody can restrict/,
@@ -171,7 +161,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String', default: 'alias/orders-secrets' });
       // WHEN
-      cfnSecret(stack, param.valueAsString);
+      cfnSecretWithKey(stack, param.valueAsString);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -181,7 +171,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, Lazy.string({ produce: () => key.attrArn }));
+      cfnSecretWithKey(stack, Lazy.string({ produce: () => key.attrArn }));
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -190,7 +180,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, Fn.importValue('SharedSecretKeyArn'));
+      cfnSecretWithKey(stack, Fn.importValue('SharedSecretKeyArn'));
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(
         /KmsKeyId cannot be proven to be a customer-managed key: it is an Fn::ImportValue from another stack\./,
@@ -212,7 +202,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String' });
       // WHEN
-      cfnSecret(stack, param.valueAsString);
+      cfnSecretWithKey(stack, param.valueAsString);
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(
         /KmsKeyId cannot be proven to be a customer-managed key: it is parameter KeyArn, which has no default\./,
@@ -224,7 +214,7 @@ describe('SecretCustomerManagedKey', () => {
       const stack = testStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String', default: 'alias/aws/secretsmanager' });
       // WHEN
-      cfnSecret(stack, param.valueAsString);
+      cfnSecretWithKey(stack, param.valueAsString);
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(/KmsKeyId is the AWS managed key alias\/aws\/secretsmanager/);
     });
@@ -233,7 +223,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, Fn.join('', ['alias/aws/', 'secretsmanager']));
+      cfnSecretWithKey(stack, Fn.join('', ['alias/aws/', 'secretsmanager']));
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(/AWS managed key alias\/aws\/secretsmanager/);
     });
@@ -242,7 +232,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, Fn.sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/secretsmanager'));
+      cfnSecretWithKey(stack, Fn.sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/secretsmanager'));
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(/AWS managed key .*alias\/aws\/secretsmanager/);
     });
@@ -251,7 +241,7 @@ describe('SecretCustomerManagedKey', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      cfnSecret(stack, Lazy.string({ produce: () => 'alias/aws/secretsmanager' }));
+      cfnSecretWithKey(stack, Lazy.string({ produce: () => 'alias/aws/secretsmanager' }));
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(/AWS managed key alias\/aws\/secretsmanager/);
     });
@@ -262,7 +252,7 @@ describe('SecretCustomerManagedKey', () => {
       const shared = new CfnParameter(stack, 'Shared', { type: 'String', default: 'yes' });
       const condition = new CfnCondition(stack, 'UseSharedKey', { expression: Fn.conditionEquals(shared.valueAsString, 'yes') });
       // WHEN
-      cfnSecret(stack, Fn.conditionIf(condition.logicalId, 'alias/orders-secrets', 'alias/aws/secretsmanager').toString());
+      cfnSecretWithKey(stack, Fn.conditionIf(condition.logicalId, 'alias/orders-secrets', 'alias/aws/secretsmanager').toString());
       // THEN
       expect(single(stack, 'Stack/Secret').description).toMatch(/cannot be proven to be a customer-managed key: it is computed with Fn::If/);
     });

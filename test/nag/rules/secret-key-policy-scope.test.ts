@@ -2,21 +2,15 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyPolicyScope';
-const ID = `HardenedSecrets-${RULE}`;
 
 const ROOT = { AWS: 'arn:aws:iam::111111111111:root' };
 const ADMIN = { Sid: 'Admin', Effect: 'Allow', Principal: ROOT, Action: 'kms:*', Resource: '*' };
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
+const single = singleFinding(RULE);
 
 /** An L1 key with the given statements, encrypting an L1 secret. */
 function keyForSecret(stack: Stack, statement: unknown): kms.CfnKey {
@@ -24,7 +18,7 @@ function keyForSecret(stack: Stack, statement: unknown): kms.CfnKey {
     enableKeyRotation: true,
     keyPolicy: { Version: '2012-10-17', Statement: statement },
   });
-  new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: key.attrArn, generateSecretString: {} });
+  cfnSecretWithKey(stack, key.attrArn);
   return key;
 }
 
@@ -84,7 +78,7 @@ describe('SecretKeyPolicyScope', () => {
       keyForSecret(stack, [ADMIN, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' }]);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(
-        /statement 2 in KeyPolicy allows Principal "\*" without a condition: anyone who can call KMS can use the key that protects the secret/i,
+        /statement 2 in KeyPolicy allows Principal "\*" without a condition on who: anyone who can call KMS can use the key that protects the secret/i,
       );
     });
 
@@ -159,7 +153,7 @@ describe('SecretKeyPolicyScope', () => {
       });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
-      new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: alias.ref, generateSecretString: {} });
+      cfnSecretWithKey(stack, alias.ref);
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -196,7 +190,7 @@ describe('SecretKeyPolicyScope', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });

@@ -1,23 +1,12 @@
-import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyRetained';
-const ID = `HardenedSecrets-${RULE}`;
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret encrypted with `kmsKeyId`. */
-function cfnSecret(stack: Stack, kmsKeyId: string): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId, generateSecretString: {} });
-}
+const single = singleFinding(RULE);
 
 describe('SecretKeyRetained', () => {
   describe('L1 keys', () => {
@@ -28,7 +17,7 @@ describe('SecretKeyRetained', () => {
       key.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
       key.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -40,7 +29,7 @@ describe('SecretKeyRetained', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       key.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // WHEN
-      cfnSecret(stack, key.ref);
+      cfnSecretWithKey(stack, key.ref);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -50,7 +39,7 @@ describe('SecretKeyRetained', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(
         /the key encrypts a secret but DeletionPolicy is absent \(Delete\): deleting the stack schedules the key for deletion, after which the secret cannot be decrypted/i,
@@ -63,7 +52,7 @@ describe('SecretKeyRetained', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       key.cfnOptions.deletionPolicy = CfnDeletionPolicy.DELETE;
       // WHEN
-      cfnSecret(stack, key.ref);
+      cfnSecretWithKey(stack, key.ref);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(/DeletionPolicy is Delete:/);
     });
@@ -74,7 +63,7 @@ describe('SecretKeyRetained', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
-      cfnSecret(stack, alias.ref);
+      cfnSecretWithKey(stack, alias.ref);
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -85,7 +74,7 @@ describe('SecretKeyRetained', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       // WHEN
-      cfnSecret(stack, 'alias/orders-secrets');
+      cfnSecretWithKey(stack, 'alias/orders-secrets');
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -133,7 +122,7 @@ describe('SecretKeyRetained', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -163,10 +152,7 @@ describe('SecretKeyRetained', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', {
-        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
+      hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN
       expect(single(stack, 'Stack/Db/Key/Resource').description).toMatch(/DeletionPolicy is Delete/);
     });

@@ -1,23 +1,12 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyRotation';
-const ID = `HardenedSecrets-${RULE}`;
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret encrypted with `kmsKeyId`. */
-function cfnSecret(stack: Stack, kmsKeyId: string, id = 'Secret'): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, id, { kmsKeyId, generateSecretString: {} });
-}
+const single = singleFinding(RULE);
 
 describe('SecretKeyRotation', () => {
   describe('L1 keys', () => {
@@ -26,7 +15,7 @@ describe('SecretKeyRotation', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -36,7 +25,7 @@ describe('SecretKeyRotation', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { keySpec: 'SYMMETRIC_DEFAULT', enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -47,7 +36,7 @@ describe('SecretKeyRotation', () => {
       const key = new kms.CfnKey(stack, 'Key');
       key.addPropertyOverride('EnableKeyRotation', 'true');
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -58,7 +47,7 @@ describe('SecretKeyRotation', () => {
       new kms.CfnKey(stack, 'Unrelated', { enableKeyRotation: false });
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -68,7 +57,7 @@ describe('SecretKeyRotation', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key');
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(
         /the key encrypts a secret but EnableKeyRotation is not true, so its key material never rotates/i,
@@ -80,7 +69,7 @@ describe('SecretKeyRotation', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: false });
       // WHEN
-      cfnSecret(stack, key.ref);
+      cfnSecretWithKey(stack, key.ref);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(/EnableKeyRotation is not true/);
     });
@@ -90,7 +79,7 @@ describe('SecretKeyRotation', () => {
       const stack = testStack();
       const key = new kms.CfnKey(stack, 'Key', { keySpec, enableKeyRotation: true });
       // WHEN
-      cfnSecret(stack, key.attrArn);
+      cfnSecretWithKey(stack, key.attrArn);
       // THEN
       expect(single(stack, 'Stack/Key').description).toMatch(
         new RegExp(`its KeySpec is ${keySpec}; Secrets Manager needs a symmetric encryption key`),
@@ -128,7 +117,7 @@ describe('SecretKeyRotation', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -183,7 +172,7 @@ describe('SecretKeyRotation', () => {
       const key = new kms.CfnKey(stack, 'Key');
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
-      cfnSecret(stack, alias.ref);
+      cfnSecretWithKey(stack, alias.ref);
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -197,7 +186,7 @@ describe('SecretKeyRotation', () => {
       const key = new kms.CfnKey(stack, 'Key');
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       // WHEN
-      cfnSecret(stack, kmsKeyId);
+      cfnSecretWithKey(stack, kmsKeyId);
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -209,7 +198,7 @@ describe('SecretKeyRotation', () => {
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       const param = new CfnParameter(stack, 'KeyAlias', { type: 'String', default: 'alias/orders-secrets' });
       // WHEN
-      cfnSecret(stack, param.valueAsString);
+      cfnSecretWithKey(stack, param.valueAsString);
       // THEN
       single(stack, 'Stack/Key');
     });
@@ -220,8 +209,8 @@ describe('SecretKeyRotation', () => {
       new kms.CfnKey(stack, 'Other');
       const key = new kms.CfnKey(stack, 'Key');
       // WHEN
-      cfnSecret(stack, key.attrArn, 'A');
-      cfnSecret(stack, key.ref, 'B');
+      cfnSecretWithKey(stack, key.attrArn, 'A');
+      cfnSecretWithKey(stack, key.ref, 'B');
       // THEN
       single(stack, 'Stack/Key');
     });

@@ -1,25 +1,14 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretPolicyDenyDelete';
-const ID = `HardenedSecrets-${RULE}`;
 
 const DELETE = 'secretsmanager:DeleteSecret';
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret. */
-function cfnSecret(stack: Stack, id = 'Secret', name?: string): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, id, { name, generateSecretString: {} });
-}
+const single = singleFinding(RULE);
 
 /** An L1 resource policy on `secretId` holding `statement`. */
 function cfnPolicy(stack: Stack, secretId: string, statement: unknown, id = 'Policy'): secretsmanager.CfnResourcePolicy {
@@ -212,7 +201,7 @@ describe('SecretPolicyDenyDelete', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });

@@ -2,24 +2,18 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretPolicyNoPublicAllow';
-const ID = `HardenedSecrets-${RULE}`;
 
 const READ = 'secretsmanager:GetSecretValue';
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
+const single = singleFinding(RULE);
 
 /** An L1 secret with an L1 resource policy `Policy` holding `statement`. */
 function cfnPolicy(stack: Stack, statement: unknown): secretsmanager.CfnResourcePolicy {
-  const secret = new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: {} });
+  const secret = cfnSecret(stack);
   return new secretsmanager.CfnResourcePolicy(stack, 'Policy', {
     secretId: secret.ref,
     blockPublicPolicy: true,
@@ -79,7 +73,7 @@ describe('SecretPolicyNoPublicAllow', () => {
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: READ, Resource: '*' }]);
       // THEN
       expect(single(stack, 'Stack/Policy').description).toMatch(
-        /statement 1 in ResourcePolicy allows Principal "\*" without a condition: any AWS principal could call secretsmanager:getsecretvalue on the secret/i,
+        /statement 1 in ResourcePolicy allows Principal "\*" without a condition on who: any AWS principal could call secretsmanager:getsecretvalue on the secret/i,
       );
     });
 
@@ -187,7 +181,7 @@ describe('SecretPolicyNoPublicAllow', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      const secret = new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      const secret = hostedRotationSecret(stack);
       secret.grantRead(new iam.AccountPrincipal('222222222222'));
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
@@ -214,5 +208,29 @@ describe('SecretPolicyNoPublicAllow', () => {
       // THEN
       expect(single(stack, 'Stack/Secret/Policy/Resource').description).toMatch(/allows Principal "\*" without a condition/);
     });
+  });
+
+  test('Noncompliance: a condition that does not limit who (aws:SecureTransport only) leaves "*" open', () => {
+    const stack = testStack();
+    cfnPolicy(stack, [{
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: READ,
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+    }]);
+    expect(single(stack, 'Stack/Policy').description).toMatch(/without a condition on who/);
+  });
+
+  test('Compliance: a condition on the organisation limits who', () => {
+    const stack = testStack();
+    cfnPolicy(stack, [{
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: READ,
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    }]);
+    expect(ruleFindings(stack, RULE)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, cfnSecretWithKey, hostedRotationSecret } from '../rule-fixtures';
 
 const RULE = 'SecretRetainedOnReplace';
 const ID = `HardenedSecrets-${RULE}`;
@@ -16,7 +16,7 @@ function retain(resource: kms.CfnKey | secretsmanager.CfnSecret): void {
 /** A retained L1 key with rotation, and an L1 secret it encrypts. */
 function keyAndSecret(stack: Stack): { key: kms.CfnKey; secret: secretsmanager.CfnSecret } {
   const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
-  const secret = new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: key.attrArn, generateSecretString: {} });
+  const secret = cfnSecretWithKey(stack, key.attrArn);
   return { key, secret };
 }
 
@@ -62,7 +62,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: {} });
+      cfnSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE).map(f => [f.rule, f.path, f.severity])).toEqual([[ID, 'Stack/Secret', 'warning']]);
     });
@@ -97,7 +97,7 @@ describe('SecretRetainedOnReplace', () => {
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
-      const secret = new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: alias.ref, generateSecretString: {} });
+      const secret = cfnSecretWithKey(stack, alias.ref);
       retain(secret);
       // THEN
       expect(pairs(ruleFindings(stack, RULE))).toEqual([[ID, 'Stack/Key']]);
@@ -109,7 +109,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: {} });
+      cfnSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE, { warnings: ['SecretTags'] })).toEqual([]);
     });
@@ -118,7 +118,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: {} });
+      cfnSecret(stack);
       // THEN
       expect(pairs(ruleFindings(stack, RULE, { warnings: [RULE] }))).toEqual([[ID, 'Stack/Secret']]);
     });
@@ -139,7 +139,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -148,10 +148,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', {
-        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
-        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      });
+      hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -181,10 +178,7 @@ describe('SecretRetainedOnReplace', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', {
-        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
+      hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN
       expect(pairs(ruleFindings(stack, RULE))).toEqual([[ID, 'Stack/Db/Key/Resource'], [ID, 'Stack/Db/Resource']]);
     });

@@ -1,22 +1,11 @@
-import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRetained';
-const ID = `HardenedSecrets-${RULE}`;
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret. */
-function cfnSecret(stack: Stack, id = 'Secret'): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, id, { generateSecretString: {} });
-}
+const single = singleFinding(RULE);
 
 describe('SecretRetained', () => {
   describe('L1 secrets', () => {
@@ -107,7 +96,7 @@ describe('SecretRetained', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -135,10 +124,7 @@ describe('SecretRetained', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', {
-        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
+      hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN
       expect(single(stack, 'Stack/Db/Resource').description).toMatch(/DeletionPolicy is Delete/);
     });

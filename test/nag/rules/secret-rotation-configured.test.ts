@@ -1,36 +1,16 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, inlineFunction, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRotationConfigured';
-const ID = `HardenedSecrets-${RULE}`;
 
 const HOSTED = { rotationType: 'PostgreSQLSingleUser' };
 const WEEKLY = { scheduleExpression: 'rate(7 days)' };
 const ROTATION_FN_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:rotate-db';
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string): PackFinding {
-  const found = ruleFindings(stack, RULE);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
-
-/** An L1 secret. */
-function cfnSecret(stack: Stack, id = 'Secret', name?: string): secretsmanager.CfnSecret {
-  return new secretsmanager.CfnSecret(stack, id, { name, generateSecretString: {} });
-}
-
-/** A rotation function for the L2 cases. */
-function rotationFunction(stack: Stack): lambda.Function {
-  return new lambda.Function(stack, 'RotateFn', {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {};'),
-  });
-}
+const single = singleFinding(RULE);
 
 describe('SecretRotationConfigured', () => {
   describe('L1 rotation schedules', () => {
@@ -189,7 +169,7 @@ describe('SecretRotationConfigured', () => {
       const stack = testStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
-      secret.addRotationSchedule('Rot', { rotationLambda: rotationFunction(stack), automaticallyAfter: Duration.days(14) });
+      secret.addRotationSchedule('Rot', { rotationLambda: inlineFunction(stack, 'RotateFn'), automaticallyAfter: Duration.days(14) });
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
@@ -198,7 +178,7 @@ describe('SecretRotationConfigured', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });

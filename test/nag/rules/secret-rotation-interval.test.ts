@@ -1,23 +1,18 @@
 import { CfnParameter, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretRotationPolicy, SecretsManagerChecksProps } from '../../../src';
-import { PackFinding, pairs, ruleFindings, testStack } from '../pack-helpers';
+import { HardenedSecret, SecretRotationPolicy } from '../../../src';
+import { ruleFindings, testStack } from '../pack-helpers';
+import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRotationInterval';
-const ID = `HardenedSecrets-${RULE}`;
 
 const HOSTED = { rotationType: 'PostgreSQLSingleUser' };
 
-/** The findings of the rule, asserting they are exactly one, on `path`. */
-function single(stack: Stack, path: string, props?: SecretsManagerChecksProps): PackFinding {
-  const found = ruleFindings(stack, RULE, props);
-  expect(pairs(found)).toEqual([[ID, path]]);
-  return found[0];
-}
+const single = singleFinding(RULE);
 
 /** An L1 secret with an L1 rotation schedule `Rot` that has the given rules. */
 function schedule(stack: Stack, rotationRules?: secretsmanager.CfnRotationSchedule.RotationRulesProperty): secretsmanager.CfnRotationSchedule {
-  const secret = new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: {} });
+  const secret = cfnSecret(stack);
   return new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: secret.ref, hostedRotationLambda: HOSTED, rotationRules });
 }
 
@@ -97,8 +92,8 @@ describe('SecretRotationInterval', () => {
     test('Noncompliance 4: each schedule is judged on its own', () => {
       // GIVEN
       const stack = testStack();
-      const a = new secretsmanager.CfnSecret(stack, 'A', { generateSecretString: {} });
-      const b = new secretsmanager.CfnSecret(stack, 'B', { generateSecretString: {} });
+      const a = cfnSecret(stack, 'A');
+      const b = cfnSecret(stack, 'B');
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'RotA', { secretId: a.ref, hostedRotationLambda: HOSTED, rotationRules: { automaticallyAfterDays: 7 } });
       new secretsmanager.CfnRotationSchedule(stack, 'RotB', { secretId: b.ref, hostedRotationLambda: HOSTED, rotationRules: { automaticallyAfterDays: 60 } });
@@ -165,7 +160,7 @@ describe('SecretRotationInterval', () => {
       // GIVEN
       const stack = testStack();
       // WHEN
-      new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
+      hostedRotationSecret(stack);
       // THEN
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });

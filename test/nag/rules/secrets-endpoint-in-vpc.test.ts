@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
 import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'SecretsEndpointInVpc';
 const ID = `HardenedSecrets-${RULE}`;
@@ -13,14 +14,9 @@ function isolatedVpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
   return new ec2.Vpc(stack, id, { natGateways: 0, maxAzs: 1 });
 }
 
+/** A function `id`, in the isolated subnets of `vpc` when given. */
 function fn(stack: Stack, vpc?: ec2.IVpc, id = 'Fn'): lambda.Function {
-  return new lambda.Function(stack, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {}'),
-    vpc,
-    vpcSubnets: vpc ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined,
-  });
+  return inlineFunction(stack, id, { vpc, vpcSubnets: vpc ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : undefined });
 }
 
 function addSecretsEndpoint(vpc: ec2.Vpc): void {
