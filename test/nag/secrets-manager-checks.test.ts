@@ -4,6 +4,7 @@ import { App, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagMessageLevel } from 'cdk-nag';
 import { packFindings, testStack } from './pack-helpers';
+import { rulesTable } from '../../build-tools/rules-table';
 import { HardenedSecret, SecretRotationPolicy, SecretsManagerChecks } from '../../src';
 import { RULES } from '../../src/nag/rules';
 import { acknowledgements } from '../nag-helpers';
@@ -115,6 +116,12 @@ describe('SecretsManagerChecks', () => {
         const file = `${rule.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`;
         expect({ rule: rule.name, exists: files.includes(file) }).toEqual({ rule: rule.name, exists: true });
       }
+    });
+
+    test('README "For security teams" holds the rule table rendered from the catalogue', () => {
+      // Regenerate with: ts-node --project tsconfig.dev.json build-tools/rules-table.ts --write
+      const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+      expect(readme).toContain(rulesTable());
     });
 
     test('README "For security teams" lists every rule with its level', () => {

@@ -25,10 +25,10 @@ export interface RotationContext {
   readonly secretId: string;
   /** The version id of the new value (the event's ClientRequestToken). */
   readonly token: string;
-  /** Generates a random password with Secrets Manager's GetRandomPassword. */
-  randomPassword(options?: PasswordPolicy): Promise<string>;
   /** Structured logger; never pass it a secret value. */
   readonly log: RotationLogger;
+  /** Generates a random password with Secrets Manager's GetRandomPassword. */
+  randomPassword(options?: PasswordPolicy): Promise<string>;
 }
 
 /** How random passwords are generated (GetRandomPassword parameters). */
