@@ -30,6 +30,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'fast-check@^4',
     'ts-node',
+    // Rotation runtime: typed against SDK v3 (the Lambda runtime provides it), tested against
+    // an in-memory Secrets Manager behind aws-sdk-client-mock, and a real PostgreSQL with pg.
+    '@aws-sdk/client-secrets-manager',
+    'aws-sdk-client-mock',
+    'pg',
+    '@types/pg',
   ],
 
   // Publishing to PyPI, Maven, NuGet and Go needs registries and toolchains that are not
@@ -66,6 +72,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // The Node.js 22 runtime ships AWS SDK v3; bundling it would only grow the function.
+    bundlingOptions: { externals: ['@aws-sdk/*'] },
+    awsSdkConnectionReuse: false,
+  },
   gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/'],
 });
 

@@ -29,6 +29,8 @@ export interface RotationContext {
   readonly log: RotationLogger;
   /** Generates a random password with Secrets Manager's GetRandomPassword. */
   randomPassword(options?: PasswordPolicy): Promise<string>;
+  /** The AWSCURRENT value of another secret (e.g. the admin secret of alternating users). */
+  readSecret(secretId: string): Promise<string>;
 }
 
 /** How random passwords are generated (GetRandomPassword parameters). */
