@@ -3,8 +3,10 @@ import * as os from 'os';
 import { join } from 'path';
 import { App, CfnResource, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { packFindings } from './nag/pack-helpers';
 import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings } from './nag-helpers';
 import { ACKNOWLEDGEMENTS, buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
+import { API_TOKEN_STACK_NAME, buildApiTokenApp } from '../examples/rotation/api-token';
 import { buildProductTeamApp, governApp, PRODUCT_STACK_NAME } from '../examples/security-team';
 import { GuardrailMode } from '../src';
 
@@ -170,5 +172,60 @@ describe('examples/security-team.ts', () => {
       'HardenedSecrets-SecretPolicyDenyDelete',
       'HardenedSecrets-SecretRetained',
     ]));
+  });
+});
+
+describe('examples/rotation/api-token.ts', () => {
+  let built: ReturnType<typeof buildApiTokenApp>;
+  let template: Template;
+
+  beforeAll(() => {
+    // GIVEN the example, built once
+    built = buildApiTokenApp(new App());
+    template = Template.fromStack(built.stack);
+  });
+
+  test('the five cdk-nag packs and the Control Tower controls report nothing', () => {
+    expect(nagFindings(built.stack)).toEqual([]);
+    expect(controlTowerViolations(built.stack)).toEqual([]);
+  });
+
+  test('SecretsManagerChecks reports nothing once the monitoring is declared', () => {
+    // (the secret's tags come from its owner / environment / dataClassification props)
+    expect(packFindings(built.stack, { externalMonitor: 'Organisation trail with Secrets Manager alarms' })).toEqual([]);
+  });
+
+  test('the only acknowledgements are those RotationFunction places, each on its exact resource', () => {
+    const fn = `${API_TOKEN_STACK_NAME}/TokenRotation/Function/Resource`;
+    const policy = `${API_TOKEN_STACK_NAME}/TokenRotation/Role/UnscopedPolicy/Resource`;
+    expect(acknowledgements(built.stack).map(({ path, rule }) => [path, rule])).toEqual([
+      [fn, 'AwsSolutions-L1'],
+      [fn, 'HIPAA.Security-LambdaDLQ'],
+      [fn, 'NIST.800.53.R5-LambdaDLQ'],
+      [fn, 'Serverless-LambdaDLQ'],
+      [fn, 'Serverless-LambdaLatestVersion'],
+      [policy, 'AwsSolutions-IAM5[Resource::*]'],
+      [policy, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:eu-west-1:111111111111:network-interface/*]'],
+    ]);
+  });
+
+  test('the token rotates weekly with the built-in rotator, configured for its token field', () => {
+    const stack = built.stack;
+    const fnId = stack.getLogicalId(built.rotation.function.node.defaultChild as CfnResource);
+    const secretId = stack.getLogicalId(built.secret.node.defaultChild as CfnResource);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: secretId },
+      RotationLambdaARN: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(7 days)' },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Environment: { Variables: { ROTATION_PASSWORD_LENGTH: '48', ROTATION_EXCLUDE_PUNCTUATION: 'true', ROTATION_FIELD: 'token' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceAccount: '111111111111',
+      SourceArn: { Ref: secretId },
+    });
   });
 });

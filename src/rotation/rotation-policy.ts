@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { RotationFunction } from './rotation-function';
 import { RotationPlan } from './rotation-plan';
 import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
 import { RotationScheduleOptions } from './schedule-options';
@@ -16,6 +17,8 @@ export enum RotationKind {
   HOSTED = 'hosted',
   /** A rotation function that you provide. */
   LAMBDA = 'lambda',
+  /** A `RotationFunction` of this library, wired with least-privilege permissions. */
+  CUSTOM = 'custom',
   /** No rotation, with a recorded justification. */
   NONE = 'none',
 }
@@ -26,6 +29,7 @@ export enum RotationKind {
  * @example
  * SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser());
  * SecretRotationPolicy.lambda(myRotationFunction, { automaticallyAfter: Duration.days(7) });
+ * SecretRotationPolicy.custom(new RotationFunction(this, 'TokenRotation', { vpc }));
  * SecretRotationPolicy.none('Third-party API key; the vendor offers no rotation API (TICKET-123)');
  */
 export abstract class SecretRotationPolicy {
@@ -57,6 +61,27 @@ export abstract class SecretRotationPolicy {
   }
 
   /**
+   * Rotation by a `RotationFunction`: the built-in random-value rotator, or your rotator module
+   * (`RotationFunction.fromEntry`).
+   *
+   * The secret is wired to the function with least privilege:
+   * - Secrets Manager may invoke the function only for this secret of this account
+   *   (`SourceArn` and `SourceAccount` on the invoke permission);
+   * - the function's role may `DescribeSecret`, `GetSecretValue`, `PutSecretValue` and
+   *   `UpdateSecretVersionStage` on this secret only, without a version-stage condition
+   *   (rotation reads `AWSPENDING`), and use the secret's key only through Secrets Manager.
+   *
+   * One function may rotate several secrets; each adds its own permission and statements.
+   *
+   * @param fn the rotation function
+   * @param options the schedule
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+   */
+  public static custom(fn: RotationFunction, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+    return new ScheduledRotation(RotationKind.CUSTOM, options, { rotationFunction: fn });
+  }
+
+  /**
    * No rotation. The justification is recorded as the acknowledgement of every nag rule that
    * asks for rotation (AwsSolutions-SMG4, HIPAA, NIST 800-53 R5), so it appears in audit reports.
    *
@@ -81,12 +106,15 @@ class ScheduledRotation extends SecretRotationPolicy {
   constructor(
     public readonly kind: RotationKind,
     private readonly options: RotationScheduleOptions,
-    private readonly target: { hostedRotation?: secretsmanager.HostedRotation; rotationLambda?: lambda.IFunction },
+    private readonly target: RotationTarget,
   ) {
     super();
   }
 
   public _plan(v: PropsValidator): RotationPlan {
+    if (this.kind === RotationKind.CUSTOM && !(this.target.rotationFunction instanceof RotationFunction)) {
+      v.fail('rotation (SecretRotationPolicy.custom function)', this.target.rotationFunction === undefined ? undefined : 'another object', 'a RotationFunction');
+    }
     const schedule = resolveSchedule(v, 'rotation', this.options);
     return {
       label: `${this.kind}-${scheduleLabel(schedule)}`,
@@ -95,8 +123,15 @@ class ScheduledRotation extends SecretRotationPolicy {
   }
 
   private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): void {
+    const custom = this.target.rotationFunction;
     const rotation = secret.addRotationSchedule('Rotation', {
-      ...this.target,
+      hostedRotation: this.target.hostedRotation,
+      // aws-cdk-lib grants a function it owns more than rotation needs (kms:ReEncrypt*,
+      // kms:GenerateDataKey*, and an invoke permission from any account). It grants nothing to
+      // a referenced function, so a RotationFunction is passed by reference and wired below.
+      rotationLambda: custom
+        ? lambda.Function.fromFunctionAttributes(secret, 'RotationFunction', { functionArn: custom.functionArn, sameEnvironment: true })
+        : this.target.rotationLambda,
       // The interval is rendered below from the validated schedule; this only keeps
       // aws-cdk-lib's own checks consistent with it.
       automaticallyAfter: this.options.automaticallyAfter,
@@ -104,6 +139,13 @@ class ScheduledRotation extends SecretRotationPolicy {
     const cfn = rotation.node.defaultChild as secretsmanager.CfnRotationSchedule;
     cfn.rotationRules = { scheduleExpression: schedule.expression, duration: schedule.duration };
     cfn.rotateImmediatelyOnUpdate = schedule.rotateImmediatelyOnUpdate;
+
+    if (custom) {
+      const permission = custom._bindSecret(secret);
+      // Secrets Manager invokes the function as soon as the schedule exists: the permission and
+      // the role's policies (children of the role) must be in place first.
+      rotation.node.addDependency(permission, custom.role);
+    }
 
     const fn = this.target.rotationLambda;
     if (fn) {
@@ -117,6 +159,13 @@ class ScheduledRotation extends SecretRotationPolicy {
       }
     }
   }
+}
+
+/** What a scheduled rotation rotates with: exactly one of these. */
+interface RotationTarget {
+  readonly hostedRotation?: secretsmanager.HostedRotation;
+  readonly rotationLambda?: lambda.IFunction;
+  readonly rotationFunction?: RotationFunction;
 }
 
 class NoRotation extends SecretRotationPolicy {

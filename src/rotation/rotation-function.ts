@@ -1,0 +1,681 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { RandomValueRotationFunction } from './random-value-rotation-function';
+import { allowedClasses, MAX_PASSWORD_LENGTH } from './runtime/password-policy';
+import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
+import { acknowledge } from '../private/acknowledgements';
+import { DEFAULTS } from '../private/defaults';
+import { esbuildAvailable } from '../private/esbuild';
+import { FUNCTION_ACKNOWLEDGEMENTS, NETWORK_INTERFACE_REASON, UNSCOPED_ACTIONS_REASON } from '../private/rotation-acknowledgements';
+import { futurePath, isResolved, PropsValidator } from '../private/validation';
+
+/**
+ * How the built-in rotator generates a new value: the parameters of Secrets Manager's
+ * `GetRandomPassword`.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+ */
+export interface PasswordPolicyOptions {
+  /**
+   * The length of the value, from 1 to 4096 characters.
+   *
+   * @default 32
+   */
+  readonly length?: number;
+
+  /**
+   * Characters never to use.
+   *
+   * @default - none excluded
+   */
+  readonly excludeCharacters?: string;
+
+  /**
+   * Leave out punctuation (``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
+   *
+   * @default false
+   */
+  readonly excludePunctuation?: boolean;
+
+  /**
+   * Leave out digits.
+   *
+   * @default false
+   */
+  readonly excludeNumbers?: boolean;
+
+  /**
+   * Leave out uppercase letters.
+   *
+   * @default false
+   */
+  readonly excludeUppercase?: boolean;
+
+  /**
+   * Leave out lowercase letters.
+   *
+   * @default false
+   */
+  readonly excludeLowercase?: boolean;
+
+  /**
+   * Include at least one character of every class that is not excluded.
+   *
+   * @default true
+   */
+  readonly requireEachIncludedType?: boolean;
+}
+
+/**
+ * What every rotation function takes: placement, limits and logging.
+ */
+export interface RotationFunctionOptions {
+  /**
+   * The VPC the function runs in.
+   *
+   * Required: AWS Control Tower's proactive control CT.LAMBDA.PR.3 (and the HIPAA, NIST 800-53 and
+   * PCI DSS packs of cdk-nag) require every Lambda function to run in a customer-managed VPC.
+   * The function reaches Secrets Manager through an interface endpoint (`secretsManagerEndpoint`)
+   * or the VPC's own route to the internet.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` the function runs in.
+   *
+   * @default - the private subnets of the VPC (isolated subnets when it has no private ones)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the function. Your groups are used as they are: they must allow
+   * HTTPS to Secrets Manager.
+   *
+   * @default - a new group that allows only outbound HTTPS (to `secretsManagerEndpoint` when it is given)
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The Secrets Manager interface endpoint of `vpc`. The function is allowed to reach it on port
+   * 443 (an ingress rule on the endpoint's security groups, an egress rule on the function's).
+   *
+   * @default - none: the function reaches Secrets Manager through the VPC's routes, and a
+   * warning (`cdk-hardened-secrets:rotation-function-endpoint`) says so
+   */
+  readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * How many instances of the function may run at once.
+   *
+   * One rotation of one secret is serial (Secrets Manager calls createSecret, setSecret,
+   * testSecret and finishSecret one after the other), so 1 is enough for a function that rotates
+   * one secret, and caps what a runaway function can do. Raise it to the number of secrets that
+   * may rotate at the same time when one function rotates several: a throttled step fails that
+   * rotation, which Secrets Manager then retries. A warning is added when more secrets than this
+   * use the function.
+   *
+   * The reservation comes out of the account's concurrency: the account must keep at least 100
+   * (10 in new accounts) unreserved.
+   *
+   * @default 1
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * How long one rotation step may run, from 1 second to 15 minutes.
+   *
+   * A step of the built-in rotator makes two or three Secrets Manager calls; 30 seconds leaves
+   * room for a cold start in a VPC and for a user rotator that logs in to a database or API.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The memory of the function in MiB, from 128 to 10240. CPU is allocated in proportion.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * How long the function's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The KMS key that encrypts the function's log group. Its key policy must let CloudWatch Logs
+   * of this region use it.
+   *
+   * @default - a new key with yearly rotation, usable by CloudWatch Logs for the log groups of
+   * this account and region only
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * A description of the function.
+   *
+   * @default 'Rotates AWS Secrets Manager secrets (cdk-hardened-secrets)'
+   */
+  readonly description?: string;
+}
+
+/**
+ * Properties of the built-in rotation function, which rotates a secret (or one field of a JSON
+ * secret) to a new random value.
+ */
+export interface RotationFunctionProps extends RotationFunctionOptions {
+  /**
+   * How the new value is generated.
+   *
+   * @default - 32 characters of every class, at least one of each
+   */
+  readonly passwordPolicy?: PasswordPolicyOptions;
+
+  /**
+   * When the secret is a JSON object, the field to rotate; the other fields are kept.
+   *
+   * @default - the whole secret value is replaced
+   */
+  readonly field?: string;
+}
+
+/**
+ * Properties of a rotation function built from your own rotator module.
+ */
+export interface RotationFunctionFromEntryProps extends RotationFunctionOptions {
+  /**
+   * The path of your rotator module (`.ts` or `.js`). It exports `handler`, made with
+   * `createRotationHandler` from `cdk-hardened-secrets/lib/rotation/runtime`.
+   *
+   * The module is bundled at synth time by the esbuild installed in your project (`npm install
+   * --save-dev esbuild`), never in Docker; the AWS SDK v3 is left out of the bundle because the
+   * Node.js 22 runtime provides it.
+   */
+  readonly entry: string;
+
+  /**
+   * The name of the exported handler.
+   *
+   * @default 'handler'
+   */
+  readonly handler?: string;
+
+  /**
+   * Environment variables of the function. Never put a credential here: pass secret ARNs and
+   * read them at run time.
+   *
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+}
+
+/** The runtime the rotation runtime is built for (projen bundles it with `--target=node22`). */
+const RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+/** Defaults of `RotationFunction`, documented at the props. */
+const FUNCTION_DEFAULTS = {
+  reservedConcurrentExecutions: 1,
+  timeout: Duration.seconds(30),
+  memorySize: 256,
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  description: 'Rotates AWS Secrets Manager secrets (cdk-hardened-secrets)',
+} as const;
+
+/**
+ * Actions the rotation function's role needs on `Resource: "*"`, because they support no
+ * resource-level permission (the Service Authorization Reference lists no resource type for
+ * them). They go into a policy of their own, the only one with the `AwsSolutions-IAM5`
+ * acknowledgement, so that any other wildcard added to the role is still reported.
+ */
+const UNSCOPED_ACTIONS = [
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+  'secretsmanager:GetRandomPassword',
+  // Active tracing. https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  // Lambda VPC networking. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+];
+
+/** The network-interface actions Lambda performs with the execution role in a VPC. */
+const NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/**
+ * A Lambda function that rotates Secrets Manager secrets, with the hardening the compliance
+ * packs ask for:
+ *
+ * - Node.js 22, code bundled at build time (the built-in rotator) or at synth time by local
+ *   esbuild (`fromEntry`), with the AWS SDK v3 of the runtime left out of the bundle;
+ * - its own role, without AWS managed policies: logs of its own log group, X-Ray, the network
+ *   interfaces of its VPC, and `GetRandomPassword`; each secret it rotates adds read, write and
+ *   key use for that secret only (`SecretRotationPolicy.custom`);
+ * - in a VPC, with a security group that only allows HTTPS out;
+ * - reserved concurrency, active tracing, a KMS-encrypted log group with retention.
+ *
+ * Wire it to a secret with `SecretRotationPolicy.custom(fn)`.
+ *
+ * @example
+ * const fn = new RotationFunction(this, 'TokenRotation', { vpc, passwordPolicy: { length: 48, excludePunctuation: true } });
+ * new HardenedSecret(this, 'Token', { rotation: SecretRotationPolicy.custom(fn) });
+ */
+export class RotationFunction extends Construct implements iam.IGrantable, ec2.IConnectable {
+  /**
+   * A rotation function built from your rotator module, bundled at synth time by the esbuild of
+   * your project (no Docker). Synth fails with an explanation when esbuild is not installed.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the module and the function options
+   */
+  public static fromEntry(scope: Construct, id: string, props: RotationFunctionFromEntryProps): RotationFunction {
+    return new RotationFunction(scope, id, props);
+  }
+
+  /** The Lambda function. */
+  public readonly function: lambda.IFunction;
+
+  /** The ARN of the function. */
+  public readonly functionArn: string;
+
+  /** The execution role of the function. */
+  public readonly role: iam.IRole;
+
+  /** The principal to grant further permissions to (the execution role). */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The log group of the function. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The security groups of the function. */
+  public readonly connections: ec2.Connections;
+
+  /** How many instances of the function may run at once. */
+  public readonly reservedConcurrentExecutions: number;
+
+  private readonly executionRole: RotationRole;
+  private readonly rotatedSecrets: secretsmanager.ISecret[] = [];
+
+  constructor(scope: Construct, id: string, props: RotationFunctionProps) {
+    const entryProps = props as Partial<RotationFunctionFromEntryProps>;
+    const entry = validateRotationFunctionProps(futurePath(scope, id), props, entryProps);
+    super(scope, id);
+
+    const stack = Stack.of(this);
+    this.reservedConcurrentExecutions = props.reservedConcurrentExecutions ?? FUNCTION_DEFAULTS.reservedConcurrentExecutions;
+
+    this.executionRole = new RotationRole(this, 'Role');
+    this.role = this.executionRole;
+    this.grantPrincipal = this.executionRole;
+
+    const logKey = props.logEncryptionKey ?? logsKey(this, 'LogKey');
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? FUNCTION_DEFAULTS.logRetention,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logGroup = logGroup;
+    // What AWSLambdaBasicExecutionRole gives, for this log group only.
+    logGroup.grantWrite(this.executionRole);
+
+    const securityGroups = props.securityGroups ?? [
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `Rotation function ${Names.uniqueId(this)}: outbound HTTPS only`,
+        allowAllOutbound: false,
+      }),
+    ];
+    this.connections = new ec2.Connections({ securityGroups });
+    if (props.secretsManagerEndpoint) {
+      props.secretsManagerEndpoint.connections.allowDefaultPortFrom(this, 'Secrets Manager API from the rotation function');
+    } else {
+      if (!props.securityGroups) {
+        this.connections.allowToAnyIpv4(ec2.Port.HTTPS, 'Secrets Manager API over HTTPS');
+      }
+      Annotations.of(this).addWarningV2(
+        'cdk-hardened-secrets:rotation-function-endpoint',
+        'No secretsManagerEndpoint given: the rotation function reaches Secrets Manager through the routes of its subnets. ' +
+        'Give the Secrets Manager interface endpoint of the VPC (vpc.addInterfaceEndpoint with ' +
+        'InterfaceVpcEndpointAwsService.SECRETS_MANAGER) so that secret values stay in the VPC and rotation does not ' +
+        'depend on a NAT gateway.',
+      );
+    }
+
+    const functionOptions: lambda.FunctionOptions = {
+      description: props.description ?? FUNCTION_DEFAULTS.description,
+      role: this.executionRole,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups,
+      reservedConcurrentExecutions: this.reservedConcurrentExecutions,
+      timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
+      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+    };
+
+    let fn: lambda.Function;
+    if (entry !== undefined) {
+      fn = new nodejs.NodejsFunction(this, 'Function', {
+        ...functionOptions,
+        entry,
+        handler: entryProps.handler ?? 'handler',
+        runtime: RUNTIME,
+        environment: entryProps.environment,
+        bundling: {
+          // The Node.js 22 runtime provides SDK v3; bundling it would only grow the function.
+          externalModules: ['@aws-sdk/*'],
+          forceDockerBundling: false,
+          minify: true,
+          target: 'node22',
+        },
+      });
+    } else {
+      fn = new RandomValueRotationFunction(this, 'Function', {
+        ...functionOptions,
+        environment: builtInEnvironment(props),
+      });
+    }
+    this.function = fn;
+    this.functionArn = fn.functionArn;
+
+    // Permissions without a resource-level scope, in the unscoped policy (see UNSCOPED_ACTIONS).
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'GenerateRandomValues',
+      actions: ['secretsmanager:GetRandomPassword'],
+      resources: ['*'],
+    }));
+    this.addNetworkPermissions(stack, props.vpc, props.vpcSubnets, securityGroups);
+
+    const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
+    for (const { rule, reason } of FUNCTION_ACKNOWLEDGEMENTS) {
+      acknowledge(cfnFunction, rule, reason);
+    }
+    const unscoped = this.executionRole.unscopedPolicy.node.defaultChild!;
+    acknowledge(unscoped, 'AwsSolutions-IAM5[Resource::*]', UNSCOPED_ACTIONS_REASON);
+    acknowledge(unscoped, `AwsSolutions-IAM5[Resource::${networkInterfaceArnForNag(stack)}]`, NETWORK_INTERFACE_REASON);
+
+    this.node.addValidation({ validate: () => this.validateConcurrency() });
+  }
+
+  /**
+   * Lets Secrets Manager invoke this function to rotate `secret`, and gives the function what
+   * rotating it needs. Called by `SecretRotationPolicy.custom`.
+   *
+   * @internal
+   */
+  public _bindSecret(secret: secretsmanager.ISecret): Construct {
+    const stack = Stack.of(secret);
+    this.rotatedSecrets.push(secret);
+    const id = `InvokeFor${Names.uniqueId(secret)}`;
+    // The confused-deputy guard: Secrets Manager may invoke the function only for this secret
+    // of this account.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+    this.function.addPermission(id, {
+      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: stack.account,
+      sourceArn: secret.secretArn,
+    });
+
+    // No secretsmanager:VersionStage condition: rotation reads AWSPENDING (by the version id of
+    // the rotation) as well as AWSCURRENT, and moves the stages.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    }));
+    if (secret.encryptionKey) {
+      // PutSecretValue encrypts the new version with a data key of the secret's key; reads
+      // decrypt it. Only through Secrets Manager.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      }));
+    }
+    return this.function.permissionsNode.findChild(id);
+  }
+
+  private validateConcurrency(): string[] {
+    if (this.rotatedSecrets.length > this.reservedConcurrentExecutions) {
+      Annotations.of(this).addWarningV2(
+        'cdk-hardened-secrets:rotation-function-concurrency',
+        `${this.rotatedSecrets.length} secrets rotate with this function but reservedConcurrentExecutions is ` +
+        `${this.reservedConcurrentExecutions}: secrets that rotate at the same time are throttled and their rotation ` +
+        'retried. Raise reservedConcurrentExecutions to the number of secrets that may rotate at once.',
+      );
+    }
+    return [];
+  }
+
+  /**
+   * What AWSLambdaVPCAccessExecutionRole gives, limited to this account, region, subnets and
+   * security groups.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+   */
+  private addNetworkPermissions(stack: Stack, vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined, groups: ec2.ISecurityGroup[]): void {
+    const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName });
+    const networkInterfaces = ec2Arn('network-interface', '*');
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CreateFunctionNetworkInterfaces',
+      actions: ['ec2:CreateNetworkInterface'],
+      resources: [
+        networkInterfaces,
+        ...vpc.selectSubnets(subnets).subnetIds.map((subnetId) => ec2Arn('subnet', subnetId)),
+        ...groups.map((group) => ec2Arn('security-group', group.securityGroupId)),
+      ],
+    }));
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageFunctionNetworkInterfaces',
+      actions: NETWORK_INTERFACE_ACTIONS.filter((a) => a !== 'ec2:CreateNetworkInterface'),
+      resources: [networkInterfaces],
+    }));
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DescribeNetwork',
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+      resources: ['*'],
+    }));
+  }
+}
+
+/**
+ * The execution role: every statement goes into one of two customer-managed policies (HIPAA,
+ * NIST 800-53 and PCI DSS ask for no inline policies, AwsSolutions-IAM4 for no AWS managed ones):
+ * `Policy` for statements on named resources, `UnscopedPolicy` for the actions that only work
+ * on `*` and the function's network interfaces.
+ */
+class RotationRole extends iam.Role {
+  public readonly scopedPolicy: iam.ManagedPolicy;
+  public readonly unscopedPolicy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Execution role of a Secrets Manager rotation function',
+    });
+    // Attached from the policy side (`Roles`), so the policies may name resources that depend on
+    // the role without a cycle. Whatever depends on the role depends on these children too.
+    this.scopedPolicy = new iam.ManagedPolicy(this, 'Policy', {
+      roles: [this],
+      description: 'Rotation function: its log group and the secrets it rotates',
+    });
+    this.unscopedPolicy = new iam.ManagedPolicy(this, 'UnscopedPolicy', {
+      roles: [this],
+      description: 'Rotation function: actions without resource-level permissions, and its network interfaces',
+    });
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const json = statement.toStatementJson() as { Resource?: unknown; Action?: unknown };
+    const resources = [json.Resource].flat();
+    const actions = [json.Action].flat() as string[];
+    const unscoped =
+      (resources.length === 1 && resources[0] === '*' && actions.every((a) => UNSCOPED_ACTIONS.includes(a))) ||
+      actions.every((a) => NETWORK_INTERFACE_ACTIONS.includes(a));
+    const policy = unscoped ? this.unscopedPolicy : this.scopedPolicy;
+    policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: policy };
+  }
+}
+
+/**
+ * A key for the function's log group: yearly rotation, usable by CloudWatch Logs for the log
+ * groups of this account and region only, grants only for AWS resources (Control Tower CT.KMS.PR.3).
+ */
+function logsKey(scope: Construct, id: string): kms.Key {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, id, {
+    description: 'Encrypts the log group of a Secrets Manager rotation function',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    pendingWindow: DEFAULTS.keyPendingWindow,
+  });
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsOfThisAccount',
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+    },
+  }));
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsNotForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}
+
+/** The environment variables of the built-in rotator (read by `RandomValueRotator.fromEnvironment`). */
+function builtInEnvironment(props: RotationFunctionProps): { [key: string]: string } {
+  const policy = props.passwordPolicy ?? {};
+  const values: Array<[string, string | number | boolean | undefined]> = [
+    [RANDOM_VALUE_ENV.passwordLength, policy.length],
+    [RANDOM_VALUE_ENV.excludeCharacters, policy.excludeCharacters],
+    [RANDOM_VALUE_ENV.excludePunctuation, policy.excludePunctuation],
+    [RANDOM_VALUE_ENV.excludeNumbers, policy.excludeNumbers],
+    [RANDOM_VALUE_ENV.excludeUppercase, policy.excludeUppercase],
+    [RANDOM_VALUE_ENV.excludeLowercase, policy.excludeLowercase],
+    [RANDOM_VALUE_ENV.requireEachIncludedType, policy.requireEachIncludedType],
+    [RANDOM_VALUE_ENV.field, props.field],
+  ];
+  const env: { [key: string]: string } = {};
+  for (const [name, value] of values) {
+    if (value !== undefined && value !== '') {
+      env[name] = String(value);
+    }
+  }
+  return env;
+}
+
+/**
+ * How cdk-nag writes the network-interface ARN in its finding id: pseudo parameters that are
+ * not known at synth time as `<AWS::Name>`.
+ */
+function networkInterfaceArnForNag(stack: Stack): string {
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  return `arn:<AWS::Partition>:ec2:${region}:${account}:network-interface/*`;
+}
+
+/**
+ * Validates the props; returns the absolute path of the rotator module for `fromEntry`.
+ */
+function validateRotationFunctionProps(
+  constructPath: string,
+  props: RotationFunctionProps,
+  entryProps: Partial<RotationFunctionFromEntryProps>,
+): string | undefined {
+  const v = new PropsValidator(constructPath);
+  if (props === undefined || props.vpc === undefined) {
+    v.fail('vpc', undefined, 'a VPC: Control Tower CT.LAMBDA.PR.3 requires every Lambda function to run in one');
+    v.throwIfInvalid();
+  }
+
+  const concurrency = props.reservedConcurrentExecutions;
+  if (concurrency !== undefined && isResolved(concurrency)) {
+    v.check(Number.isInteger(concurrency) && concurrency >= 1, 'reservedConcurrentExecutions', concurrency,
+      'a whole number of at least 1 (0 would stop the function)');
+  }
+  if (props.timeout !== undefined && !props.timeout.isUnresolved()) {
+    const seconds = props.timeout.toSeconds({ integral: false });
+    v.check(Number.isInteger(seconds) && seconds >= 1 && seconds <= 900, 'timeout', props.timeout, 'whole seconds from 1 second to 15 minutes');
+  }
+  if (props.memorySize !== undefined && isResolved(props.memorySize)) {
+    v.check(Number.isInteger(props.memorySize) && props.memorySize >= 128 && props.memorySize <= 10240, 'memorySize', props.memorySize,
+      'a whole number of MiB from 128 to 10240');
+  }
+
+  const policy = props.passwordPolicy;
+  if (policy !== undefined) {
+    if (policy.length !== undefined && isResolved(policy.length)) {
+      v.check(Number.isInteger(policy.length) && policy.length >= 1 && policy.length <= MAX_PASSWORD_LENGTH,
+        'passwordPolicy.length', policy.length, `a whole number from 1 to ${MAX_PASSWORD_LENGTH}`);
+    }
+    if (policy.excludeCharacters !== undefined && isResolved(policy.excludeCharacters)) {
+      v.check(policy.excludeCharacters.length <= 4096, 'passwordPolicy.excludeCharacters', policy.excludeCharacters, 'at most 4096 characters');
+    }
+    if (isResolved(policy.excludeCharacters) && allowedClasses(policy).length === 0) {
+      v.fail('passwordPolicy', policy, 'at least one character class (lowercase, uppercase, numbers, punctuation) with characters left after the exclusions');
+    }
+  }
+  if (props.field !== undefined && isResolved(props.field)) {
+    v.check(props.field.trim().length > 0, 'field', props.field, 'the name of a JSON field, not empty');
+  }
+
+  let entry: string | undefined;
+  if (entryProps.entry !== undefined) {
+    if (props.passwordPolicy !== undefined || props.field !== undefined) {
+      v.conflict(['entry', props.passwordPolicy !== undefined ? 'passwordPolicy' : 'field'],
+        'passwordPolicy and field configure the built-in rotator; your rotator module chooses its own values');
+    }
+    entry = path.resolve(entryProps.entry);
+    if (!fs.existsSync(entry) || !fs.statSync(entry).isFile()) {
+      v.fail('entry', entryProps.entry, 'the path of an existing .ts or .js module');
+    } else if (!/\.(ts|js|mjs|cjs|mts|cts)$/.test(entry)) {
+      v.fail('entry', entryProps.entry, 'a .ts, .mts, .cts, .js, .mjs or .cjs module');
+    } else if (!esbuildAvailable(entry)) {
+      v.fail('entry', entryProps.entry,
+        'a module bundled by a local esbuild, which is not installed: run `npm install --save-dev esbuild` ' +
+        '(RotationFunction.fromEntry never falls back to Docker bundling)');
+    }
+  }
+  v.throwIfInvalid();
+  return entry;
+}

@@ -1,0 +1,550 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { AssetStaging, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { HardenedSecret, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy } from '../../src';
+import * as esbuild from '../../src/private/esbuild';
+import { newStack } from '../nag-helpers';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'api-token-rotator.ts');
+const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
+
+/** An imported VPC with two isolated subnets: no resources of its own in the template. */
+function importedVpc(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.0.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    isolatedSubnetIds: SUBNETS,
+    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
+  });
+}
+
+function secretsManagerEndpoint(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint {
+  return vpc.addInterfaceEndpoint('SecretsManagerEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
+}
+
+/** A stack with a rotation function (in a VPC, with the endpoint) rotating one secret. */
+function rotatedSecret(props: Partial<RotationFunctionProps> = {}) {
+  const stack = newStack();
+  const vpc = importedVpc(stack);
+  const endpoint = secretsManagerEndpoint(vpc);
+  const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: endpoint, ...props });
+  const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
+  return { stack, vpc, endpoint, fn, secret, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as any);
+}
+
+describe('RotationFunction', () => {
+  describe('the function', () => {
+    test('runs the bundled built-in rotator on Node.js 22 with tracing, reserved concurrency, memory and timeout', () => {
+      // GIVEN / WHEN
+      const { template } = rotatedSecret();
+      // THEN
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        ReservedConcurrentExecutions: 1,
+        MemorySize: 256,
+        Timeout: 30,
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RotationLogGroup') } },
+        VpcConfig: {
+          SubnetIds: SUBNETS,
+          SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] }],
+        },
+        DeadLetterConfig: Match.absent(),
+      });
+    });
+
+    test('the built-in rotator asset is the projen bundle, without the AWS SDK, under 50 KB', () => {
+      const { fn } = rotatedSecret();
+      const staging = fn.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging)!;
+      const code = fs.readFileSync(path.join(staging.sourcePath, 'index.js'), 'utf8');
+      expect(staging.sourcePath).toMatch(/assets[\\/]rotation[\\/]random-value-rotation\.lambda$/);
+      expect(Buffer.byteLength(code)).toBeLessThan(50 * 1024);
+      // The SDK is only required, never bundled.
+      expect(code.replace(/require\("@aws-sdk\/[a-z-]+"\)/g, '')).not.toMatch(/@aws-sdk/);
+    });
+
+    test.each<[string, Partial<RotationFunctionProps>, Record<string, unknown>]>([
+      ['concurrency', { reservedConcurrentExecutions: 4 }, { ReservedConcurrentExecutions: 4 }],
+      ['timeout', { timeout: Duration.minutes(2) }, { Timeout: 120 }],
+      ['memory', { memorySize: 512 }, { MemorySize: 512 }],
+      ['description', { description: 'Rotates the partner API token' }, { Description: 'Rotates the partner API token' }],
+    ])('%s can be changed', (_label, props, expected) => {
+      rotatedSecret(props).template.hasResourceProperties('AWS::Lambda::Function', expected);
+    });
+
+    test('the password policy and field become the environment of the built-in rotator', () => {
+      const { template } = rotatedSecret({
+        passwordPolicy: {
+          length: 48,
+          excludeCharacters: '"@/\\',
+          excludePunctuation: true,
+          excludeNumbers: false,
+          excludeUppercase: false,
+          excludeLowercase: false,
+          requireEachIncludedType: true,
+        },
+        field: 'token',
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: {
+            ROTATION_PASSWORD_LENGTH: '48',
+            ROTATION_EXCLUDE_CHARACTERS: '"@/\\',
+            ROTATION_EXCLUDE_PUNCTUATION: 'true',
+            ROTATION_EXCLUDE_NUMBERS: 'false',
+            ROTATION_EXCLUDE_UPPERCASE: 'false',
+            ROTATION_EXCLUDE_LOWERCASE: 'false',
+            ROTATION_REQUIRE_EACH_INCLUDED_TYPE: 'true',
+            ROTATION_FIELD: 'token',
+          },
+        },
+      });
+    });
+
+    test('without a password policy the runtime defaults apply: no environment at all', () => {
+      rotatedSecret().template.hasResourceProperties('AWS::Lambda::Function', { Environment: Match.absent() });
+    });
+  });
+
+  describe('logs', () => {
+    test('a log group kept one year, encrypted with a new rotating key scoped to CloudWatch Logs of this account', () => {
+      const { template } = rotatedSecret();
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: 365,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationLogKey'), 'Arn'] },
+      });
+      template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: 'Encrypts the log group of a Secrets Manager rotation function',
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'AllowCloudWatchLogsOfThisAccount',
+              Effect: 'Allow',
+              Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+              Condition: {
+                ArnLike: {
+                  'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:111111111111:log-group:*']] },
+                },
+              },
+            }),
+            Match.objectLike({
+              Sid: 'DenyGrantsNotForAwsResources',
+              Effect: 'Deny',
+              Action: 'kms:CreateGrant',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    test('the retention and the key can be given', () => {
+      // GIVEN
+      const stack = newStack();
+      const key = kms.Key.fromKeyArn(stack, 'LogsKey', 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555');
+      // WHEN
+      new RotationFunction(stack, 'Rotation', {
+        vpc: importedVpc(stack),
+        logRetention: logs.RetentionDays.TWO_YEARS,
+        logEncryptionKey: key,
+      });
+      // THEN
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: key.keyArn });
+      template.resourceCountIs('AWS::KMS::Key', 0);
+    });
+  });
+
+  describe('the role', () => {
+    test('has no AWS managed policy and no inline policy', () => {
+      const { template } = rotatedSecret();
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }] },
+        ManagedPolicyArns: Match.absent(),
+        Policies: Match.absent(),
+      });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('the scoped policy: its log group, and this secret only, without a version-stage pin', () => {
+      const { stack, secret, template } = rotatedSecret();
+      const secretId = logicalId(stack, secret);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Description: 'Rotation function: its log group and the secrets it rotates',
+        Roles: [{ Ref: Match.stringLikeRegexp('^RotationRole') }],
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationLogGroup'), 'Arn'] } },
+            {
+              Effect: 'Allow',
+              Action: [
+                'secretsmanager:DescribeSecret',
+                'secretsmanager:GetSecretValue',
+                'secretsmanager:PutSecretValue',
+                'secretsmanager:UpdateSecretVersionStage',
+              ],
+              Resource: { Ref: secretId },
+            },
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretKey'), 'Arn'] },
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            },
+          ],
+        },
+      });
+    });
+
+    test('the unscoped policy holds only GetRandomPassword, X-Ray and the network interfaces of the function', () => {
+      const { template } = rotatedSecret();
+      const ec2Arn = (rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...rest]] });
+      const eni = ec2Arn([':ec2:eu-west-1:111111111111:network-interface/*']);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Description: 'Rotation function: actions without resource-level permissions, and its network interfaces',
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+            { Sid: 'GenerateRandomValues', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+            {
+              Sid: 'CreateFunctionNetworkInterfaces',
+              Effect: 'Allow',
+              Action: 'ec2:CreateNetworkInterface',
+              Resource: [
+                eni,
+                ec2Arn([`:ec2:eu-west-1:111111111111:subnet/${SUBNETS[0]}`]),
+                ec2Arn([`:ec2:eu-west-1:111111111111:subnet/${SUBNETS[1]}`]),
+                ec2Arn([':ec2:eu-west-1:111111111111:security-group/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] }]),
+              ],
+            },
+            {
+              Sid: 'ManageFunctionNetworkInterfaces',
+              Effect: 'Allow',
+              Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+              Resource: eni,
+            },
+            { Sid: 'DescribeNetwork', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
+          ],
+        },
+      });
+    });
+
+    test('a wildcard statement someone else adds goes into the scoped policy, where cdk-nag still reports it', () => {
+      // GIVEN
+      const stack = newStack();
+      const fn = new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack) });
+      // WHEN
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Description: 'Rotation function: its log group and the secrets it rotates',
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]) },
+      });
+    });
+  });
+
+  describe('network', () => {
+    test('its own security group allows only HTTPS to the Secrets Manager endpoint', () => {
+      const { template } = rotatedSecret();
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^Rotation function .*: outbound HTTPS only$'),
+        SecurityGroupEgress: Match.absent(),
+        SecurityGroupIngress: Match.absent(),
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] },
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VpcSecretsManagerEndpointSecurityGroup'), 'GroupId'] },
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VpcSecretsManagerEndpointSecurityGroup'), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] },
+        FromPort: 443,
+        ToPort: 443,
+      });
+    });
+
+    test('without an endpoint: HTTPS to anywhere, and a warning that asks for the endpoint', () => {
+      // GIVEN / WHEN
+      const stack = newStack();
+      new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack) });
+      // THEN
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'Secrets Manager API over HTTPS' }],
+      });
+      Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('No secretsManagerEndpoint given'));
+    });
+
+    test('with an endpoint there is no warning', () => {
+      const { stack } = rotatedSecret();
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    });
+
+    test('given security groups are used as they are', () => {
+      // GIVEN
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0');
+      // WHEN
+      const fn = new RotationFunction(stack, 'Rotation', { vpc, securityGroups: [sg], vpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } });
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+      template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SecurityGroupIds: ['sg-0123456789abcdef0'], SubnetIds: [SUBNETS[0]] } });
+      expect(fn.connections.securityGroups).toEqual([sg]);
+    });
+  });
+
+  describe('SecretRotationPolicy.custom', () => {
+    test('schedules rotation with the function, kind custom, every 30 days by default', () => {
+      const { stack, secret, fn, template } = rotatedSecret();
+      template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        SecretId: { Ref: logicalId(stack, secret) },
+        RotationLambdaARN: { 'Fn::GetAtt': [logicalId(stack, fn.function), 'Arn'] },
+        RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      });
+      template.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: [{ Key: 'rotation', Value: 'custom-30d' }] });
+      expect(secret.rotationKind).toBe(RotationKind.CUSTOM);
+    });
+
+    test('the schedule options apply', () => {
+      // GIVEN
+      const stack = newStack();
+      const fn = new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack) });
+      // WHEN
+      new HardenedSecret(stack, 'Secret', {
+        rotation: SecretRotationPolicy.custom(fn, {
+          automaticallyAfter: Duration.days(7),
+          window: Duration.hours(2),
+          rotateImmediatelyOnUpdate: false,
+        }),
+      });
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotationRules: { ScheduleExpression: 'rate(7 days)', Duration: '2h' },
+        RotateImmediatelyOnUpdate: false,
+      });
+    });
+
+    test('Secrets Manager may invoke the function for this secret of this account only', () => {
+      const { stack, secret, fn, template } = rotatedSecret();
+      template.resourceCountIs('AWS::Lambda::Permission', 1);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalId(stack, fn.function), 'Arn'] },
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: '111111111111',
+        SourceArn: { Ref: logicalId(stack, secret) },
+      });
+    });
+
+    test('the schedule waits for the permission and the role policies (Secrets Manager invokes at once)', () => {
+      const { template } = rotatedSecret();
+      const [schedule] = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'));
+      expect(schedule.DependsOn).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^RotationFunctionInvokeFor/),
+        expect.stringMatching(/^RotationRolePolicy/),
+        expect.stringMatching(/^RotationRoleUnscopedPolicy/),
+      ]));
+    });
+
+    test('aws-cdk-lib adds none of its broader grants (kms:ReEncrypt*, kms:GenerateDataKey*, the secret ARN with -??????)', () => {
+      const { template } = rotatedSecret();
+      const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+      const actions = statements.flatMap((st) => [st.Action].flat());
+      expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+      expect(JSON.stringify(statements)).not.toContain('-??????');
+      // The secret key policy is untouched: use is granted in the role's policy, via Secrets Manager.
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('Secrets Manager secrets'),
+        KeyPolicy: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationRole'), 'Arn'] } } })])) },
+      });
+    });
+
+    test('one function rotating two secrets: a permission and statements for each, and a concurrency warning', () => {
+      // GIVEN
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc) });
+      // WHEN
+      const a = new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) });
+      const b = new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn) });
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Lambda::Permission', 2);
+      for (const secret of [a, b]) {
+        template.hasResourceProperties('AWS::Lambda::Permission', { SourceArn: { Ref: logicalId(stack, secret) }, SourceAccount: '111111111111' });
+        template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['secretsmanager:PutSecretValue']), Resource: { Ref: logicalId(stack, secret) } })]) },
+        });
+      }
+      Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('2 secrets rotate with this function but reservedConcurrentExecutions is 1'));
+    });
+
+    test('with concurrency for both secrets there is no concurrency warning', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc), reservedConcurrentExecutions: 2 });
+      new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) });
+      new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn) });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    });
+
+    test('a function that is not a RotationFunction is refused', () => {
+      const stack = newStack();
+      expect(() => new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom({} as RotationFunction) }))
+        .toThrow(/Stack\/Secret: invalid `rotation \(SecretRotationPolicy.custom function\)`: got "another object"; allowed: a RotationFunction/);
+    });
+  });
+
+  describe('validation', () => {
+    test.each<[string, Partial<RotationFunctionProps>, RegExp]>([
+      ['length 0', { passwordPolicy: { length: 0 } }, /invalid `passwordPolicy.length`: got 0; allowed: a whole number from 1 to 4096/],
+      ['length 4097', { passwordPolicy: { length: 4097 } }, /invalid `passwordPolicy.length`: got 4097; allowed: a whole number from 1 to 4096/],
+      ['length 12.5', { passwordPolicy: { length: 12.5 } }, /invalid `passwordPolicy.length`: got 12.5/],
+      ['every class excluded', {
+        passwordPolicy: { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true },
+      }, /invalid `passwordPolicy`: .*allowed: at least one character class/],
+      ['every digit excluded of the only class left', {
+        passwordPolicy: { excludeLowercase: true, excludeUppercase: true, excludePunctuation: true, excludeCharacters: '0123456789' },
+      }, /invalid `passwordPolicy`/],
+      ['an empty field', { field: ' ' }, /invalid `field`: got " "; allowed: the name of a JSON field, not empty/],
+      ['concurrency 0', { reservedConcurrentExecutions: 0 }, /invalid `reservedConcurrentExecutions`: got 0; allowed: a whole number of at least 1/],
+      ['timeout 16 minutes', { timeout: Duration.minutes(16) }, /invalid `timeout`: got 16 minutes; allowed: whole seconds from 1 second to 15 minutes/],
+      ['timeout 500 ms', { timeout: Duration.millis(500) }, /invalid `timeout`/],
+      ['memory 64', { memorySize: 64 }, /invalid `memorySize`: got 64; allowed: a whole number of MiB from 128 to 10240/],
+    ])('%s fails at synth, naming the construct, prop, value and range', (_label, props, message) => {
+      const stack = newStack();
+      expect(() => new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack), ...props })).toThrow(/^Stack\/Rotation: /);
+      const again = newStack();
+      expect(() => new RotationFunction(again, 'Rotation', { vpc: importedVpc(again), ...props })).toThrow(message);
+    });
+
+    test.each([1, 4096])('length %d is accepted', (length) => {
+      const stack = newStack();
+      expect(() => new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack), passwordPolicy: { length } })).not.toThrow();
+    });
+
+    test('every problem is reported at once', () => {
+      const stack = newStack();
+      expect(() => new RotationFunction(stack, 'Rotation', {
+        vpc: importedVpc(stack),
+        passwordPolicy: { length: 0 },
+        reservedConcurrentExecutions: 0,
+      })).toThrow(/Stack\/Rotation: 2 invalid props:\n {2}- invalid `reservedConcurrentExecutions`.*\n {2}- invalid `passwordPolicy.length`/);
+    });
+
+    test('a VPC is required (Control Tower CT.LAMBDA.PR.3)', () => {
+      const stack = newStack();
+      expect(() => new RotationFunction(stack, 'Rotation', {} as RotationFunctionProps))
+        .toThrow(/Stack\/Rotation: invalid `vpc`: got undefined; allowed: a VPC: Control Tower CT.LAMBDA.PR.3/);
+    });
+  });
+
+  describe('fromEntry', () => {
+    test('bundles the rotator module with the local esbuild, minified, without the AWS SDK', () => {
+      // GIVEN
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      // WHEN
+      const fn = RotationFunction.fromEntry(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc), entry: FIXTURE });
+      new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
+      // THEN the asset is a single local bundle
+      const staging = fn.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging)!;
+      const files = fs.readdirSync(staging.absoluteStagedPath);
+      expect(files).toEqual(['index.js']);
+      const code = fs.readFileSync(path.join(staging.absoluteStagedPath, 'index.js'), 'utf8');
+      // it holds the rotator and the framework...
+      expect(code).toContain('token registered with the service');
+      // ...requires the SDK of the runtime and bundles none of it
+      expect(code).toMatch(/require\("@aws-sdk\/client-secrets-manager"\)/);
+      expect(code.replace(/require\("@aws-sdk\/[a-z-]+"\)/g, '')).not.toMatch(/@aws-sdk/);
+      expect(code).not.toMatch(/\n\s*\/\/ node_modules\//); // minified: no module comments
+      expect(Buffer.byteLength(code)).toBeLessThan(50 * 1024);
+      // AND the function has the same hardening as the built-in one
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        ReservedConcurrentExecutions: 1,
+        VpcConfig: Match.objectLike({ SubnetIds: SUBNETS }),
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', { SourceAccount: '111111111111', SourceArn: Match.anyValue() });
+      template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    });
+
+    test('environment and handler name are passed', () => {
+      const stack = newStack();
+      RotationFunction.fromEntry(stack, 'Rotation', {
+        vpc: importedVpc(stack),
+        entry: FIXTURE,
+        handler: 'handler',
+        environment: { SERVICE_URL: 'https://api.example.com' },
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Environment: { Variables: { SERVICE_URL: 'https://api.example.com' } },
+      });
+    });
+
+    test('a missing module fails at synth', () => {
+      const stack = newStack();
+      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: 'no/such/rotator.ts' }))
+        .toThrow(/Stack\/Rotation: invalid `entry`: got "no\/such\/rotator.ts"; allowed: the path of an existing .ts or .js module/);
+    });
+
+    test('without a local esbuild it fails at synth and never bundles in Docker', () => {
+      // GIVEN esbuild is not installed
+      const spy = jest.spyOn(esbuild, 'esbuildAvailable').mockReturnValue(false);
+      try {
+        const stack = newStack();
+        // WHEN / THEN
+        expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE }))
+          .toThrow(/invalid `entry`: .*esbuild, which is not installed: run `npm install --save-dev esbuild` \(RotationFunction.fromEntry never falls back to Docker bundling\)/);
+        expect(stack.node.tryFindChild('Rotation')).toBeUndefined();
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    test('esbuild is found in this repository', () => {
+      expect(esbuild.esbuildAvailable(FIXTURE)).toBe(true);
+    });
+
+    test('the built-in rotator options do not apply to a user module', () => {
+      const stack = newStack();
+      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE, passwordPolicy: { length: 10 } } as any))
+        .toThrow(/conflicting props `entry` and `passwordPolicy`/);
+    });
+  });
+
+  test('exposes the function, role, log group and grant principal', () => {
+    const { fn } = rotatedSecret();
+    expect(fn.function).toBeInstanceOf(lambda.Function);
+    expect(fn.functionArn).toBe(fn.function.functionArn);
+    expect(fn.grantPrincipal).toBe(fn.role);
+    expect(fn.logGroup).toBeInstanceOf(logs.LogGroup);
+    expect(fn.reservedConcurrentExecutions).toBe(1);
+  });
+});
