@@ -226,8 +226,11 @@ function findPolicy(secret: secretsmanager.CfnSecret): secretsmanager.CfnResourc
     });
 }
 
-/** Adds the statements whose Sid the document does not already have. */
-function withStatements(document: any, statements: iam.PolicyStatement[]): any {
+/**
+ * Adds the statements whose Sid the document does not already have. The document is what
+ * `CfnResourcePolicy.resourcePolicy` holds: a `PolicyDocument` or plain policy JSON.
+ */
+function withStatements(document: unknown, statements: iam.PolicyStatement[]): unknown {
   if (document instanceof iam.PolicyDocument) {
     const doc = document.toJSON() as { Statement?: { Sid?: string }[] } | undefined;
     const sids = new Set((doc?.Statement ?? []).map(s => s.Sid));

@@ -234,7 +234,8 @@ export class TemplateIndex {
     if (body === undefined || body.Type !== node.cfnResourceType) {
       // `_toCloudFormation` is how aws-cdk-lib renders a resource into the template; resolving it
       // gives exactly what CloudFormation receives, including DeletionPolicy and UpdateReplacePolicy.
-      const rendered = this.stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+      const renderable = node as unknown as { _toCloudFormation(): object };
+      const rendered = this.stack.resolve(renderable._toCloudFormation()) as { Resources?: Record<string, any> };
       body = rendered.Resources?.[logicalId] ?? {};
     }
     const view: ResourceView = {
