@@ -1,21 +1,19 @@
-import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
+import { ComplianceCase, zeroFindingsTests } from './compliance-suite';
 import { packFindings } from './nag/pack-helpers';
-import { acknowledgements, controlTowerViolations, nagFindings, newStack } from './nag-helpers';
-
-/** How the tests declare the organisation's monitoring, which lives outside these stacks. */
-const EXTERNAL_MONITOR = 'Organisation trail with Secrets Manager alarms in the security account';
+import { acknowledgements, nagFindings, newStack } from './nag-helpers';
 
 /**
  * Invariant 1: the default synth of every construct has zero unacknowledged findings in the five
  * cdk-nag packs and passes the Control Tower proactive controls. Findings are counted per
  * resource so that a new finding names what it is on.
  */
-const cases: Array<[string, (stack: Stack) => void]> = [
+const cases: ComplianceCase[] = [
   ['hosted rotation', (stack) => {
     new HardenedSecret(stack, 'Secret', {
       rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
@@ -57,27 +55,7 @@ const cases: Array<[string, (stack: Stack) => void]> = [
 ];
 
 describe('compliance of the default synth', () => {
-  test.each(cases)('%s: zero unacknowledged findings in the five cdk-nag packs', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    expect(nagFindings(stack)).toEqual([]);
-  });
-
-  test.each(cases)('%s: passes the Control Tower proactive controls (cfn-guard)', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    expect(controlTowerViolations(stack)).toEqual([]);
-  });
-
-  test.each(cases)('%s: zero SecretsManagerChecks findings once the owner tags are given', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    // What HardenedSecret's owner / environment / dataClassification props write.
-    Tags.of(stack).add('owner', 'payments-team');
-    Tags.of(stack).add('environment', 'prod');
-    Tags.of(stack).add('data-classification', 'confidential');
-    expect(packFindings(stack, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
-  });
+  zeroFindingsTests(cases);
 
   test.each(cases)('%s: with default props, SecretsManagerChecks only asks for what the user must say', (_label, build) => {
     // GIVEN no owner tags and no monitor: nothing the construct could decide on its own

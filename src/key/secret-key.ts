@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
+import { denyGrantsNotForAwsResources } from '../private/kms';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 
 /**
@@ -237,21 +238,7 @@ function secretKeyPolicy(stack: Stack, props: SecretKeyProps): iam.PolicyDocumen
           },
         },
       }),
-      new iam.PolicyStatement({
-        // Control Tower CT.KMS.PR.3: grants only for AWS resources or by AWS services.
-        // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
-        sid: 'DenyGrantsNotForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: {
-            'kms:GrantIsForAWSResource': 'false',
-            'aws:PrincipalIsAWSService': 'false',
-          },
-        },
-      }),
+      denyGrantsNotForAwsResources(),
     ],
   });
 }

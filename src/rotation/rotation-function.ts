@@ -15,6 +15,7 @@ import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { esbuildAvailable } from '../private/esbuild';
+import { denyGrantsNotForAwsResources } from '../private/kms';
 import { FUNCTION_ACKNOWLEDGEMENTS, NETWORK_INTERFACE_REASON, UNSCOPED_ACTIONS_REASON } from '../private/rotation-acknowledgements';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 
@@ -570,15 +571,7 @@ function logsKey(scope: Construct, id: string): kms.Key {
       ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
     },
   }));
-  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsNotForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  key.addToResourcePolicy(denyGrantsNotForAwsResources());
   return key;
 }
 

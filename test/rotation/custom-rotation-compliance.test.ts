@@ -8,11 +8,10 @@ import {
   NODE_22_REASON,
   UNSCOPED_ACTIONS_REASON,
 } from '../../src/private/rotation-acknowledgements';
+import { ComplianceCase, EXTERNAL_MONITOR, zeroFindingsTests } from '../compliance-suite';
 import { packFindings } from '../nag/pack-helpers';
-import { AcknowledgementRecord, acknowledgements, controlTowerViolations, nagFindings, newStack } from '../nag-helpers';
+import { AcknowledgementRecord, acknowledgements, nagFindings, newStack } from '../nag-helpers';
 
-/** How the tests declare the organisation's monitoring, which lives outside these stacks. */
-const EXTERNAL_MONITOR = 'Organisation trail with Secrets Manager alarms in the security account';
 const FIXTURE = path.join(__dirname, 'fixtures', 'api-token-rotator.ts');
 
 /** An existing VPC with two isolated subnets, and the Secrets Manager endpoint in it. */
@@ -39,7 +38,7 @@ function network(stack: Stack): { vpc: ec2.IVpc; endpoint: ec2.InterfaceVpcEndpo
  * There is no case "without a VPC": `vpc` is required, because CT.LAMBDA.PR.3 (cfn-guard, which
  * has no acknowledgements) fails every Lambda function outside a VPC.
  */
-const cases: Array<[string, (stack: Stack) => void]> = [
+const cases: ComplianceCase[] = [
   ['built-in rotator in a VPC with the Secrets Manager endpoint', (stack) => {
     const { vpc, endpoint } = network(stack);
     const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: endpoint });
@@ -93,26 +92,7 @@ function functionAcknowledgements(fn: string): AcknowledgementRecord[] {
 }
 
 describe('compliance of custom rotation (RotationFunction)', () => {
-  test.each(cases)('%s: zero unacknowledged findings in the five cdk-nag packs', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    expect(nagFindings(stack)).toEqual([]);
-  });
-
-  test.each(cases)('%s: passes the Control Tower proactive controls (cfn-guard)', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    expect(controlTowerViolations(stack)).toEqual([]);
-  });
-
-  test.each(cases)('%s: zero SecretsManagerChecks findings once the owner tags are given', (_label, build) => {
-    const stack = newStack();
-    build(stack);
-    Tags.of(stack).add('owner', 'payments-team');
-    Tags.of(stack).add('environment', 'prod');
-    Tags.of(stack).add('data-classification', 'confidential');
-    expect(packFindings(stack, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
-  });
+  zeroFindingsTests(cases);
 
   test('every acknowledgement, with its exact resource and reason', () => {
     // The acknowledgements of each case are the seven of its one RotationFunction: none on the
