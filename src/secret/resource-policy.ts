@@ -62,3 +62,35 @@ function denyExcept(sid: string, actions: string[], exceptArns: string[]): iam.P
     conditions: exceptArns.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': exceptArns } } : undefined,
   });
 }
+
+/**
+ * Denies reading the secret's value except through the given VPC endpoints.
+ *
+ * - `aws:SourceVpce` is only present on requests that come through a VPC endpoint; a request
+ *   from anywhere else (the internet, another VPC) lacks it, so `StringNotEquals` denies it.
+ * - AWS services acting for a caller (forward access sessions, `aws:ViaAWSService`) and service
+ *   principals (`aws:PrincipalIsAWSService`) call from AWS networks, never through the endpoint:
+ *   they are excepted, as in AWS's data-perimeter examples. The keys are absent on ordinary
+ *   requests, hence `BoolIfExists`.
+ * - `exceptArns` (break-glass and deployment roles) may read from anywhere: break-glass in an
+ *   emergency, CloudFormation's execution role to resolve `{{resolve:secretsmanager:...}}`.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html
+ * @see https://github.com/aws-samples/data-perimeter-policy-examples/tree/main/resource_based_policies
+ */
+export function denyReadOutsideVpcEndpoints(endpointIds: string[], exceptArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyReadOutsideVpcEndpoint',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: ['*'],
+    conditions: {
+      StringNotEquals: { 'aws:SourceVpce': endpointIds },
+      BoolIfExists: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      ...(exceptArns.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': exceptArns } } : {}),
+    },
+  });
+}

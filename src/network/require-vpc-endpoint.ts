@@ -1,0 +1,95 @@
+import { Annotations, Token, TokenComparison } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { SecretsManagerEndpoint } from './secrets-manager-endpoint';
+import { PropsValidator } from '../private/validation';
+import { RotationNetwork } from '../rotation/rotation-plan';
+
+/** The prop of `HardenedSecret` these checks are about. */
+const PROP = 'requireVpcEndpoint';
+
+/**
+ * Checks that rotation can still read the secret once reads are denied outside `endpoints`:
+ * the rotation function must call through one of them.
+ *
+ * - hosted rotation outside a VPC calls from Secrets Manager's own network: an error;
+ * - a `RotationFunction` or hosted rotation whose endpoint is known to be another one: an error;
+ * - a function that cannot be inspected (imported): a warning.
+ *
+ * @param secret the secret, for messages and warnings
+ * @param endpoints the value of `requireVpcEndpoint`
+ * @param network how the rotation reaches Secrets Manager; undefined without rotation
+ */
+export function checkRotationThroughEndpoints(secret: IConstruct, endpoints: ec2.IVpcEndpoint[], network?: RotationNetwork): void {
+  if (network === undefined) {
+    return;
+  }
+  const v = new PropsValidator(secret);
+  if (network.inVpc === false) {
+    v.fail(PROP, describe(endpoints),
+      `endpoints that ${network.name} can call through: it does not run in a VPC, so every read it makes would be denied ` +
+      '(give the hosted rotation or function a vpc, whose Secrets Manager endpoint it then uses)');
+  } else if (network.endpoint !== undefined) {
+    const known = endpoints.map((e) => sameEndpoint(e, network.endpoint!));
+    if (known.every((k) => k === false)) {
+      v.fail(PROP, describe(endpoints),
+        `a list that includes the endpoint ${network.name} calls through (${network.endpoint.node.path}), or its reads would be denied`);
+    } else if (!known.includes(true)) {
+      Annotations.of(secret).addWarningV2('cdk-hardened-secrets:require-vpc-endpoint-rotation',
+        `${network.name} calls Secrets Manager through ${network.endpoint.node.path}, which cannot be matched with requireVpcEndpoint ` +
+        'at synth time: if it is not one of them, rotation fails.');
+    }
+  } else if (network.inVpc === undefined) {
+    Annotations.of(secret).addWarningV2('cdk-hardened-secrets:require-vpc-endpoint-rotation',
+      `requireVpcEndpoint denies reading the secret outside the listed endpoints: make sure ${network.name} runs in a VPC ` +
+      'where one of them has private DNS, or rotation fails.');
+  }
+  v.throwIfInvalid();
+}
+
+/** Validates the value of `requireVpcEndpoint` into `v`. */
+export function validateRequiredEndpoints(v: PropsValidator, endpoints: ec2.IVpcEndpoint[] | undefined): void {
+  if (endpoints === undefined) {
+    return;
+  }
+  if (!Array.isArray(endpoints) || endpoints.length === 0) {
+    v.fail(PROP, Array.isArray(endpoints) ? '[]' : endpoints, 'one or more VPC endpoints (e.g. SecretsManagerEndpoint.of(vpc)), or omit the prop');
+    return;
+  }
+  endpoints.forEach((e, i) => {
+    if (e === undefined || e === null || typeof e.vpcEndpointId !== 'string') {
+      v.fail(`${PROP}[${i}]`, e === undefined ? undefined : 'not a VPC endpoint', 'a VPC endpoint');
+    }
+  });
+}
+
+/**
+ * Whether two endpoints are the same: `true`, `false` (certainly different), or `undefined`
+ * (tokens that cannot be compared at synth time).
+ */
+function sameEndpoint(a: ec2.IVpcEndpoint, b: ec2.IVpcEndpoint): boolean | undefined {
+  if (a === b) {
+    return true;
+  }
+  const cfnA = cfnOf(a);
+  const cfnB = cfnOf(b);
+  if (cfnA !== undefined && cfnB !== undefined) {
+    return cfnA === cfnB;
+  }
+  const comparison = Token.compareStrings(a.vpcEndpointId, b.vpcEndpointId);
+  if (comparison === TokenComparison.SAME) {
+    return true;
+  }
+  return comparison === TokenComparison.DIFFERENT ? false : undefined;
+}
+
+/** The endpoint resource behind an endpoint made in the app. */
+function cfnOf(endpoint: ec2.IVpcEndpoint): ec2.CfnVPCEndpoint | undefined {
+  const owner = endpoint instanceof SecretsManagerEndpoint ? endpoint.endpoint : endpoint;
+  const child = owner.node.defaultChild;
+  return child instanceof ec2.CfnVPCEndpoint ? child : undefined;
+}
+
+function describe(endpoints: ec2.IVpcEndpoint[]): string {
+  return `[${endpoints.map((e) => e.node.path).join(', ')}]`;
+}

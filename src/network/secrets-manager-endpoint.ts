@@ -1,0 +1,437 @@
+import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { futurePath, isResolved, PropsValidator } from '../private/validation';
+
+/**
+ * Properties of a `SecretsManagerEndpoint`.
+ */
+export interface SecretsManagerEndpointProps {
+  /**
+   * The VPC of the endpoint. A VPC has at most one Secrets Manager endpoint with private DNS:
+   * a second one fails to deploy.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets the endpoint's network interfaces are placed in, one per Availability Zone.
+   *
+   * An interface endpoint is billed per hour in each Availability Zone it is in.
+   *
+   * @default - the private subnets of the VPC, or its isolated subnets when it has no private ones
+   * @see https://aws.amazon.com/privatelink/pricing/
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * Peers (security groups, functions, clusters, rotation functions) allowed to reach the endpoint
+   * on TCP 443. More can be added with `allowFrom`.
+   *
+   * The VPC's CIDR range is never allowed by default: only the peers named here.
+   *
+   * @default - none
+   */
+  readonly allowFrom?: ec2.IConnectable[];
+
+  /**
+   * The AWS Organizations id (`o-...`) whose principals may use the endpoint. The endpoint policy
+   * then tests `aws:PrincipalOrgID` instead of `aws:PrincipalAccount`.
+   *
+   * @default - only principals of the stack's account may use the endpoint
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+   */
+  readonly principalOrgId?: string;
+
+  /**
+   * The secrets that may be used through the endpoint. `GetRandomPassword`, `ListSecrets` and
+   * `BatchGetSecretValue`, which name no secret, stay allowed on `*`.
+   *
+   * @default - any secret (of any account: whether a principal may read a secret is decided by
+   * its own policies; the endpoint only limits who may call)
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * The Secrets Manager actions allowed through the endpoint, each `secretsmanager:<Action>`
+   * without wildcards.
+   *
+   * @default SecretsManagerEndpoint.WORKLOAD_ACTIONS: reading secrets and rotating them;
+   * administration (create, delete, resource policies, replication, tags) is refused through the endpoint
+   */
+  readonly allowedActions?: string[];
+}
+
+/** The construct id `SecretsManagerEndpoint.of` creates the endpoint with, below the VPC. */
+const OF_ID = 'SecretsManagerEndpoint';
+
+/** The endpoint made for each VPC (a `SecretsManagerEndpoint`, by the VPC construct). */
+const REGISTRY = new WeakMap<IConstruct, SecretsManagerEndpoint>();
+
+/**
+ * Actions that name no secret: they need `Resource: "*"`.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+const UNSCOPED_ACTIONS = ['secretsmanager:BatchGetSecretValue', 'secretsmanager:GetRandomPassword', 'secretsmanager:ListSecrets'];
+
+// An IAM action name: service prefix, colon, letters only (no wildcard).
+const ACTION = /^secretsmanager:[A-Za-z]+$/;
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+// Security group rule descriptions: up to 255 of these characters.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html
+const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+
+/**
+ * An interface VPC endpoint for AWS Secrets Manager, hardened:
+ *
+ * - private DNS on, so SDKs, the CLI, rotation functions and hosted rotation in the VPC use it
+ *   without configuration;
+ * - its own security group: no outbound rules, inbound TCP 443 only from the peers you name
+ *   (`allowFrom`), each rule with a description; never the VPC's whole CIDR range;
+ * - an endpoint policy that lets only principals of this account (or organisation) through, for
+ *   the actions workloads and rotation need, optionally on named secrets only.
+ *
+ * One per VPC: `SecretsManagerEndpoint.of(vpc)` finds it or creates it. `RotationFunction` and
+ * hosted rotation in a VPC use it automatically.
+ *
+ * @example
+ * const endpoint = SecretsManagerEndpoint.of(vpc);
+ * endpoint.allowFrom(appFunction);
+ * new HardenedSecret(this, 'Db', { rotation, requireVpcEndpoint: [endpoint] });
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html
+ */
+export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVpcEndpoint {
+  /**
+   * What workloads and rotation do through the endpoint: read values and metadata, write new
+   * versions, move stages, generate passwords. Administration (create, update, delete, restore,
+   * resource policies, replication, tags, starting rotation) is not in the list: CloudFormation
+   * and the console do not go through the VPC, and a compromised workload cannot use the
+   * endpoint for it even where its role could.
+   *
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+   */
+  public static readonly WORKLOAD_ACTIONS: string[] = [
+    'secretsmanager:BatchGetSecretValue',
+    'secretsmanager:DescribeSecret',
+    'secretsmanager:GetRandomPassword',
+    'secretsmanager:GetSecretValue',
+    'secretsmanager:ListSecretVersionIds',
+    'secretsmanager:ListSecrets',
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:UpdateSecretVersionStage',
+  ];
+
+  /**
+   * The Secrets Manager endpoint of `vpc`: the one made for it (by this method or by
+   * `new SecretsManagerEndpoint`), or a new one, created below the VPC construct with the id
+   * `SecretsManagerEndpoint` and default props.
+   *
+   * Fails when the VPC already has a Secrets Manager endpoint made otherwise (for example with
+   * `vpc.addInterfaceEndpoint`): a second one with private DNS would not deploy.
+   *
+   * @param vpc the VPC
+   */
+  public static of(vpc: ec2.IVpc): SecretsManagerEndpoint {
+    const existing = REGISTRY.get(vpc);
+    if (existing) {
+      return existing;
+    }
+    const other = findOtherEndpoint(vpc);
+    if (other) {
+      const v = new PropsValidator(futurePath(vpc, OF_ID));
+      v.fail('vpc', vpc.node.path, `a VPC without another Secrets Manager interface endpoint, but ${other.node.path} is one ` +
+        '(two with private DNS in one VPC fail to deploy): pass that endpoint where one is asked for, or replace it with a SecretsManagerEndpoint');
+      v.throwIfInvalid();
+    }
+    return new SecretsManagerEndpoint(vpc, OF_ID, { vpc });
+  }
+
+  /**
+   * The Secrets Manager endpoint to use in `vpc`: the `SecretsManagerEndpoint` made for it, a
+   * Secrets Manager endpoint already in the app for that VPC (e.g. `vpc.addInterfaceEndpoint`),
+   * or a new `SecretsManagerEndpoint`. Used where the library wires a function to the endpoint
+   * without being told which.
+   *
+   * @internal
+   */
+  public static _findOrCreate(vpc: ec2.IVpc): ec2.IInterfaceVpcEndpoint {
+    return REGISTRY.get(vpc) ?? findOtherEndpoint(vpc) ?? SecretsManagerEndpoint.of(vpc);
+  }
+
+  /**
+   * Allows `peer` to reach `endpoint` on its port, with a description EC2 accepts.
+   *
+   * @internal
+   */
+  public static _allow(endpoint: ec2.IInterfaceVpcEndpoint, peer: ec2.IConnectable, description: string): void {
+    if (endpoint instanceof SecretsManagerEndpoint) {
+      endpoint.allowFrom(peer, ruleDescription(description));
+    } else {
+      endpoint.connections.allowDefaultPortFrom(peer, ruleDescription(description));
+    }
+  }
+
+  /** The id of the endpoint (`vpce-...`). */
+  public readonly vpcEndpointId: string;
+
+  /** The security group of the endpoint; its ingress rules are the peers allowed. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The connections of the endpoint (its security group, port 443). */
+  public readonly connections: ec2.Connections;
+
+  /** The underlying aws-cdk-lib endpoint. */
+  public readonly endpoint: ec2.InterfaceVpcEndpoint;
+
+  /** The VPC of the endpoint. */
+  public readonly vpc: ec2.IVpc;
+
+  constructor(scope: Construct, id: string, props: SecretsManagerEndpointProps) {
+    const subnets = validateEndpointProps(futurePath(scope, id), props);
+    super(scope, id);
+    this.vpc = props.vpc;
+    REGISTRY.set(props.vpc, this);
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Secrets Manager interface endpoint: HTTPS from the named peers only',
+      // The endpoint's network interfaces only answer; security groups are stateful.
+      allowAllOutbound: false,
+    });
+    this.securityGroup = securityGroup;
+
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Resource', {
+      vpc: props.vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets,
+      securityGroups: [securityGroup],
+      // Not a prop: without private DNS, SDKs and hosted rotation functions call the public
+      // endpoint (through a NAT, or not at all), and aws:SourceVpce conditions refuse them.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html
+      privateDnsEnabled: true,
+      // aws-cdk-lib's default (open) allows the VPC CIDR, an unresolved token for most VPCs.
+      open: false,
+    });
+    this.vpcEndpointId = this.endpoint.vpcEndpointId;
+    this.connections = this.endpoint.connections;
+
+    for (const statement of endpointPolicy(this, props)) {
+      this.endpoint.addToPolicy(statement);
+    }
+    for (const peer of props.allowFrom ?? []) {
+      this.allowFrom(peer);
+    }
+    this.node.addValidation({ validate: () => this.validateOnePerVpc() });
+  }
+
+  /**
+   * Applies the removal policy to the endpoint resource.
+   *
+   * @param policy what happens to the endpoint when it leaves the stack
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.endpoint.applyRemovalPolicy(policy);
+  }
+
+  /** A reference to the endpoint. */
+  public get vpcEndpointRef(): ec2.VPCEndpointReference {
+    return this.endpoint.vpcEndpointRef;
+  }
+
+  /**
+   * Allows `peer` to reach the endpoint on TCP 443 (an ingress rule on the endpoint's security
+   * group and, for a security group peer, an egress rule on the peer's).
+   *
+   * @param peer a security group, or anything with `connections` (a function, a cluster, a hosted rotation)
+   * @param description the rule's description
+   * @default description - 'Secrets Manager API from <peer path>'
+   */
+  public allowFrom(peer: ec2.IConnectable, description?: string): void {
+    const v = new PropsValidator(this);
+    validatePeer(v, 'allowFrom', peer);
+    const text = description ?? `Secrets Manager API from ${peerName(peer)}`;
+    if (description !== undefined && isResolved(description)) {
+      v.check(RULE_DESCRIPTION.test(description), 'allowFrom description', description,
+        '1 to 255 of a-z A-Z 0-9 . _ - : / ( ) # , @ [ ] + = & ; { } ! $ * and space');
+    }
+    v.throwIfInvalid();
+    this.connections.allowDefaultPortFrom(peer, description === undefined ? ruleDescription(text) : text);
+  }
+
+  private validateOnePerVpc(): string[] {
+    const stack = Stack.of(this);
+    const mine = this.endpoint.node.defaultChild as ec2.CfnVPCEndpoint;
+    const vpcId = JSON.stringify(stack.resolve(mine.vpcId));
+    const others = this.node.root.node.findAll()
+      .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && c !== mine)
+      .filter((c) => isSecretsManagerWithPrivateDns(c) && sameVpc(c, stack, vpcId, mine.vpcId));
+    return others.map((c) =>
+      `${c.node.path} is a second Secrets Manager interface endpoint with private DNS in the VPC of ${this.node.path}: it would fail to ` +
+      "deploy ('private-dns-enabled cannot be set because there is already a conflicting DNS domain'). Use SecretsManagerEndpoint.of(vpc).");
+  }
+}
+
+/** The allow statements of the endpoint policy. */
+function endpointPolicy(scope: Construct, props: SecretsManagerEndpointProps): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const actions = props.allowedActions ?? SecretsManagerEndpoint.WORKLOAD_ACTIONS;
+  // Callers of this account, or of this organisation; whether they may do what they ask is then
+  // decided by their own and the secret's policies.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
+  const conditions = props.principalOrgId !== undefined
+    ? { StringEquals: { 'aws:PrincipalOrgID': props.principalOrgId } }
+    : { StringEquals: { 'aws:PrincipalAccount': stack.account } };
+  const statement = (sid: string, list: string[], resources: string[]) => new iam.PolicyStatement({
+    sid,
+    principals: [new iam.AnyPrincipal()],
+    actions: list,
+    resources,
+    conditions,
+  });
+  if (props.secrets === undefined) {
+    return [statement('AllowSecretsManagerForThisAccount', [...actions], ['*'])];
+  }
+  const unscoped = actions.filter((a) => UNSCOPED_ACTIONS.includes(a));
+  const scoped = actions.filter((a) => !UNSCOPED_ACTIONS.includes(a));
+  const arns = props.secrets.map((s) => s.secretFullArn ?? `${s.secretArn}-??????`);
+  return [
+    ...(scoped.length > 0 ? [statement('AllowNamedSecretsForThisAccount', scoped, arns)] : []),
+    ...(unscoped.length > 0 ? [statement('AllowUnscopedActionsForThisAccount', unscoped, ['*'])] : []),
+  ];
+}
+
+/** Validates the props; returns the subnets of the endpoint. */
+function validateEndpointProps(path: string, props: SecretsManagerEndpointProps): ec2.SubnetSelection | undefined {
+  const v = new PropsValidator(path);
+  if (props === undefined || props.vpc === undefined) {
+    v.fail('vpc', undefined, 'the VPC of the endpoint');
+    v.throwIfInvalid();
+  }
+  const existing = REGISTRY.get(props.vpc);
+  if (existing) {
+    v.fail('vpc', props.vpc.node.path, `a VPC without a Secrets Manager endpoint, but ${existing.node.path} is its endpoint ` +
+      '(two with private DNS in one VPC fail to deploy): use SecretsManagerEndpoint.of(vpc)');
+  }
+  const orgId = props.principalOrgId;
+  if (orgId !== undefined && isResolved(orgId)) {
+    v.check(ORG_ID.test(orgId), 'principalOrgId', orgId, "an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits");
+  }
+  if (props.secrets !== undefined) {
+    v.check(props.secrets.length > 0, 'secrets', '[]', 'one or more secrets, or omit the prop (any secret)');
+  }
+  if (props.allowedActions !== undefined) {
+    v.check(props.allowedActions.length > 0, 'allowedActions', '[]', 'one or more actions, or omit the prop');
+    for (const action of props.allowedActions) {
+      if (isResolved(action)) {
+        v.check(typeof action === 'string' && ACTION.test(action), 'allowedActions', action, "'secretsmanager:<Action>', without wildcards");
+      }
+    }
+  }
+  (props.allowFrom ?? []).forEach((peer, i) => validatePeer(v, `allowFrom[${i}]`, peer));
+  const subnets = validateSubnets(v, props.vpc, props.subnets);
+  v.throwIfInvalid();
+  return subnets;
+}
+
+function validateSubnets(v: PropsValidator, vpc: ec2.IVpc, given?: ec2.SubnetSelection): ec2.SubnetSelection | undefined {
+  let selection = given;
+  if (selection === undefined) {
+    if (vpc.privateSubnets.length > 0) {
+      selection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    } else if (vpc.isolatedSubnets.length > 0) {
+      selection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    } else {
+      v.fail('subnets', undefined, 'private or isolated subnets in the VPC, or a selection of subnets');
+      return undefined;
+    }
+  }
+  try {
+    const selected = vpc.selectSubnets({ ...selection, onePerAz: true });
+    if (!selected.isPendingLookup && selected.subnets.length === 0) {
+      v.fail('subnets', selection, 'a selection that matches at least one subnet of the VPC');
+    }
+  } catch (e) {
+    v.fail('subnets', selection, `a selection of subnets of the VPC (${(e as Error).message})`);
+  }
+  return selection;
+}
+
+function validatePeer(v: PropsValidator, prop: string, peer: ec2.IConnectable): void {
+  if (peer === undefined || peer === null || typeof peer !== 'object' || !('connections' in peer)) {
+    v.fail(prop, peer === undefined ? undefined : 'not an IConnectable', 'a security group, or a construct with connections');
+    return;
+  }
+  for (const rule of cidrsOf(peer)) {
+    if (!isResolved(rule)) {
+      // The VPC CIDR of a VPC made in the app is a token: the compliance rules cannot check it.
+      v.fail(prop, 'an unresolved CIDR range (e.g. vpc.vpcCidrBlock)', 'a security group, a construct with connections, or a literal CIDR range');
+    } else if (rule === '0.0.0.0/0' || rule === '::/0') {
+      v.fail(prop, rule, 'a security group, a construct with connections, or a CIDR range narrower than the whole internet');
+    }
+  }
+}
+
+/** The CIDR ranges of a peer that is a CIDR range (`ec2.Peer.ipv4`, `ec2.Peer.ipv6`). */
+function cidrsOf(peer: ec2.IConnectable): string[] {
+  const p = peer as Partial<ec2.IPeer>;
+  if (typeof p.toIngressRuleConfig !== 'function' || p.canInlineRule !== true) {
+    return [];
+  }
+  const config = p.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
+  return [config.cidrIp, config.cidrIpv6].filter((c): c is string => c !== undefined);
+}
+
+/** A name for a peer in a rule description: its construct path, its CIDR, or its security groups. */
+function peerName(peer: ec2.IConnectable): string {
+  if (Construct.isConstruct(peer)) {
+    return peer.node.path;
+  }
+  const cidrs = cidrsOf(peer);
+  if (cidrs.length > 0) {
+    return cidrs.join(' ');
+  }
+  const groups = peer.connections.securityGroups.map((g) => g.node.path);
+  return groups.length > 0 ? groups.join(' ') : 'a peer';
+}
+
+/** A description EC2 accepts: disallowed characters replaced, at most 255 characters. */
+function ruleDescription(text: string): string {
+  if (Token.isUnresolved(text)) {
+    return text;
+  }
+  const clean = text.replace(/[^a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]/g, '-');
+  return clean.length > 255 ? `${clean.slice(0, 252)}...` : clean;
+}
+
+/** A Secrets Manager endpoint made in the app for `vpc` other than a `SecretsManagerEndpoint`. */
+function findOtherEndpoint(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint | undefined {
+  const stack = Stack.of(vpc);
+  const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
+  return vpc.node.root.node.findAll()
+    .filter((c): c is ec2.InterfaceVpcEndpoint => c instanceof ec2.InterfaceVpcEndpoint && !(c.node.scope instanceof SecretsManagerEndpoint))
+    .find((c) => {
+      const cfn = c.node.defaultChild as ec2.CfnVPCEndpoint;
+      return isSecretsManager(cfn) && sameVpc(cfn, stack, vpcId, vpc.vpcId);
+    });
+}
+
+function isSecretsManager(cfn: ec2.CfnVPCEndpoint): boolean {
+  return /\.secretsmanager(-fips)?"?$|\.secretsmanager(-fips)?\b/.test(JSON.stringify(Stack.of(cfn).resolve(cfn.serviceName)));
+}
+
+function isSecretsManagerWithPrivateDns(cfn: ec2.CfnVPCEndpoint): boolean {
+  return isSecretsManager(cfn) && Stack.of(cfn).resolve(cfn.privateDnsEnabled) === true;
+}
+
+/** Whether `cfn` is in the VPC whose resolved id (in `stack`) is `vpcId`; literal ids compare across stacks. */
+function sameVpc(cfn: ec2.CfnVPCEndpoint, stack: Stack, vpcId: string, rawVpcId: string): boolean {
+  const other = Stack.of(cfn);
+  if (isResolved(rawVpcId) && isResolved(cfn.vpcId)) {
+    return rawVpcId === cfn.vpcId;
+  }
+  return other === stack && JSON.stringify(other.resolve(cfn.vpcId)) === vpcId;
+}
