@@ -35,3 +35,18 @@ export const FUNCTION_ACKNOWLEDGEMENTS: ReadonlyArray<{ readonly rule: string; r
   { rule: 'HIPAA.Security-LambdaDLQ', reason: NO_DLQ_REASON },
   { rule: 'NIST.800.53.R5-LambdaDLQ', reason: NO_DLQ_REASON },
 ];
+
+/**
+ * The rule `HardenedSecrets-IamReadPinnedToCurrent` exempts the role of a rotation function it
+ * can see rotating a secret of the same template. A grants policy of `RotationGrants` in another
+ * stack than the function attaches to an imported role, which the rule cannot link to the
+ * function: acknowledged there only, with this reason.
+ */
+export const CROSS_STACK_ROTATION_RULE = 'HardenedSecrets-IamReadPinnedToCurrent';
+
+/** Why the rotation grants carry no `secretsmanager:VersionStage` condition. */
+export function crossStackRotationReason(functionPath: string): string {
+  return `The execution role of the rotation function ${functionPath} (another stack) rotates the secrets of this policy: ` +
+    'rotation reads the AWSPENDING version by its version id and moves the version stages, so its GetSecretValue cannot be ' +
+    'pinned to AWSCURRENT. The statement names only these secrets, and their keys only through Secrets Manager.';
+}

@@ -10,8 +10,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RandomValueRotationFunction } from './random-value-rotation-function';
+import { IAM_QUOTAS, RotationGrants } from './rotation-grants';
 import { allowedClasses, MAX_PASSWORD_LENGTH } from './runtime/password-policy';
 import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
+import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { esbuildAvailable } from '../private/esbuild';
@@ -85,8 +87,8 @@ export interface RotationFunctionOptions {
    *
    * Required: AWS Control Tower's proactive control CT.LAMBDA.PR.3 (and the HIPAA, NIST 800-53 and
    * PCI DSS packs of cdk-nag) require every Lambda function to run in a customer-managed VPC.
-   * The function reaches Secrets Manager through an interface endpoint (`secretsManagerEndpoint`)
-   * or the VPC's own route to the internet.
+   * The function reaches Secrets Manager through the VPC's Secrets Manager interface endpoint
+   * (`secretsManagerEndpoint`, found or created).
    *
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
    */
@@ -103,7 +105,7 @@ export interface RotationFunctionOptions {
    * The security groups of the function. Your groups are used as they are: they must allow
    * HTTPS to Secrets Manager.
    *
-   * @default - a new group that allows only outbound HTTPS (to `secretsManagerEndpoint` when it is given)
+   * @default - a new group that allows only outbound HTTPS to the Secrets Manager endpoint
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -111,8 +113,11 @@ export interface RotationFunctionOptions {
    * The Secrets Manager interface endpoint of `vpc`. The function is allowed to reach it on port
    * 443 (an ingress rule on the endpoint's security groups, an egress rule on the function's).
    *
-   * @default - none: the function reaches Secrets Manager through the VPC's routes, and a
-   * warning (`cdk-hardened-secrets:rotation-function-endpoint`) says so
+   * Give it when the endpoint lives elsewhere (another stack's VPC construct, an imported
+   * endpoint). Without private DNS on that endpoint the function would not use it.
+   *
+   * @default - the VPC's Secrets Manager endpoint made in this app (a `SecretsManagerEndpoint`, or
+   * one made with `vpc.addInterfaceEndpoint`), else a new one: `SecretsManagerEndpoint.of(vpc)`
    */
   readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 
@@ -312,11 +317,15 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
   /** The security groups of the function. */
   public readonly connections: ec2.Connections;
 
+  /** The Secrets Manager interface endpoint the function reaches Secrets Manager through. */
+  public readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
+
   /** How many instances of the function may run at once. */
   public readonly reservedConcurrentExecutions: number;
 
   private readonly executionRole: RotationRole;
   private readonly rotatedSecrets: secretsmanager.ISecret[] = [];
+  private readonly grants = new Set<RotationGrants>();
 
   constructor(scope: Construct, id: string, props: RotationFunctionProps) {
     const entryProps = props as Partial<RotationFunctionFromEntryProps>;
@@ -348,20 +357,11 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
       }),
     ];
     this.connections = new ec2.Connections({ securityGroups });
-    if (props.secretsManagerEndpoint) {
-      props.secretsManagerEndpoint.connections.allowDefaultPortFrom(this, 'Secrets Manager API from the rotation function');
-    } else {
-      if (!props.securityGroups) {
-        this.connections.allowToAnyIpv4(ec2.Port.HTTPS, 'Secrets Manager API over HTTPS');
-      }
-      Annotations.of(this).addWarningV2(
-        'cdk-hardened-secrets:rotation-function-endpoint',
-        'No secretsManagerEndpoint given: the rotation function reaches Secrets Manager through the routes of its subnets. ' +
-        'Give the Secrets Manager interface endpoint of the VPC (vpc.addInterfaceEndpoint with ' +
-        'InterfaceVpcEndpointAwsService.SECRETS_MANAGER) so that secret values stay in the VPC and rotation does not ' +
-        'depend on a NAT gateway.',
-      );
-    }
+    // Secret values stay in the VPC and rotation does not depend on a NAT gateway: the function
+    // reaches Secrets Manager only through the endpoint (private DNS resolves the public name to it).
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html
+    this.secretsManagerEndpoint = props.secretsManagerEndpoint ?? SecretsManagerEndpoint._findOrCreate(props.vpc);
+    SecretsManagerEndpoint._allow(this.secretsManagerEndpoint, this, `Secrets Manager API from rotation function ${this.node.path}`);
 
     const functionOptions: lambda.FunctionOptions = {
       description: props.description ?? FUNCTION_DEFAULTS.description,
@@ -418,52 +418,71 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
     acknowledge(unscoped, `AwsSolutions-IAM5[Resource::${networkInterfaceArnForNag(stack)}]`, NETWORK_INTERFACE_REASON);
 
     this.node.addValidation({ validate: () => this.validateConcurrency() });
+    this.node.addValidation({ validate: () => this.validateRolePolicies() });
   }
 
   /**
    * Lets Secrets Manager invoke this function to rotate `secret`, and gives the function what
-   * rotating it needs. Called by `SecretRotationPolicy.custom`.
+   * rotating it needs. Called by `SecretRotationPolicy.custom` with the secret's rotation schedule.
    *
+   * Everything made for one secret lives in the secret's stack (under `schedule`, and in the
+   * `RotationGrants` of that stack), so a function in a shared stack can rotate secrets of other
+   * stacks: their stacks depend on this one (function ARN, role name), never the other way round.
+   *
+   * @returns what the schedule must wait for: the invoke permission and the policy with the grants
    * @internal
    */
-  public _bindSecret(secret: secretsmanager.ISecret): Construct {
+  public _bindSecret(secret: secretsmanager.ISecret, schedule: Construct): Construct[] {
     const stack = Stack.of(secret);
+    const own = Stack.of(this);
+    if (own.account !== stack.account || own.region !== stack.region) {
+      // Otherwise aws-cdk-lib fails later on the cross-environment reference, without saying why.
+      const v = new PropsValidator(secret);
+      v.fail('rotation (SecretRotationPolicy.custom function)', this.node.path,
+        `a RotationFunction of the secret's account and region (${stack.account}, ${stack.region}), in any stack: the function is ` +
+        `in ${own.account}, ${own.region}, and stacks reference each other's function ARN and role name only within one environment`);
+      v.throwIfInvalid();
+    }
     this.rotatedSecrets.push(secret);
-    const id = `InvokeFor${Names.uniqueId(secret)}`;
     // The confused-deputy guard: Secrets Manager may invoke the function only for this secret
     // of this account.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
-    this.function.addPermission(id, {
-      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+    const permission = new lambda.CfnPermission(schedule, 'InvokePermission', {
+      functionName: this.functionArn,
       action: 'lambda:InvokeFunction',
+      principal: 'secretsmanager.amazonaws.com',
       sourceAccount: stack.account,
       sourceArn: secret.secretArn,
     });
+    const grants = RotationGrants.of(this, this.executionRole, secret);
+    this.grants.add(grants);
+    return [permission, grants.grant(secret)];
+  }
 
-    // No secretsmanager:VersionStage condition: rotation reads AWSPENDING (by the version id of
-    // the rotation) as well as AWSCURRENT, and moves the stages.
-    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:UpdateSecretVersionStage',
-      ],
-      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
-    }));
-    if (secret.encryptionKey) {
-      // PutSecretValue encrypts the new version with a data key of the secret's key; reads
-      // decrypt it. Only through Secrets Manager.
-      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
-      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [secret.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
-      }));
+  /**
+   * The role's own two policies and the grants policies of every stack count against the quota
+   * of managed policies attached to a role: 10 by default, at most 20.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+   */
+  private validateRolePolicies(): string[] {
+    const grants = [...this.grants];
+    const count = 2 + grants.reduce((n, g) => n + g.policyCount, 0);
+    const where = `${count} managed policies attached to its role (its own 2, and the rotation grants in ${grants.map((g) => g.node.path).join(', ')})`;
+    if (count > IAM_QUOTAS.rolePoliciesMax) {
+      return [
+        `${where}: IAM allows at most ${IAM_QUOTAS.rolePoliciesMax} managed policies per role ` +
+        '(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). Rotate the secrets of some stacks with another RotationFunction.',
+      ];
     }
-    return this.function.permissionsNode.findChild(id);
+    if (count > IAM_QUOTAS.rolePoliciesDefault) {
+      Annotations.of(this).addWarningV2(
+        'cdk-hardened-secrets:rotation-function-role-policies',
+        `${where}: the default IAM quota is ${IAM_QUOTAS.rolePoliciesDefault} managed policies per role. Request an increase of ` +
+        `"Managed policies per role" (up to ${IAM_QUOTAS.rolePoliciesMax}) before deploying, or rotate the secrets of some stacks with another RotationFunction.`,
+      );
+    }
+    return [];
   }
 
   private validateConcurrency(): string[] {
@@ -513,7 +532,8 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
  * The execution role: every statement goes into one of two customer-managed policies (HIPAA,
  * NIST 800-53 and PCI DSS ask for no inline policies, AwsSolutions-IAM4 for no AWS managed ones):
  * `Policy` for statements on named resources, `UnscopedPolicy` for the actions that only work
- * on `*` and the function's network interfaces.
+ * on `*` and the function's network interfaces. What it may do on the secrets it rotates is in
+ * the `RotationGrants` policies of the secrets' stacks.
  */
 class RotationRole extends iam.Role {
   public readonly scopedPolicy: iam.ManagedPolicy;
@@ -528,7 +548,7 @@ class RotationRole extends iam.Role {
     // the role without a cycle. Whatever depends on the role depends on these children too.
     this.scopedPolicy = new iam.ManagedPolicy(this, 'Policy', {
       roles: [this],
-      description: 'Rotation function: its log group and the secrets it rotates',
+      description: 'Rotation function: its log group',
     });
     this.unscopedPolicy = new iam.ManagedPolicy(this, 'UnscopedPolicy', {
       roles: [this],

@@ -1,10 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RotationFunction } from './rotation-function';
-import { RotationPlan } from './rotation-plan';
+import { RotationNetwork, RotationPlan } from './rotation-plan';
 import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
 import { RotationScheduleOptions } from './schedule-options';
+import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
 import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { PropsValidator } from '../private/validation';
@@ -37,7 +39,9 @@ export abstract class SecretRotationPolicy {
    * Rotation by a function that Secrets Manager hosts for you (RDS, Redshift, DocumentDB).
    *
    * The hosted function is created with the secret's KMS key; pass `vpc`, `vpcSubnets` and
-   * `securityGroups` in the `HostedRotation` options for databases in a VPC.
+   * `securityGroups` in the `HostedRotation` options for databases in a VPC. In a VPC the function
+   * reaches Secrets Manager through the VPC's Secrets Manager endpoint (the one made in this app,
+   * else `SecretsManagerEndpoint.of(vpc)`), whose security group lets the function's groups in on 443.
    *
    * @param rotation e.g. `secretsmanager.HostedRotation.postgreSqlMultiUser({ masterSecret })`
    * @param options the schedule
@@ -71,7 +75,10 @@ export abstract class SecretRotationPolicy {
    *   `UpdateSecretVersionStage` on this secret only, without a version-stage condition
    *   (rotation reads `AWSPENDING`), and use the secret's key only through Secrets Manager.
    *
-   * One function may rotate several secrets; each adds its own permission and statements.
+   * One function may rotate several secrets, of this stack or of other stacks of the same
+   * account and region (a shared function in a platform stack): the permission and the grants
+   * of each secret are made in the secret's stack, the grants of a stack's secrets packed into
+   * as few managed policies as IAM's 6,144-character limit allows.
    *
    * @param fn the rotation function
    * @param options the schedule
@@ -100,6 +107,15 @@ export abstract class SecretRotationPolicy {
    * @internal
    */
   public abstract _plan(v: PropsValidator): RotationPlan;
+
+  /**
+   * The rotation function when it is a construct of the app (the Lambda function of a
+   * `RotationFunction`, or the function given to `lambda`); undefined for hosted rotation, whose
+   * function is created at deployment, and for no rotation.
+   *
+   * @internal
+   */
+  public abstract _rotationFunction(): lambda.IFunction | undefined;
 }
 
 class ScheduledRotation extends SecretRotationPolicy {
@@ -116,13 +132,35 @@ class ScheduledRotation extends SecretRotationPolicy {
       v.fail('rotation (SecretRotationPolicy.custom function)', this.target.rotationFunction === undefined ? undefined : 'another object', 'a RotationFunction');
     }
     const schedule = resolveSchedule(v, 'rotation', this.options);
+    let hostedEndpoint: ec2.IInterfaceVpcEndpoint | undefined;
     return {
       label: `${this.kind}-${scheduleLabel(schedule)}`,
-      apply: (secret) => this.apply(secret, schedule),
+      apply: (secret) => {
+        hostedEndpoint = this.apply(secret, schedule);
+      },
+      network: () => this.network(hostedEndpoint),
     };
   }
 
-  private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): void {
+  public _rotationFunction(): lambda.IFunction | undefined {
+    return this.target.rotationFunction?.function ?? this.target.rotationLambda;
+  }
+
+  /** How the rotation function reaches Secrets Manager (see `RotationNetwork`). */
+  private network(hostedEndpoint?: ec2.IInterfaceVpcEndpoint): RotationNetwork {
+    const { hostedRotation, rotationFunction, rotationLambda } = this.target;
+    if (rotationFunction) {
+      return { name: `rotation function ${rotationFunction.node.path}`, inVpc: true, endpoint: rotationFunction.secretsManagerEndpoint };
+    }
+    if (rotationLambda) {
+      // An imported function does not say whether it is in a VPC.
+      return { name: `rotation function ${rotationLambda.node.path}`, inVpc: rotationLambda instanceof lambda.Function ? rotationLambda.isBoundToVpc : undefined };
+    }
+    return { name: 'the hosted rotation function', inVpc: hostedRotation !== undefined && hostedRotationVpc(hostedRotation) !== undefined, endpoint: hostedEndpoint };
+  }
+
+  /** Creates the schedule; returns the Secrets Manager endpoint a hosted rotation in a VPC uses. */
+  private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): ec2.IInterfaceVpcEndpoint | undefined {
     const custom = this.target.rotationFunction;
     const rotation = secret.addRotationSchedule('Rotation', {
       hostedRotation: this.target.hostedRotation,
@@ -140,11 +178,26 @@ class ScheduledRotation extends SecretRotationPolicy {
     cfn.rotationRules = { scheduleExpression: schedule.expression, duration: schedule.duration };
     cfn.rotateImmediatelyOnUpdate = schedule.rotateImmediatelyOnUpdate;
 
+    // A hosted rotation function in a VPC calls the public Secrets Manager name, which the
+    // endpoint's private DNS resolves to the endpoint: let its security group reach it.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
+    const hosted = this.target.hostedRotation;
+    const hostedVpc = hosted ? hostedRotationVpc(hosted) : undefined;
+    let endpoint: ec2.IInterfaceVpcEndpoint | undefined;
+    if (hosted && hostedVpc) {
+      endpoint = SecretsManagerEndpoint._findOrCreate(hostedVpc);
+      SecretsManagerEndpoint._allow(endpoint, hosted, `Secrets Manager API from the hosted rotation of ${secret.node.path}`);
+    }
+
     if (custom) {
-      const permission = custom._bindSecret(secret);
-      // Secrets Manager invokes the function as soon as the schedule exists: the permission and
-      // the role's policies (children of the role) must be in place first.
-      rotation.node.addDependency(permission, custom.role);
+      // The permission and the grants are made in the secret's stack, so a function of another
+      // stack adds no reference back to this one (no dependency cycle).
+      const bound = custom._bindSecret(secret, rotation);
+      // Secrets Manager invokes the function as soon as the schedule exists: the permission, the
+      // grants and the role's own policies (children of the role) must be in place first. The
+      // role of another stack becomes a dependency on that stack. On the schedule resource only:
+      // the permission, a child of the schedule construct, needs none of them.
+      cfn.node.addDependency(...bound, custom.role);
     }
 
     const fn = this.target.rotationLambda;
@@ -158,7 +211,16 @@ class ScheduledRotation extends SecretRotationPolicy {
         }
       }
     }
+    return endpoint;
   }
+}
+
+/**
+ * The VPC a hosted rotation runs in. aws-cdk-lib keeps its options private; `connections` only
+ * works after binding and throws outside a VPC. A test pins this against aws-cdk-lib upgrades.
+ */
+function hostedRotationVpc(rotation: secretsmanager.HostedRotation): ec2.IVpc | undefined {
+  return (rotation as unknown as { readonly props?: { readonly vpc?: ec2.IVpc } }).props?.vpc;
 }
 
 /** What a scheduled rotation rotates with: exactly one of these. */
@@ -173,6 +235,10 @@ class NoRotation extends SecretRotationPolicy {
 
   constructor(private readonly justification: string) {
     super();
+  }
+
+  public _rotationFunction(): lambda.IFunction | undefined {
+    return undefined;
   }
 
   public _plan(v: PropsValidator): RotationPlan {

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { HardenedSecret, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy } from '../../src';
+import { HardenedSecret, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
 import * as esbuild from '../../src/private/esbuild';
 import { newStack } from '../nag-helpers';
 
@@ -181,15 +181,27 @@ describe('RotationFunction', () => {
       template.resourceCountIs('AWS::IAM::Policy', 0);
     });
 
-    test('the scoped policy: its log group, and this secret only, without a version-stage pin', () => {
-      const { stack, secret, template } = rotatedSecret();
-      const secretId = logicalId(stack, secret);
+    test('the scoped policy: its log group only', () => {
+      const { template } = rotatedSecret();
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-        Description: 'Rotation function: its log group and the secrets it rotates',
+        Description: 'Rotation function: its log group',
         Roles: [{ Ref: Match.stringLikeRegexp('^RotationRole') }],
         PolicyDocument: {
           Statement: [
             { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationLogGroup'), 'Arn'] } },
+          ],
+        },
+      });
+    });
+
+    test("the grants policy of the secret's stack: this secret only, without a version-stage pin, and its key via Secrets Manager", () => {
+      const { stack, secret, template } = rotatedSecret();
+      const secretId = logicalId(stack, secret);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Description: 'Rotation function: the secrets of this stack it rotates, and their keys through Secrets Manager',
+        Roles: [{ Ref: Match.stringLikeRegexp('^RotationRole') }],
+        PolicyDocument: {
+          Statement: [
             {
               Effect: 'Allow',
               Action: [
@@ -209,6 +221,7 @@ describe('RotationFunction', () => {
           ],
         },
       });
+      template.resourceCountIs('AWS::IAM::ManagedPolicy', 3);
     });
 
     test('the unscoped policy holds only GetRandomPassword, X-Ray and the network interfaces of the function', () => {
@@ -252,7 +265,7 @@ describe('RotationFunction', () => {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
       // THEN
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
-        Description: 'Rotation function: its log group and the secrets it rotates',
+        Description: 'Rotation function: its log group',
         PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]) },
       });
     });
@@ -282,16 +295,50 @@ describe('RotationFunction', () => {
       });
     });
 
-    test('without an endpoint: HTTPS to anywhere, and a warning that asks for the endpoint', () => {
+    test("without an endpoint: the VPC's SecretsManagerEndpoint is created, and HTTPS goes only to it", () => {
       // GIVEN / WHEN
       const stack = newStack();
-      new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack) });
+      const vpc = importedVpc(stack);
+      const fn = new RotationFunction(stack, 'Rotation', { vpc });
       // THEN
       const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'Secrets Manager API over HTTPS' }],
+      expect(fn.secretsManagerEndpoint).toBe(SecretsManagerEndpoint.of(vpc));
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { PrivateDnsEnabled: true, ServiceName: 'com.amazonaws.eu-west-1.secretsmanager' });
+      template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] },
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VpcSecretsManagerEndpointSecurityGroup'), 'GroupId'] },
+        FromPort: 443,
+        ToPort: 443,
       });
-      Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('No secretsManagerEndpoint given'));
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VpcSecretsManagerEndpointSecurityGroup'), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationSecurityGroup'), 'GroupId'] },
+        Description: 'Secrets Manager API from rotation function Stack/Rotation',
+      });
+      expect(JSON.stringify(template.toJSON())).not.toContain('0.0.0.0/0');
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    });
+
+    test('without an endpoint, a Secrets Manager endpoint made with vpc.addInterfaceEndpoint is used', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const endpoint = secretsManagerEndpoint(vpc);
+      const fn = new RotationFunction(stack, 'Rotation', { vpc });
+      expect(fn.secretsManagerEndpoint).toBe(endpoint);
+      Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    });
+
+    test('two functions in one VPC share one endpoint', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const a = new RotationFunction(stack, 'A', { vpc });
+      const b = new RotationFunction(stack, 'B', { vpc });
+      expect(a.secretsManagerEndpoint).toBe(b.secretsManagerEndpoint);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 2);
     });
 
     test('with an endpoint there is no warning', () => {
@@ -308,7 +355,10 @@ describe('RotationFunction', () => {
       const fn = new RotationFunction(stack, 'Rotation', { vpc, securityGroups: [sg], vpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } });
       // THEN
       const template = Template.fromStack(stack);
-      template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+      // The only group made is the one of the VPC's Secrets Manager endpoint, which the given group may reach.
+      template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Secrets Manager interface endpoint') });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0123456789abcdef0', FromPort: 443 });
       template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SecurityGroupIds: ['sg-0123456789abcdef0'], SubnetIds: [SUBNETS[0]] } });
       expect(fn.connections.securityGroups).toEqual([sg]);
     });
@@ -357,14 +407,20 @@ describe('RotationFunction', () => {
       });
     });
 
-    test('the schedule waits for the permission and the role policies (Secrets Manager invokes at once)', () => {
+    test('the schedule waits for the permission, the grants and the role policies (Secrets Manager invokes at once)', () => {
       const { template } = rotatedSecret();
-      const [schedule] = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'));
-      expect(schedule.DependsOn).toEqual(expect.arrayContaining([
-        expect.stringMatching(/^RotationFunctionInvokeFor/),
-        expect.stringMatching(/^RotationRolePolicy/),
-        expect.stringMatching(/^RotationRoleUnscopedPolicy/),
-      ]));
+      const schedules = template.findResources('AWS::SecretsManager::RotationSchedule');
+      const [schedule] = Object.values(schedules);
+      expect([...schedule.DependsOn].sort()).toEqual([
+        expect.stringMatching(/^RotationGrantsStackRotation[0-9A-F]{8}Policy1[0-9A-F]{8}$/),
+        expect.stringMatching(/^RotationRole[0-9A-F]{8}$/),
+        expect.stringMatching(/^RotationRolePolicy[0-9A-F]{8}$/),
+        expect.stringMatching(/^RotationRoleUnscopedPolicy[0-9A-F]{8}$/),
+        expect.stringMatching(/^SecretRotationInvokePermission[0-9A-F]{8}$/),
+      ]);
+      // The permission itself waits for nothing.
+      const [permission] = Object.values(template.findResources('AWS::Lambda::Permission'));
+      expect(permission.DependsOn).toBeUndefined();
     });
 
     test('aws-cdk-lib adds none of its broader grants (kms:ReEncrypt*, kms:GenerateDataKey*, the secret ARN with -??????)', () => {
@@ -394,10 +450,20 @@ describe('RotationFunction', () => {
       template.resourceCountIs('AWS::Lambda::Permission', 2);
       for (const secret of [a, b]) {
         template.hasResourceProperties('AWS::Lambda::Permission', { SourceArn: { Ref: logicalId(stack, secret) }, SourceAccount: '111111111111' });
-        template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['secretsmanager:PutSecretValue']), Resource: { Ref: logicalId(stack, secret) } })]) },
-        });
       }
+      // Both secrets in one grants policy: one statement on the secrets, one on their keys.
+      template.resourceCountIs('AWS::IAM::ManagedPolicy', 3);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Action: Match.arrayWith(['secretsmanager:PutSecretValue']), Resource: [{ Ref: logicalId(stack, a) }, { Ref: logicalId(stack, b) }] }),
+            Match.objectLike({
+              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: [{ 'Fn::GetAtt': [logicalId(stack, a.encryptionKey as any), 'Arn'] }, { 'Fn::GetAtt': [logicalId(stack, b.encryptionKey as any), 'Arn'] }],
+            }),
+          ],
+        },
+      });
       Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('2 secrets rotate with this function but reservedConcurrentExecutions is 1'));
     });
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, RotationKind, RotationScheduleOptions, SecretRotationPolicy } from '../../src';
+import { HardenedSecret, RotationFunction, RotationKind, RotationScheduleOptions, SecretRotationPolicy } from '../../src';
 import { acknowledgements, newStack } from '../nag-helpers';
 
 function rotationFunction(stack: ReturnType<typeof newStack>): lambda.Function {
@@ -179,6 +179,20 @@ describe('SecretRotationPolicy', () => {
       expect(() => new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none(justification) })).toThrow(
         /Stack\/Secret: invalid `rotation \(SecretRotationPolicy.none justification\)`.*allowed: a reason of at least 10 characters/,
       );
+    });
+  });
+
+  describe('_rotationFunction (the function a monitor alarms on)', () => {
+    test('the Lambda function of a RotationFunction, the function given to lambda, nothing for hosted or none', () => {
+      const stack = newStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const custom = new RotationFunction(stack, 'TokenRotation', { vpc });
+      const fn = rotationFunction(stack);
+      expect(SecretRotationPolicy.custom(custom)._rotationFunction()).toBe(custom.function);
+      expect(SecretRotationPolicy.custom(custom)._rotationFunction()!.role).toBe(custom.role);
+      expect(SecretRotationPolicy.lambda(fn)._rotationFunction()).toBe(fn);
+      expect(SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser())._rotationFunction()).toBeUndefined();
+      expect(SecretRotationPolicy.none('Vendor API key without a rotation API')._rotationFunction()).toBeUndefined();
     });
   });
 });

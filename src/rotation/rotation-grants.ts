@@ -1,0 +1,224 @@
+import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { acknowledge } from '../private/acknowledgements';
+import { CROSS_STACK_ROTATION_RULE, crossStackRotationReason } from '../private/rotation-acknowledgements';
+
+/**
+ * IAM quotas that bound how many secrets one rotation function's role can be given.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export const IAM_QUOTAS = {
+  /** Characters of a managed policy document, whitespace not counted (not adjustable). */
+  managedPolicyChars: 6144,
+  /** Managed policies attached to one role: the default quota... */
+  rolePoliciesDefault: 10,
+  /** ...and the most it can be raised to. */
+  rolePoliciesMax: 20,
+} as const;
+
+/** What rotating a secret needs on the secret. No version-stage condition: rotation reads AWSPENDING and moves the stages. */
+const SECRET_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
+
+/** What PutSecretValue and the reads need on the secret's key, through Secrets Manager only. */
+const KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+/**
+ * Worst-case lengths of what is unknown at synth time. The longest partition is `aws-us-gov`,
+ * the longest region names have 14 characters (`ap-southeast-5`, `us-isob-east-1`); a key id is
+ * a UUID or `mrk-` and 32 hex digits (36 characters); a secret ARN ends with `-` and six random
+ * characters; a name CloudFormation generates is the logical id, `-` and 12 characters; a
+ * secret name has at most 512 characters.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_secret.html
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-Name
+ */
+const WORST = { partition: 10, region: 16, account: 12, keyId: 36, arnSuffix: 7, generatedNameSuffix: 13, secretName: 512 } as const;
+
+/**
+ * What one rotation function's role may do on the secrets of one stack that it rotates, in that
+ * stack: customer-managed policies (HIPAA, NIST 800-53 and PCI DSS ask for no inline policies)
+ * attached to the role from the policy side, so the secrets' stack depends on the function's
+ * stack (role name) and never the other way round.
+ *
+ * One policy holds one statement on the secrets and one on their keys, for as many secrets as fit
+ * in a managed policy (6,144 characters); the next secrets open a next policy. Each policy
+ * counts against the role's quota of attached managed policies, so secrets are packed, not given
+ * a policy each.
+ */
+export class RotationGrants extends Construct {
+  /**
+   * The grants of `owner`'s role in the stack of `secret`, created on first use.
+   *
+   * @param owner the rotation function the role belongs to (keys the singleton)
+   */
+  public static of(owner: IConstruct, role: iam.IRole, secret: IConstruct): RotationGrants {
+    const stack = Stack.of(secret);
+    const id = `RotationGrants${Names.uniqueId(owner)}`;
+    return (stack.node.tryFindChild(id) as RotationGrants | undefined) ?? new RotationGrants(stack, id, owner, role);
+  }
+
+  private readonly owner: IConstruct;
+  private readonly role: iam.IRole;
+  private readonly policies: GrantsPolicy[] = [];
+
+  private constructor(scope: Construct, id: string, owner: IConstruct, role: iam.IRole) {
+    super(scope, id);
+    this.owner = owner;
+    this.role = role;
+    this.node.addValidation({ validate: () => this.validateSize() });
+  }
+
+  /** How many managed policies these grants attach to the role. */
+  public get policyCount(): number {
+    return this.policies.length;
+  }
+
+  /**
+   * Lets the role rotate `secret`; returns the policy that holds its statements (what the
+   * rotation schedule must wait for).
+   */
+  public grant(secret: secretsmanager.ISecret): iam.ManagedPolicy {
+    let policy = this.policies[this.policies.length - 1];
+    if (policy === undefined || !policy.fits(secret)) {
+      policy = new GrantsPolicy(this, `Policy${this.policies.length + 1}`, this.role);
+      this.policies.push(policy);
+      if (Stack.of(this.role) !== Stack.of(this)) {
+        // In the function's stack the pack sees that the role is a rotation role; here the role
+        // is imported and it cannot.
+        acknowledge(policy.policy.node.defaultChild!, CROSS_STACK_ROTATION_RULE, crossStackRotationReason(this.owner.node.path));
+      }
+    }
+    policy.add(secret);
+    return policy.policy;
+  }
+
+  private validateSize(): string[] {
+    return this.policies
+      .map((p) => ({ path: p.policy.node.path, length: p.estimatedLength() }))
+      .filter(({ length }) => length > IAM_QUOTAS.managedPolicyChars)
+      .map(({ path, length }) =>
+        `${path} can reach ${length} characters with the ARNs of its secrets and keys; IAM allows ${IAM_QUOTAS.managedPolicyChars} ` +
+        'in a managed policy (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). Give the secrets shorter names.');
+  }
+}
+
+/** One managed policy of `RotationGrants`: one statement on its secrets, one on their keys. */
+class GrantsPolicy {
+  public readonly policy: iam.ManagedPolicy;
+  private readonly secrets: secretsmanager.ISecret[] = [];
+  private readonly keyArns = new Set<string>();
+  private readonly secretStatement: iam.PolicyStatement;
+  private keyStatement?: iam.PolicyStatement;
+
+  constructor(private readonly scope: Construct, id: string, role: iam.IRole) {
+    // No secretsmanager:VersionStage condition: rotation reads AWSPENDING (by the version id of
+    // the rotation) as well as AWSCURRENT, and moves the stages.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+    this.secretStatement = new iam.PolicyStatement({ actions: SECRET_ACTIONS });
+    this.policy = new iam.ManagedPolicy(scope, id, {
+      roles: [role],
+      description: 'Rotation function: the secrets of this stack it rotates, and their keys through Secrets Manager',
+      statements: [this.secretStatement],
+    });
+  }
+
+  /** Whether `secret` (and its key) still fit in this policy. */
+  public fits(secret: secretsmanager.ISecret): boolean {
+    const key = secret.encryptionKey;
+    const newKey = key !== undefined && !this.keyArns.has(key.keyArn);
+    return this.lengthWith([secret], newKey ? [key.keyArn] : []) <= IAM_QUOTAS.managedPolicyChars;
+  }
+
+  public add(secret: secretsmanager.ISecret): void {
+    this.secrets.push(secret);
+    this.secretStatement.addResources(secret.secretFullArn ?? `${secret.secretArn}-??????`);
+    const key = secret.encryptionKey;
+    if (key === undefined || this.keyArns.has(key.keyArn)) {
+      return;
+    }
+    this.keyArns.add(key.keyArn);
+    if (this.keyStatement === undefined) {
+      // PutSecretValue encrypts the new version with a data key of the secret's key; reads
+      // decrypt it. Only through Secrets Manager of this region.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+      this.keyStatement = new iam.PolicyStatement({
+        actions: KEY_ACTIONS,
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this.scope).region}.amazonaws.com` } },
+      });
+      this.policy.addStatements(this.keyStatement);
+    }
+    this.keyStatement.addResources(key.keyArn);
+  }
+
+  /** The most characters the deployed document can have (estimated with today's logical ids). */
+  public estimatedLength(): number {
+    return this.lengthWith([], []);
+  }
+
+  private lengthWith(moreSecrets: secretsmanager.ISecret[], moreKeys: string[]): number {
+    const stack = Stack.of(this.scope);
+    const secretArns = [...this.secrets, ...moreSecrets].map((s) => secretArnLength(stack, s));
+    const keyArns = [...this.keyArns, ...moreKeys].map((arn) => keyArnLength(stack, arn));
+    return documentLength(secretArns, keyArns, lengthOr(stack.region, WORST.region));
+  }
+}
+
+/**
+ * The length of the policy document as IAM counts it (no whitespace), with ARNs of the given
+ * lengths: rendered with placeholders, so the JSON punctuation is counted exactly.
+ */
+function documentLength(secretArns: number[], keyArns: number[], regionLength: number): number {
+  const resource = (lengths: number[]) => lengths.map((n) => 'x'.repeat(n));
+  const statements: unknown[] = [{ Action: SECRET_ACTIONS, Effect: 'Allow', Resource: resource(secretArns) }];
+  if (keyArns.length > 0) {
+    statements.push({
+      Action: KEY_ACTIONS,
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${'x'.repeat(regionLength)}.amazonaws.com` } },
+      Effect: 'Allow',
+      Resource: resource(keyArns),
+    });
+  }
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:` at its longest. */
+function arnPrefixLength(stack: Stack, service: string): number {
+  return 'arn:'.length + lengthOr(stack.partition, WORST.partition) + 1 + service.length + 1 +
+    lengthOr(stack.region, WORST.region) + 1 + lengthOr(stack.account, WORST.account) + 1;
+}
+
+function secretArnLength(stack: Stack, secret: secretsmanager.ISecret): number {
+  if (secret.secretFullArn !== undefined && !Token.isUnresolved(secret.secretFullArn)) {
+    return secret.secretFullArn.length;
+  }
+  if (secret.secretFullArn === undefined && !Token.isUnresolved(secret.secretArn)) {
+    return secret.secretArn.length + WORST.arnSuffix;
+  }
+  const cfn = secret.node.defaultChild;
+  let name: number = WORST.secretName;
+  if (cfn instanceof secretsmanager.CfnSecret) {
+    if (cfn.name === undefined) {
+      name = (stack.resolve(cfn.logicalId) as string).length + WORST.generatedNameSuffix;
+    } else if (!Token.isUnresolved(cfn.name)) {
+      name = cfn.name.length;
+    }
+  }
+  return arnPrefixLength(stack, 'secretsmanager') + 'secret:'.length + name + WORST.arnSuffix;
+}
+
+function keyArnLength(stack: Stack, keyArn: string): number {
+  return Token.isUnresolved(keyArn) ? arnPrefixLength(stack, 'kms') + 'key/'.length + WORST.keyId : keyArn.length;
+}
+
+function lengthOr(value: string, worst: number): number {
+  return Token.isUnresolved(value) ? worst : value.length;
+}
