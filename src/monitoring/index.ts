@@ -1,0 +1,2 @@
+export { SecretEventKind } from './event-kinds';
+export * from './secret-access-monitor';

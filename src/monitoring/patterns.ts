@@ -1,0 +1,262 @@
+import { Token } from 'aws-cdk-lib';
+import { DetectorSpec } from './event-kinds';
+
+/**
+ * Longest filter pattern CloudWatch Logs accepts (`PutMetricFilter`, `filterPattern`: maximum
+ * length 1024).
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+ */
+export const FILTER_PATTERN_MAX_LENGTH = 1024;
+
+/**
+ * Default quota of the EventBridge event pattern size (2048 characters; adjustable up to 4096
+ * through Service Quotas).
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
+export const EVENT_PATTERN_DEFAULT_MAX_LENGTH = 2048;
+
+/** Largest event pattern quota EventBridge grants on request. */
+export const EVENT_PATTERN_QUOTA_CEILING = 4096;
+
+/**
+ * A value put into a pattern: its text (which may hold CDK tokens) and the longest text it can
+ * have once deployed, so that a pattern is measured before CloudFormation resolves it.
+ */
+export interface PatternValue {
+  readonly text: string;
+  readonly maxLength: number;
+}
+
+/** The principals an allow-list names, by the CloudTrail field that identifies them. */
+export interface PrincipalSet {
+  /** Role ARNs, matched on `userIdentity.sessionContext.sessionIssuer.arn`. */
+  readonly roles: readonly PatternValue[];
+  /** IAM user ARNs, matched on `userIdentity.arn`. */
+  readonly users: readonly PatternValue[];
+  /** Service principals, matched on `userIdentity.invokedBy`. */
+  readonly services: readonly PatternValue[];
+  /** Whole accounts, matched on `userIdentity.accountId` of roles and users. */
+  readonly accounts: readonly PatternValue[];
+}
+
+/** What the patterns of all detectors are rendered from. */
+export interface PatternInputs {
+  /** Accounts that own the watched secrets (`recipientAccountId`). */
+  readonly accounts: readonly PatternValue[];
+  /** ARNs of the KMS keys of the watched secrets. */
+  readonly keys: readonly PatternValue[];
+  readonly readers: PrincipalSet;
+  readonly writers: PrincipalSet;
+}
+
+/** A pattern and the length it can reach once deployed. */
+export interface RenderedPattern<T> {
+  readonly pattern: T;
+  readonly maxLength: number;
+}
+
+// CloudTrail record fields. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+const ISSUER = 'userIdentity.sessionContext.sessionIssuer.arn';
+const TYPE = 'userIdentity.type';
+const USER_ARN = 'userIdentity.arn';
+const ACCOUNT = 'userIdentity.accountId';
+const INVOKED_BY = 'userIdentity.invokedBy';
+
+// ---------------------------------------------------------------------------------------------
+// A small condition tree, rendered either as a CloudWatch Logs filter pattern or measured.
+// ---------------------------------------------------------------------------------------------
+
+type Cond =
+  | { readonly op: '=' | '!='; readonly field: string; readonly value: PatternValue }
+  | { readonly op: 'NOT EXISTS'; readonly field: string }
+  | { readonly op: '&&' | '||'; readonly items: readonly Cond[] };
+
+const lit = (text: string): PatternValue => ({ text, maxLength: text.length });
+const eq = (field: string, value: PatternValue | string): Cond => ({ op: '=', field, value: typeof value === 'string' ? lit(value) : value });
+const ne = (field: string, value: PatternValue | string): Cond => ({ op: '!=', field, value: typeof value === 'string' ? lit(value) : value });
+const notExists = (field: string): Cond => ({ op: 'NOT EXISTS', field });
+const all = (items: Cond[]): Cond => (items.length === 1 ? items[0] : { op: '&&', items });
+const any = (items: Cond[]): Cond => (items.length === 1 ? items[0] : { op: '||', items });
+
+/** Either the text (possibly with tokens) or a stand-in of the longest deployed length. */
+type Pick = (value: PatternValue) => string;
+const actual: Pick = (v) => v.text;
+const worstCase: Pick = (v) => (Token.isUnresolved(v.text) ? 'x'.repeat(v.maxLength) : v.text);
+
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function renderCond(c: Cond, pick: Pick): string {
+  switch (c.op) {
+    case '=':
+    case '!=':
+      return `($.${c.field} ${c.op} ${quote(pick(c.value))})`;
+    case 'NOT EXISTS':
+      return `($.${c.field} NOT EXISTS)`;
+    default:
+      return `(${c.items.map((i) => renderCond(i, pick)).join(` ${c.op} `)})`;
+  }
+}
+
+/**
+ * "The caller is not one of `allowed`", written so that no `!=` ever compares a field the
+ * record may lack: each branch first pins the identity type, whose fields CloudTrail always
+ * writes. (What `!=` does with an absent field is then irrelevant.)
+ */
+function notAllowed(allowed: PrincipalSet): Cond {
+  const accountsExcluded = allowed.accounts.map((a) => ne(ACCOUNT, a));
+  const usersBranch = allowed.users.length > 0 || allowed.accounts.length > 0;
+  const servicesBranch = allowed.services.length > 0;
+  const branches: Cond[] = [
+    // Assumed roles (and federated users): the role that issued the session.
+    all([eq(ISSUER, '*'), ...allowed.roles.map((r) => ne(ISSUER, r)), ...accountsExcluded]),
+    // Every other identity without a session issuer (root, other accounts, IAM users and AWS
+    // services unless they have their own branch below).
+    all([
+      notExists(ISSUER),
+      ...(usersBranch ? [ne(TYPE, 'IAMUser')] : []),
+      ...(servicesBranch ? [ne(TYPE, 'AWSService')] : []),
+    ]),
+  ];
+  if (usersBranch) {
+    branches.push(all([eq(TYPE, 'IAMUser'), ...allowed.users.map((u) => ne(USER_ARN, u)), ...accountsExcluded]));
+  }
+  if (servicesBranch) {
+    branches.push(all([eq(TYPE, 'AWSService'), ...allowed.services.map((s) => ne(INVOKED_BY, s))]));
+  }
+  return any(branches);
+}
+
+function detectorConditions(spec: DetectorSpec, inputs: PatternInputs, narrowToKeys: boolean): Cond[] {
+  const conds: Cond[] = [eq('eventSource', spec.eventSource)];
+  if (spec.eventNames.length > 0) {
+    conds.push(any(spec.eventNames.map((n) => eq('eventName', n))));
+  }
+  if (spec.successfulOnly) {
+    conds.push(notExists('errorCode'));
+  }
+  if (spec.errorCodes) {
+    conds.push(any(spec.errorCodes.map((c) => eq('errorCode', c))));
+  }
+  // The account that owns the resource: for a cross-account call CloudTrail writes a record in
+  // both accounts, and only the owner's copy counts here.
+  if (inputs.accounts.length > 0) {
+    conds.push(any(inputs.accounts.map((a) => eq('recipientAccountId', a))));
+  }
+  if (spec.keysOnly && narrowToKeys && inputs.keys.length > 0) {
+    conds.push(any(inputs.keys.map((k) => eq('resources[0].ARN', k))));
+  }
+  if (spec.allowList) {
+    conds.push(notAllowed(spec.allowList === 'readers' ? inputs.readers : inputs.writers));
+  }
+  return conds;
+}
+
+/**
+ * The CloudWatch Logs filter pattern of a detector, and the longest it can be once deployed.
+ *
+ * A detector narrowed to the secrets' keys falls back to every key of the accounts when the
+ * list of keys would not fit: an alarm on more keys is noisier, never blind.
+ */
+export function filterPattern(spec: DetectorSpec, inputs: PatternInputs): RenderedPattern<string> {
+  const render = (narrow: boolean, pick: Pick) => {
+    const conds = detectorConditions(spec, inputs, narrow);
+    return `{ ${conds.map((c) => renderCond(c, pick)).join(' && ')} }`;
+  };
+  let narrow = true;
+  let maxLength = render(true, worstCase).length;
+  if (spec.keysOnly && maxLength > FILTER_PATTERN_MAX_LENGTH) {
+    narrow = false;
+    maxLength = render(false, worstCase).length;
+  }
+  return { pattern: render(narrow, actual), maxLength };
+}
+
+/** Whether the key list of a key detector fits its pattern. */
+export function keysFit(spec: DetectorSpec, inputs: PatternInputs): boolean {
+  const conds = detectorConditions(spec, inputs, true);
+  return `{ ${conds.map((c) => renderCond(c, worstCase)).join(' && ')} }`.length <= FILTER_PATTERN_MAX_LENGTH;
+}
+
+// ---------------------------------------------------------------------------------------------
+// EventBridge
+// ---------------------------------------------------------------------------------------------
+
+type Json = { [key: string]: unknown };
+
+/** `{ a: { b: x } }` from the path `a.b`. */
+function nest(path: string, leaf: unknown): Json {
+  return path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), leaf) as Json;
+}
+
+function merge(...objects: Json[]): Json {
+  const out: Json = {};
+  for (const o of objects) {
+    for (const [k, v] of Object.entries(o)) {
+      const prev = out[k];
+      out[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && typeof v === 'object' && !Array.isArray(v)
+        ? merge(prev as Json, v as Json)
+        : v;
+    }
+  }
+  return out;
+}
+
+function anythingBut(values: readonly PatternValue[], pick: Pick): unknown[] {
+  return [{ 'anything-but': values.map(pick) }];
+}
+
+function notAllowedEvent(allowed: PrincipalSet, pick: Pick): Json[] {
+  const accounts = allowed.accounts.length > 0 ? [nest(ACCOUNT, anythingBut(allowed.accounts, pick))] : [];
+  const usersBranch = allowed.users.length > 0 || allowed.accounts.length > 0;
+  const servicesBranch = allowed.services.length > 0;
+  const otherTypes = [...(usersBranch ? ['IAMUser'] : []), ...(servicesBranch ? ['AWSService'] : [])];
+  const branches: Json[] = [
+    merge(nest(ISSUER, allowed.roles.length > 0 ? anythingBut(allowed.roles, pick) : [{ exists: true }]), ...accounts),
+    merge(nest(ISSUER, [{ exists: false }]), ...(otherTypes.length > 0 ? [nest(TYPE, [{ 'anything-but': otherTypes }])] : [])),
+  ];
+  if (usersBranch) {
+    branches.push(merge(nest(TYPE, ['IAMUser']), ...(allowed.users.length > 0 ? [nest(USER_ARN, anythingBut(allowed.users, pick))] : []), ...accounts));
+  }
+  if (servicesBranch) {
+    branches.push(merge(nest(TYPE, ['AWSService']), nest(INVOKED_BY, anythingBut(allowed.services, pick))));
+  }
+  return branches;
+}
+
+function eventPatternWith(spec: DetectorSpec, inputs: PatternInputs, pick: Pick): Json {
+  const source = spec.eventSource.replace(/\.amazonaws\.com$/, '');
+  const detail: Json = { eventSource: [spec.eventSource] };
+  if (spec.eventNames.length > 0) {
+    detail.eventName = [...spec.eventNames];
+  }
+  if (spec.successfulOnly) {
+    detail.errorCode = [{ exists: false }];
+  }
+  if (spec.errorCodes) {
+    detail.errorCode = spec.errorCodes.map((c) => (c.endsWith('*') ? { prefix: c.slice(0, -1) } : c));
+  }
+  if (inputs.accounts.length > 0) {
+    detail.recipientAccountId = inputs.accounts.map(pick);
+  }
+  if (spec.allowList) {
+    detail.$or = notAllowedEvent(spec.allowList === 'readers' ? inputs.readers : inputs.writers, pick);
+  }
+  return { 'source': [`aws.${source.split('.')[0]}`], 'detail-type': [spec.detailType], detail };
+}
+
+/**
+ * The EventBridge event pattern of a detector with an allow-list, and the longest it can be
+ * once deployed (compact JSON, as EventBridge measures it).
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+ */
+export function eventPattern(spec: DetectorSpec, inputs: PatternInputs): RenderedPattern<Json> {
+  return {
+    pattern: eventPatternWith(spec, inputs, actual),
+    maxLength: JSON.stringify(eventPatternWith(spec, inputs, worstCase)).length,
+  };
+}
