@@ -1,0 +1,324 @@
+import { parseArgs } from 'util';
+import { Duration } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { display, LoadedApp, loadTemplates, SourceLocation, UnusableInputError } from './load';
+import { sarifLog } from './sarif';
+import { RULES } from '../nag/rules';
+import { HardenedSecretsValidationError } from '../private/validation';
+import { buildReport, packageVersion } from '../report/build';
+import { renderMarkdown, summaryLines } from '../report/markdown';
+import { ComplianceReport } from '../report/model';
+import { SECRETS_COMPLIANCE_SCHEMA } from '../report/schema';
+
+/** The CLI's name, the first word of every message. */
+export const CLI_NAME = 'cdk-hardened-secrets';
+
+export const USAGE = `Usage: ${CLI_NAME} audit <template.json|template.yaml|cdk.out directory> [options]
+       ${CLI_NAME} schema
+
+Runs SecretsManagerChecks (and, on request, the cdk-nag packs) on CloudFormation templates that
+CDK did not have to write, and prints the findings and the secrets compliance report.
+
+Options:
+  --format text|json|markdown|sarif   output format (default: text)
+  --fail-on error|warning|none        exit 1 when a finding is at or above this level (default: error)
+  --max-rotation-days N               longest gap between two rotations (default: 30)
+  --packs LIST                        comma-separated: ${Object.keys(packFactories()).join(', ')}
+                                      (default: hardened-secrets)
+  -h, --help                          this text
+  --version                           the version
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 unusable input or arguments.`;
+
+/** One finding of any pack, where it is and what it says. */
+export interface AuditFinding {
+  readonly pack: string;
+  /** Rule id without the `[...]` suffix. */
+  readonly rule: string;
+  /** Rule id as reported, with its suffix. */
+  readonly ruleId: string;
+  readonly level: 'error' | 'warning';
+  readonly message: string;
+  readonly constructPath: string;
+  readonly location?: SourceLocation;
+}
+
+export interface AuditOptions {
+  readonly input: string;
+  readonly format: 'text' | 'json' | 'markdown' | 'sarif';
+  readonly failOn: 'error' | 'warning' | 'none';
+  readonly maxRotationDays: number;
+  readonly packs: string[];
+}
+
+/** What the process prints and how it exits. */
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A usage or argument problem: exit 2. */
+class UsageError extends Error {}
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns what to print. */
+export function runCli(argv: string[]): CliResult {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      return { exitCode: command === undefined ? 2 : 0, stdout: command === undefined ? '' : `${USAGE}\n`, stderr: command === undefined ? `${USAGE}\n` : '' };
+    }
+    if (command === '--version') {
+      return { exitCode: 0, stdout: `${packageVersion()}\n`, stderr: '' };
+    }
+    if (command === 'schema') {
+      return { exitCode: 0, stdout: `${JSON.stringify(SECRETS_COMPLIANCE_SCHEMA, undefined, 2)}\n`, stderr: '' };
+    }
+    if (command !== 'audit') {
+      throw new UsageError(`unknown command '${command}' (commands: audit, schema; --help for usage)`);
+    }
+    const options = parseAuditArgs(rest);
+    if (options === 'help') {
+      return { exitCode: 0, stdout: `${USAGE}\n`, stderr: '' };
+    }
+    return audit(options);
+  } catch (e) {
+    return { exitCode: 2, stdout: '', stderr: `${CLI_NAME}: ${oneLine(e)}\n` };
+  }
+}
+
+function oneLine(e: unknown): string {
+  if (e instanceof UnusableInputError || e instanceof UsageError) {
+    return e.message;
+  }
+  if (e instanceof HardenedSecretsValidationError) {
+    return e.problems.join('; ');
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0];
+}
+
+/** Parses `audit` arguments; throws a UsageError with the reason. */
+export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'format': { type: 'string' },
+        'fail-on': { type: 'string' },
+        'max-rotation-days': { type: 'string' },
+        'packs': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${oneLine(e)} (--help for usage)`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    return 'help';
+  }
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(`audit takes one template file or cloud assembly directory, got ${parsed.positionals.length} (--help for usage)`);
+  }
+  const format = v.format ?? 'text';
+  if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
+    throw new UsageError(`--format ${format}: expected text, json, markdown or sarif`);
+  }
+  const failOn = v['fail-on'] ?? 'error';
+  if (!['error', 'warning', 'none'].includes(failOn)) {
+    throw new UsageError(`--fail-on ${failOn}: expected error, warning or none`);
+  }
+  const days = v['max-rotation-days'] === undefined ? 30 : Number(v['max-rotation-days']);
+  if (!Number.isInteger(days) || days < 1 || days > 365) {
+    throw new UsageError(`--max-rotation-days ${v['max-rotation-days']}: expected a whole number of days from 1 to 365`);
+  }
+  const factories = packFactories();
+  const packs = (v.packs ?? 'hardened-secrets').split(',').map(p => p.trim()).filter(p => p !== '');
+  for (const p of packs) {
+    if (!(p in factories)) {
+      throw new UsageError(`--packs ${p}: expected one of ${Object.keys(factories).join(', ')}`);
+    }
+  }
+  if (packs.length === 0) {
+    throw new UsageError('--packs: name at least one pack');
+  }
+  return { input: parsed.positionals[0], format: format as AuditOptions['format'], failOn: failOn as AuditOptions['failOn'], maxRotationDays: days, packs: [...new Set(packs)] };
+}
+
+/** The cdk-nag packs the CLI can run, by the name `--packs` takes (ours runs through the report). */
+function packFactories(): Record<string, (() => NagPack) | undefined> {
+  return {
+    'hardened-secrets': undefined,
+    'aws-solutions': () => new AwsSolutionsChecks(),
+    'hipaa': () => new HIPAASecurityChecks(),
+    'nist-800-53-r5': () => new NIST80053R5Checks(),
+    'pci-dss-321': () => new PCIDSS321Checks(),
+    'serverless': () => new ServerlessChecks(),
+  };
+}
+
+/** Loads, checks, reports. */
+export function audit(options: AuditOptions): CliResult {
+  const loaded = loadTemplates(options.input);
+  const result = auditLoaded(loaded, options);
+  const stdout = render(result, options, loaded);
+  const threshold = options.failOn === 'none' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
+  const failing = result.findings.some(f => threshold.includes(f.level));
+  return { exitCode: failing ? 1 : 0, stdout, stderr: '' };
+}
+
+/** What one audit found. */
+export interface AuditResult {
+  readonly findings: AuditFinding[];
+  readonly report?: ComplianceReport;
+  /** Acknowledged findings of our pack (from the templates' cdk_nag metadata). */
+  readonly acknowledged: number;
+}
+
+/** Runs the packs on a loaded app. */
+export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxRotationDays' | 'packs'>): AuditResult {
+  const findings: AuditFinding[] = [];
+  let report: ComplianceReport | undefined;
+  let acknowledged = 0;
+  if (options.packs.includes('hardened-secrets')) {
+    const built = buildReport({
+      root: loaded.app,
+      templateFiles: loaded.templateFiles,
+      checks: { maxRotationInterval: Duration.days(options.maxRotationDays) },
+    });
+    report = built.report;
+    for (const f of built.findings) {
+      if (f.acknowledgedWith !== undefined) {
+        acknowledged++;
+        continue;
+      }
+      findings.push({
+        pack: 'hardened-secrets',
+        rule: `HardenedSecrets-${f.ruleName}`,
+        ruleId: f.rule,
+        level: f.level,
+        message: f.message,
+        constructPath: f.node.node.path,
+        location: loaded.locations.get(f.node.node.path),
+      });
+    }
+  }
+  const factories = packFactories();
+  for (const name of options.packs) {
+    const factory = factories[name];
+    if (!factory) {
+      continue;
+    }
+    for (const v of factory().validateScope(loaded.app).violations) {
+      for (const r of v.violatingResources) {
+        const path = r.constructPath ?? '';
+        findings.push({
+          pack: name,
+          rule: v.ruleName.replace(/\[.*$/s, ''),
+          ruleId: v.ruleName,
+          level: v.severity === 'error' ? 'error' : 'warning',
+          message: v.description,
+          constructPath: path,
+          location: loaded.locations.get(path),
+        });
+      }
+    }
+  }
+  findings.sort((a, b) => `${a.location?.file} ${a.location?.logicalId} ${a.ruleId}`.localeCompare(`${b.location?.file} ${b.location?.logicalId} ${b.ruleId}`));
+  return { findings, report, acknowledged };
+}
+
+function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): string {
+  switch (options.format) {
+    case 'json':
+      return `${JSON.stringify({
+        tool: { name: CLI_NAME, version: packageVersion() },
+        input: display(options.input),
+        packs: options.packs,
+        findings: result.findings.map(f => ({
+          pack: f.pack,
+          rule: f.ruleId,
+          level: f.level,
+          file: f.location?.file ?? null,
+          logicalId: f.location?.logicalId ?? null,
+          line: f.location?.line ?? null,
+          message: f.message,
+        })),
+        report: result.report ?? null,
+      }, undefined, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(sarifLog(result.findings, ruleHelp(result.findings)), undefined, 2)}\n`;
+    case 'markdown':
+      return markdown(result);
+    default:
+      return textOutput(result, loaded);
+  }
+}
+
+function textOutput(result: AuditResult, loaded: LoadedApp): string {
+  const out: string[] = [];
+  const errors = result.findings.filter(f => f.level === 'error').length;
+  out.push(`Audited ${loaded.templateFiles.size} template(s): ${errors} error(s), ${result.findings.length - errors} warning(s)` +
+    `${result.acknowledged ? `, ${result.acknowledged} acknowledged in the templates` : ''}.`);
+  if (result.findings.length > 0) {
+    out.push('', table(['level', 'rule', 'file', 'resource', 'finding'], result.findings.map(f => [
+      f.level, f.ruleId, f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '-', f.location?.logicalId ?? f.constructPath, firstSentence(f.message),
+    ])));
+  }
+  if (result.report) {
+    out.push('', 'Secrets compliance report', ...summaryLines(result.report).map(l => `  ${l}`));
+    if (result.report.secrets.length > 0) {
+      out.push('', table(['secret', 'key', 'rotation', 'policy', 'readers'], result.report.secrets.map(s => [
+        s.id,
+        s.key.kind,
+        s.rotation.kind === 'none' ? (s.rotation.waiver ? 'none (waived)' : 'none') : `${s.rotation.kind}, ${s.rotation.scheduleExpression ?? `${s.rotation.automaticallyAfterDays ?? '?'} days`}`,
+        s.resourcePolicy.policies.length === 0 ? 'none' : [s.resourcePolicy.blockPublicPolicy ? 'block-public' : '', s.resourcePolicy.denyDelete ? 'deny-delete' : '', s.resourcePolicy.tlsRequired ? 'tls' : ''].filter(x => x).join(',') || 'weak',
+        String(s.readers.length),
+      ])));
+    }
+    out.push('', ...result.report.controls.filter(c => c.status === 'fail').map(c => `  FAIL ${c.framework} ${c.control}: ${c.checks.filter(k => k.status === 'fail').map(k => k.check).join(', ')}`));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function markdown(result: AuditResult): string {
+  const out: string[] = [];
+  if (result.report) {
+    out.push(renderMarkdown(result.report));
+  }
+  const others = result.findings.filter(f => f.pack !== 'hardened-secrets');
+  if (others.length > 0) {
+    out.push('## cdk-nag findings', '', table(['level', 'rule', 'file', 'resource'], others.map(f => [f.level, f.ruleId, f.location?.file ?? '-', f.location?.logicalId ?? f.constructPath])).replace(/^(.*)$/gm, '$1'), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Help text per rule id: ours from the catalogue, cdk-nag's from the finding. */
+function ruleHelp(findings: AuditFinding[]): Map<string, { short: string; help: string }> {
+  const help = new Map<string, { short: string; help: string }>();
+  for (const r of RULES) {
+    help.set(`HardenedSecrets-${r.name}`, { short: r.requirement, help: `${r.requirement} Why: ${r.controls}. Fix: ${r.fix}` });
+  }
+  for (const f of findings) {
+    if (!help.has(f.rule)) {
+      help.set(f.rule, { short: firstSentence(f.message), help: f.message });
+    }
+  }
+  return help;
+}
+
+function firstSentence(text: string): string {
+  const cut = text.indexOf(' Why: ');
+  // The pack's findings start with `<Type> <LogicalId>: `, which the table shows in its own columns.
+  return (cut > 0 ? text.slice(0, cut) : text).replace(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+ [A-Za-z0-9]+: /, '').replace(/\s+/g, ' ').trim();
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.min(i === header.length - 1 ? 200 : 60, Math.max(h.length, ...rows.map(r => r[i].length))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map(w => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

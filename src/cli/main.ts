@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * The `cdk-hardened-secrets` command (package `bin`). Everything is caught in `runCli`: a
+ * failure prints one line naming the file and the reason, never a stack trace.
+ */
+import { runCli } from './audit';
+
+const result = runCli(process.argv.slice(2));
+if (result.stdout) {
+  process.stdout.write(result.stdout);
+}
+if (result.stderr) {
+  process.stderr.write(result.stderr);
+}
+process.exitCode = result.exitCode;

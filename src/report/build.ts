@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IPolicyValidationContext } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { collectReport } from './collect';
+import { ComplianceReport, ReportOptions } from './model';
+import { RecordedFinding, RecordingChecks } from './recording-checks';
+import { SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
+import { TemplateIndex } from '../nag/template-index';
+import { DEFAULTS } from '../private/defaults';
+
+/** What to build a report from. */
+export interface BuildInput {
+  readonly root: IConstruct;
+  /** The validation context at synth; absent for the CLI, which resolves the construct tree. */
+  readonly context?: IPolicyValidationContext;
+  /** Template file per stack construct path (the CLI's input files). */
+  readonly templateFiles?: Map<string, string>;
+  readonly checks?: SecretsManagerChecksProps;
+}
+
+/** The report and every pack finding it was built from. */
+export interface BuildResult {
+  readonly report: ComplianceReport;
+  readonly findings: RecordedFinding[];
+}
+
+/**
+ * Runs SecretsManagerChecks (recording acknowledged findings too), then builds the report from
+ * the same templates and indexes.
+ */
+export function buildReport(input: BuildInput): BuildResult {
+  const checks = input.checks ?? {};
+  const recorded = new RecordingChecks(checks).record(input.context, input.root);
+  const templates = new Map<string, any>();
+  const files = new Map<string, string>(input.templateFiles ?? []);
+  for (const stack of input.context?.stackTemplates ?? []) {
+    try {
+      templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
+    } catch {
+      // Resolved resource by resource instead, as the pack does.
+    }
+    files.set(stack.stackConstructPath, path.basename(stack.templatePath));
+  }
+  TemplateIndex.reset();
+  TemplateIndex.useTemplates(templates);
+  try {
+    const report = collectReport({
+      root: input.root,
+      templates,
+      templateFiles: files,
+      sourceKind: input.context ? 'cloud-assembly' : 'templates',
+      options: reportOptions(checks),
+      findings: recorded,
+      generatorVersion: packageVersion(),
+    });
+    return { report, findings: recorded };
+  } finally {
+    TemplateIndex.reset();
+  }
+}
+
+function reportOptions(checks: SecretsManagerChecksProps): ReportOptions {
+  const max = checks.maxRotationInterval ?? DEFAULTS.checksMaxRotationInterval;
+  return {
+    maxRotationIntervalHours: max.toHours({ integral: false }),
+    requiredTags: [...(checks.requiredTags ?? DEFAULTS.checksRequiredTags)],
+    externalMonitor: checks.externalMonitor ?? null,
+  };
+}
+
+let version: string | undefined;
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      version = String(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version ?? '0.0.0');
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
