@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     'pg',
     '@types/pg',
+    // Validates the compliance report against its JSON Schema (draft-07) in tests.
+    'ajv@^6',
   ],
 
   // Publishing to PyPI, Maven, NuGet and Go needs registries and toolchains that are not
@@ -80,6 +82,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/'],
 });
+
+// The audit command: `npx cdk-hardened-secrets audit cdk.out`.
+project.addBins({ 'cdk-hardened-secrets': 'lib/cli/main.js' });
 
 for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out']) {
   project.addPackageIgnore(path);
@@ -136,6 +141,16 @@ project.addTask('bench', {
 project.addTask('bench:nag', {
   description: 'Nag-pack benchmark: SecretsManagerChecks against AwsSolutionsChecks on 160 secrets',
   exec: 'ts-node --project tsconfig.dev.json bench/nag.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:monitor', {
+  description: 'Monitor benchmark: metric filters and synth time for 1, 100 and 1,000 watched secrets',
+  exec: 'ts-node --project tsconfig.dev.json bench/monitor.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:audit', {
+  description: 'Audit benchmark: the CLI audit of generated assemblies of 5 to 50 stacks',
+  exec: 'ts-node --project tsconfig.dev.json bench/audit.ts',
   receiveArgs: true,
 });
 project.addTask('bench:corpus', {

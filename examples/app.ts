@@ -1,13 +1,15 @@
-import { App, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import { DataClassification, HardenedSecret, SecretRotationPolicy } from '../src';
+import { DataClassification, HardenedSecret, SecretAccessMonitor, SecretRotationPolicy } from '../src';
+import { ExampleAcknowledgement, placeAcknowledgements } from './shared/acknowledgements';
+import { allowDeadLetterQueueKey, deadLetterQueue, deadLetterQueueRedriveReason } from './shared/dead-letter-queue';
+import { grantLambdaVpcAccess, networkInterfaceWildcardReason, TRACED_VPC_FUNCTION_WILDCARD_REASON } from './shared/lambda-vpc-access';
+import { ManagedPolicyRole } from './shared/managed-policy-role';
+import { logGroupKey } from './shared/service-key';
 
 /** The id (and CloudFormation name) of the example stack. */
 export const EXAMPLE_STACK_NAME = 'HardenedSecretsExample';
@@ -16,21 +18,7 @@ export const EXAMPLE_STACK_NAME = 'HardenedSecretsExample';
 export const API_KEY_ROTATION_JUSTIFICATION =
   'the payment vendor API offers no key rotation endpoint; the key is rotated by hand every 90 days under ticket SEC-42';
 
-/** One acknowledged validation rule on one construct of the example stack. */
-export interface ExampleAcknowledgement {
-  /** Construct path of the L1 resource the acknowledgement is placed on. */
-  readonly path: string;
-  /** The rule id (cdk-nag: with the finding in brackets for granular rules). */
-  readonly rule: string;
-  /** Why the finding is accepted. */
-  readonly reason: string;
-  /**
-   * Who places it: `example` (buildExampleApp, from this list), `library`
-   * (`SecretRotationPolicy.none`, from the justification) or `aws-cdk-lib` (its own cfn-lint
-   * acknowledgements; they suppress no cdk-nag rule and are listed only to make the list complete).
-   */
-  readonly placedBy: 'example' | 'library' | 'aws-cdk-lib';
-}
+export type { ExampleAcknowledgement };
 
 const DEFAULT_SG_REASON =
   'The default security group of this VPC is attached to nothing: every network interface in the stack (ApiClient, the ' +
@@ -60,27 +48,19 @@ export const ACKNOWLEDGEMENTS: readonly ExampleAcknowledgement[] = [
   {
     path: `${EXAMPLE_STACK_NAME}/ApiClientDeadLetters/Resource`,
     rule: 'Serverless-SQSRedrivePolicy',
-    reason:
-      'This queue is the dead-letter queue of ApiClient (RedriveAllowPolicy marks it as one); a redrive policy on it would ' +
-      'only move the same failed events to yet another queue. Messages are kept 14 days for inspection and redrive.',
+    reason: deadLetterQueueRedriveReason('ApiClient'),
     placedBy: 'example',
   },
   {
     path: `${EXAMPLE_STACK_NAME}/ApiClientRole/Policy/Resource`,
     rule: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'xray:PutTraceSegments, xray:PutTelemetryRecords (active tracing), ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets ' +
-      '(Lambda VPC networking) support no resource-level permissions: the service authorization reference lists no ' +
-      'resource type for them, so Resource must be "*".',
+    reason: TRACED_VPC_FUNCTION_WILDCARD_REASON,
     placedBy: 'example',
   },
   {
     path: `${EXAMPLE_STACK_NAME}/ApiClientRole/Policy/Resource`,
     rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:eu-west-1:111111111111:network-interface/*]',
-    reason:
-      'Lambda creates and deletes the Hyperplane network interfaces of ApiClient with its execution role; their ids exist only ' +
-      'at run time. The wildcard is limited to network interfaces of this account and region, and CreateNetworkInterface ' +
-      'to the two isolated subnets and the function security group.',
+    reason: networkInterfaceWildcardReason('ApiClient', 'the two isolated subnets'),
     placedBy: 'example',
   },
   ...(['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'] as const).map((pack): ExampleAcknowledgement => ({
@@ -105,48 +85,6 @@ export const ACKNOWLEDGEMENTS: readonly ExampleAcknowledgement[] = [
 ];
 
 /**
- * A role whose permissions all go into one customer-managed policy (`<role>/Policy`) instead of
- * an inline `DefaultPolicy`: HIPAA, NIST 800-53 R5 and PCI DSS ask for managed policies
- * (IAMNoInlinePolicy), and AwsSolutions-IAM4 for no AWS managed ones.
- */
-class ExplicitPolicyRole extends iam.Role {
-  public readonly policy: iam.ManagedPolicy;
-
-  constructor(scope: Construct, id: string, props: iam.RoleProps) {
-    super(scope, id, props);
-    // Attached from the policy side (`Roles`), so the policy may name the role's own ARN without a
-    // cycle. Whatever depends on the role (the function, the flow log) depends on this child too.
-    this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this], description: props.description });
-  }
-
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
-  }
-}
-
-/**
- * A customer-managed key for an AWS service (logs, SQS): yearly rotation, and grants only for
- * AWS resources (Control Tower CT.KMS.PR.3).
- */
-function serviceKey(scope: Construct, id: string, description: string): kms.Key {
-  const key = new kms.Key(scope, id, {
-    description,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsNotForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
-  return key;
-}
-
-/**
  * The example: a VPC without internet access, a database secret with hosted rotation, an API key
  * that cannot rotate, and a function that reads the API key. It passes the five cdk-nag packs and
  * the Control Tower proactive controls with the acknowledgements of `ACKNOWLEDGEMENTS` only.
@@ -156,24 +94,14 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
   const isolated: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
 
   // ---- Logging key and VPC ---------------------------------------------------------------
-  const logsKey = serviceKey(stack, 'LogsKey', 'Encrypts the CloudWatch log groups of the HardenedSecretsExample stack');
-  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-  logsKey.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsOfThisAccount',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-    },
-  }));
+  const logsKey = logGroupKey(stack, 'LogsKey', 'Encrypts the CloudWatch log groups of the HardenedSecretsExample stack');
 
   const flowLogGroup = new logs.LogGroup(stack, 'VpcFlowLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     encryptionKey: logsKey,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const flowLogRole = new ExplicitPolicyRole(stack, 'VpcFlowLogsRole', {
+  const flowLogRole = new ManagedPolicyRole(stack, 'VpcFlowLogsRole', {
     assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
     description: 'Delivers the flow logs of the example VPC to CloudWatch Logs',
   });
@@ -204,6 +132,11 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     vpc.addInterfaceEndpoint(id, { service, subnets: isolated, securityGroups: [endpointSg], open: false });
   }
 
+  // ---- Monitoring: alarms on the log group the organisation trail delivers to --------------
+  const monitor = new SecretAccessMonitor(stack, 'SecretAccessMonitor', {
+    cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(stack, 'OrganisationTrail', 'aws-controltower/CloudTrailLogs'),
+  });
+
   // ---- Secrets ----------------------------------------------------------------------------
   const dbRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: isolated });
   new HardenedSecret(stack, 'DatabaseSecret', {
@@ -217,6 +150,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
       excludePunctuation: true,
     },
     rotation: SecretRotationPolicy.hosted(dbRotation),
+    monitor,
   });
   endpointSg.connections.allowFrom(dbRotation, ec2.Port.HTTPS, 'Secrets Manager API from the hosted rotation function');
 
@@ -227,6 +161,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     owner: 'orders-team',
     dataClassification: DataClassification.CONFIDENTIAL,
     rotation: SecretRotationPolicy.none(API_KEY_ROTATION_JUSTIFICATION),
+    monitor,
   });
 
   // ---- Function reading the API key ------------------------------------------------------
@@ -236,16 +171,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     removalPolicy: RemovalPolicy.RETAIN,
   });
 
-  const dlqKey = serviceKey(stack, 'DeadLetterKey', 'Encrypts the dead-letter queue of the ApiClient function');
-  const dlq = new sqs.Queue(stack, 'ApiClientDeadLetters', {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: dlqKey,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    // Marks the queue as a dead-letter queue (Control Tower CT.SQS.PR.1); allowAll is also
-    // what SQS does without a RedriveAllowPolicy.
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-  });
+  const { queue: dlq, key: dlqKey } = deadLetterQueue(stack, 'ApiClientDeadLetters', 'DeadLetterKey', 'ApiClient');
 
   const fnSg = new ec2.SecurityGroup(stack, 'ApiClientSecurityGroup', {
     vpc,
@@ -254,7 +180,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
   });
   endpointSg.connections.allowFrom(fnSg, ec2.Port.HTTPS, 'AWS APIs from ApiClient');
 
-  const role = new ExplicitPolicyRole(stack, 'ApiClientRole', {
+  const role = new ManagedPolicyRole(stack, 'ApiClientRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Execution role of the ApiClient function',
   });
@@ -281,52 +207,15 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     deadLetterQueue: dlq,
     tracing: lambda.Tracing.ACTIVE,
     logGroup: fnLogGroup,
-    environment: { API_KEY_SECRET_ARN: apiKey.secretArn },
   });
-  apiKey.grantRead(fn);
+  // Read access to AWSCURRENT, and the secret's ARN (never its value) in API_KEY_SECRET_ARN.
+  apiKey.grantToFunction(fn, { environmentVariable: 'API_KEY_SECRET_ARN' });
   fnLogGroup.grantWrite(role);
-  // Lambda sends failed events to the KMS-encrypted queue with the execution role.
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    resources: [dlqKey.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-  }));
-  // What AWSLambdaVPCAccessExecutionRole gives, scoped to this account, region, subnets and group.
-  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
-  const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'CreateFunctionNetworkInterfaces',
-    actions: ['ec2:CreateNetworkInterface'],
-    resources: [
-      ec2Arn('network-interface', '*'),
-      ...vpc.selectSubnets(isolated).subnetIds.map((id) => ec2Arn('subnet', id)),
-      ec2Arn('security-group', fnSg.securityGroupId),
-    ],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ManageFunctionNetworkInterfaces',
-    actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-    resources: [ec2Arn('network-interface', '*')],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'DescribeNetwork',
-    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
-    resources: ['*'],
-  }));
+  allowDeadLetterQueueKey(role, dlqKey);
+  grantLambdaVpcAccess(role, vpc.selectSubnets(isolated).subnetIds, fnSg);
 
   // ---- Acknowledgements: each on the exact L1 resource, never on the stack ------------------
-  for (const ack of ACKNOWLEDGEMENTS.filter((a) => a.placedBy === 'example')) {
-    Validations.of(l1Resource(stack, ack.path)).acknowledge({ id: ack.rule, reason: ack.reason });
-  }
+  placeAcknowledgements(stack, ACKNOWLEDGEMENTS);
 
   return { app, stack };
-}
-
-/** The CloudFormation resource at `path` below `stack`; throws if there is none. */
-function l1Resource(stack: Stack, path: string): CfnResource {
-  const found = stack.node.findAll().find((c) => c.node.path === path);
-  if (!found || !CfnResource.isCfnResource(found)) {
-    throw new Error(`acknowledgement target ${path} is not a CloudFormation resource of ${stack.node.path}`);
-  }
-  return found;
 }

@@ -17,7 +17,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PC
 // The same acknowledgement listing the tests use.
 import { ACKNOWLEDGEMENTS, buildExampleApp } from './app';
 import { buildProductTeamApp } from './security-team';
-import { GuardrailMode, SecretGuardrails, SecretsManagerChecks } from '../src';
+import { GuardrailMode, SecretGuardrails, SecretsComplianceReport, SecretsManagerChecks } from '../src';
 import { acknowledgements } from '../test/nag-helpers';
 
 interface Row { readonly check: string; readonly errors: number; readonly warnings: number; readonly acknowledged: number | string }
@@ -29,6 +29,8 @@ function main(): number {
     // The packs are not registered as plugins (Validations.of(app).addPlugins): synth would throw
     // on the first error. validateScope reports without throwing.
     const { app, stack } = buildExampleApp(new App({ outdir }));
+    // Compliance evidence: secrets-compliance.json and .md are written into the assembly at synth.
+    SecretsComplianceReport.of(app);
     const assembly = app.synth();
     const templatePath = path.join(assembly.directory, assembly.getStackByName(stack.stackName).templateFile);
     const template = JSON.parse(fs.readFileSync(templatePath, 'utf-8'));
@@ -91,7 +93,7 @@ function main(): number {
       console.log(`  ${a.path}  (${by})\n    ${a.rule}\n    ${a.reason}`);
     }
 
-    console.log(`\nCompliance summary: ${complianceSummary(template)}`);
+    printReportSummary(path.join(assembly.directory, 'secrets-compliance.json'));
 
     printGuardrailsDemo();
 
@@ -128,20 +130,23 @@ function printGuardrailsDemo(): void {
   printTable(['rule', 'as written', 'ENFORCE'], rules.map((r) => [r, before.get(r) ?? 0, after.get(r) ?? 0]));
 }
 
-/** One line per secret: name, rotation tag, key, BlockPublicPolicy; all read from the template. */
-function complianceSummary(template: any): string {
-  const resources = Object.entries<any>(template.Resources);
-  const secrets = resources.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
-  const lines = secrets.map(([id, r]) => {
-    const p = r.Properties ?? {};
-    const tag = (p.Tags ?? []).find((t: any) => t.Key === 'rotation')?.Value ?? '(no tag)';
-    const keyId = p.KmsKeyId?.['Fn::GetAtt']?.[0] ?? JSON.stringify(p.KmsKeyId ?? 'aws/secretsmanager');
-    const keyRotation = template.Resources[keyId]?.Properties?.EnableKeyRotation === true ? ', key rotation on' : '';
-    const policy = resources.find(([, q]) => q.Type === 'AWS::SecretsManager::ResourcePolicy' && q.Properties?.SecretId?.Ref === id);
-    const bpp = policy?.[1].Properties?.BlockPublicPolicy === true;
-    return `  ${p.Name ?? id}: rotation=${tag}, key=${keyId}${keyRotation}, BlockPublicPolicy=${bpp}`;
-  });
-  return `${secrets.length} secrets\n${lines.join('\n')}`;
+/** The summary of the compliance report that synth wrote into the cloud assembly. */
+function printReportSummary(file: string): void {
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  const s = report.summary;
+  console.log(`\nSecrets compliance report (${path.basename(file)}, schema ${report.schemaVersion})`);
+  console.log(`  ${s.secrets} secrets: ${s.secretsWithCustomerManagedKey} with a customer-managed key, ${s.secretsRotating} rotating, ${s.secretsRotationWaived} with a rotation waiver`);
+  console.log(`  findings: ${s.findings.error} errors, ${s.findings.warning} warnings open; ${s.findings.acknowledged} acknowledged`);
+  console.log(`  controls: ${s.controls.pass} pass, ${s.controls.fail} fail, ${s.controls.warn} warn (of ${report.controls.length})`);
+  for (const secret of report.secrets) {
+    const r = secret.rotation;
+    const rotation = r.kind === 'none' ? 'none (waived)' : `${r.kind}, worst-case gap ${r.worstCaseGapHours} h`;
+    const open = secret.findings.filter((f: { acknowledged: boolean }) => !f.acknowledged).length;
+    console.log(`  ${secret.name ?? secret.id}: rotation ${rotation}; key ${secret.key.kind}; ${secret.readers.length} reader(s); ${open} open finding(s)`);
+  }
+  for (const e of report.evidence) {
+    console.log(`  [${e.status}] ${e.title}`);
+  }
 }
 
 function printTable(header: string[], rows: Array<Array<string | number>>): void {

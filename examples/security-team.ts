@@ -20,13 +20,15 @@ export function governApp(app: App, mode: GuardrailMode = GuardrailMode.ENFORCE)
   const breakGlass = iam.Role.fromRoleArn(app.node.findChild(PRODUCT_STACK_NAME), 'BreakGlass',
     'arn:aws:iam::111111111111:role/security/secrets-break-glass');
 
-  // ENFORCE gives every L1/L2 secret a customer-managed key, RETAIN and a protective resource
-  // policy; AUDIT changes nothing and reports what is missing. Either way, rotation stays a
-  // decision of the team that owns the secret.
+  // ENFORCE: every L1/L2 secret gets a customer-managed key (one shared SecretKey per stack),
+  // RETAIN, and a resource policy with BlockPublicPolicy that denies deletion except to the
+  // break-glass roles. AUDIT changes nothing and puts an error on each unhardened secret.
+  // Either way, rotation stays a decision of the team that owns the secret.
   SecretGuardrails.apply(app, { mode, breakGlassRoles: [breakGlass] });
 
-  // The pack runs on every `cdk synth`. Every unacknowledged finding fails it, warnings
-  // included, so the team turns on the warnings it is ready to hold everyone to.
+  // The pack runs on every `cdk synth` (cdk-nag 3 validation plugin, aws-cdk-lib >= 2.276).
+  // Every unacknowledged finding fails it, warnings included: turn on the warnings you are
+  // ready to hold everyone to.
   Validations.of(app).addPlugins(new SecretsManagerChecks(app, {
     maxRotationInterval: Duration.days(30),
     warnings: ['SecretTags', 'SecretNameConvention', 'SecretRetainedOnReplace', 'SecretsEndpointInVpc'],

@@ -7,6 +7,7 @@
  *
  *   ts-node integ/snapshot.ts            compare (CI)
  *   ts-node integ/snapshot.ts --update   rewrite the snapshots after reviewing the diff
+ *   ts-node integ/snapshot.ts [--update] integ.endpoint.ts   only the named apps
  *
  * Why not integ-runner itself: its latest release (2.197.10) bundles cloud-assembly schema 53 and
  * cannot read the schema 55 assemblies that aws-cdk-lib 2.276 writes.
@@ -69,7 +70,12 @@ function describeDifference(file: string, expected: string | undefined, actual: 
 
 function main(): number {
   const update = process.argv.includes('--update');
-  const apps = fs.readdirSync(INTEG_DIR).filter((f) => /^integ\..+\.ts$/.test(f)).sort();
+  // Optional app names narrow the run: `integ/snapshot.ts --update integ.endpoint.ts`.
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const apps = fs.readdirSync(INTEG_DIR)
+    .filter((f) => /^integ\..+\.ts$/.test(f))
+    .filter((f) => only.length === 0 || only.includes(f))
+    .sort();
   let failed = 0;
   for (const app of apps) {
     const snapshotDir = path.join(INTEG_DIR, `${app}.snapshot`);

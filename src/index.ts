@@ -5,3 +5,7 @@ export * from './rotation/rotation-policy';
 export * from './secret/hardened-secret';
 export * from './nag/secrets-manager-checks';
 export * from './guardrails/secret-guardrails';
+export * from './network/secrets-manager-endpoint';
+export * from './secret/consumer-options';
+export * from './monitoring';
+export * from './report/secrets-compliance-report';

@@ -30,10 +30,10 @@ export function buildApiTokenApp(app: App = new App()): { app: App; stack: Stack
 
   // The built-in rotator: a new 48-character token, letters and digits, in the `token` field.
   const rotation = new RotationFunction(stack, 'TokenRotation', {
-    vpc,
-    secretsManagerEndpoint: endpoint,
+    vpc, // required: Control Tower forbids functions outside a VPC
+    secretsManagerEndpoint: endpoint, // the function reaches Secrets Manager on 443 only
     passwordPolicy: { length: 48, excludePunctuation: true },
-    field: 'token',
+    field: 'token', // rotate one field of a JSON secret
   });
 
   const secret = new HardenedSecret(stack, 'ApiToken', {

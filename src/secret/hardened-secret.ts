@@ -1,10 +1,18 @@
 import { Annotations, RemovalPolicy, SecretValue, Stack, Tags, Token, TokenComparison } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { protectiveStatements, SecretPrincipals } from './resource-policy';
+import { GrantToFunctionOptions } from './consumer-options';
+import { grantBatchRead, grantToFunction } from './consumers';
+import { SecretReplication, validateReplicaRegions } from './replication';
+import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
+import { MonitoredPrincipals, watchHardenedSecret } from '../monitoring/registration';
+import { ISecretAccessMonitor } from '../monitoring/secret-access-monitor';
+import { checkRotationThroughEndpoints, validateRequiredEndpoints } from '../network/require-vpc-endpoint';
 import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
@@ -137,6 +145,22 @@ export interface HardenedSecretProps {
   readonly deploymentRoles?: iam.IRole[];
 
   /**
+   * VPC endpoints the secret's value may be read through (`SecretsManagerEndpoint.of(vpc)`):
+   * the resource policy denies `GetSecretValue` on requests that come through none of them
+   * (`aws:SourceVpce`), so credentials taken out of the VPC cannot read it.
+   *
+   * Excepted: the break-glass and deployment roles (CloudFormation resolves
+   * `{{resolve:secretsmanager:...}}` with the latter), and AWS services acting for a caller
+   * (`aws:ViaAWSService`) or as themselves (`aws:PrincipalIsAWSService`). Rotation needs no
+   * exception: a `RotationFunction` or hosted rotation in a VPC calls through the VPC's endpoint,
+   * which must be in this list; hosted rotation without a VPC is an error.
+   *
+   * @default - reads are not limited to VPC endpoints
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
+   */
+  readonly requireVpcEndpoint?: ec2.IVpcEndpoint[];
+
+  /**
    * Principals granted read access (`grantRead`): the `AWSCURRENT` version only.
    *
    * @default - none
@@ -164,6 +188,32 @@ export interface HardenedSecretProps {
    * @default - no `data-classification` tag
    */
   readonly dataClassification?: DataClassification;
+
+  /**
+   * The monitor that watches this secret. The secret registers itself, its key, its rotation
+   * role and every principal it grants read or write access to (now or later) with it.
+   *
+   * @default - not watched
+   */
+  readonly monitor?: ISecretAccessMonitor;
+
+  /**
+   * Regions to replicate the secret to, each with the customer-managed key of its replica.
+   *
+   * Without `encryptionKey`, the library creates a `SecretKey` for the replica in a sibling
+   * stack per region (`<stack id>ReplicaKeys<Region>`, named `<stack name>-replica-keys-<region>`)
+   * that this stack depends on, so the key exists before Secrets Manager replicates to it. The
+   * secret names that key by its alias: no cross-region reference. A given `encryptionKey` must be
+   * in that region: a `SecretKey` or `kms.Alias` of a stack in that region, `kms.Alias.fromAliasName`,
+   * or `kms.Key.fromKeyArn` with an ARN of that region. The secret's stack needs a concrete
+   * `env.region`.
+   *
+   * Grants (`grantRead`) cover the replicas and their keys. Replicas are read-only.
+   *
+   * @default - no replicas
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
+   */
+  readonly replicaRegions?: secretsmanager.ReplicaRegion[];
 }
 
 // Tag values: letters, digits, spaces and _.:/=+-@, up to 256 characters.
@@ -186,6 +236,22 @@ const SECRET_NAME_CHARS = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
  * It is a `secretsmanager.Secret`, so it goes wherever aws-cdk-lib accepts one.
  */
 export class HardenedSecret extends secretsmanager.Secret implements IHardenedSecret {
+  /**
+   * Grants `secretsmanager:BatchGetSecretValue` and read access to each of `secrets`.
+   *
+   * `BatchGetSecretValue` has no resource-level permission, so it is granted on `"*"` (and the
+   * `AwsSolutions-IAM5[Resource::*]` finding acknowledged on the grantee's policy);
+   * Secrets Manager also checks `GetSecretValue` on each secret, which is granted on each ARN only,
+   * with each secret's own `grantRead` (for a `HardenedSecret`: the `AWSCURRENT` version only).
+   *
+   * @param grantee the principal
+   * @param secrets the secrets it reads in a batch, by ARN (`SecretIdList`)
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html
+   */
+  public static grantBatchRead(grantee: iam.IGrantable, secrets: secretsmanager.ISecret[]): iam.Grant {
+    return grantBatchRead(grantee, secrets);
+  }
+
   /** The customer-managed KMS key that encrypts the secret. */
   public readonly secretKey: kms.IKey;
 
@@ -197,6 +263,12 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
 
   /** The value of the `rotation` tag, e.g. `hosted-30d`. */
   public readonly rotationLabel: string;
+
+  /** Replica regions, their keys, and the grants that follow them. */
+  private readonly replication: SecretReplication;
+
+  /** The principals this secret reports to its monitor, filled as grants happen. */
+  private readonly monitored?: MonitoredPrincipals;
 
   constructor(scope: Construct, id: string, props: HardenedSecretProps) {
     const plan = validateHardenedSecretProps(scope, id, props);
@@ -215,6 +287,10 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     this.secretKey = props.encryptionKey ?? new SecretKey(this, 'Key', { removalPolicy, deploymentRoles: props.deploymentRoles });
     this.encryptionKey = this.secretKey;
     (this.node.defaultChild as secretsmanager.CfnSecret).kmsKeyId = this.secretKey.keyArn;
+    this.replication = new SecretReplication(this, removalPolicy);
+    for (const replica of props.replicaRegions ?? []) {
+      this.replication.add(replica);
+    }
 
     this.rotationKind = props.rotation.kind;
     this.rotationLabel = plan.label;
@@ -229,10 +305,19 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     for (const statement of protectiveStatements(principals)) {
       policy = this.addToResourcePolicy(statement).policyDependable as IConstruct | undefined;
     }
+    if (props.requireVpcEndpoint !== undefined) {
+      this.addToResourcePolicy(denyReadOutsideVpcEndpoints(
+        props.requireVpcEndpoint.map((e) => e.vpcEndpointId),
+        [...principals.breakGlassArns, ...principals.deploymentArns],
+      ));
+    }
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html#BPA
     (policy!.node.defaultChild as secretsmanager.CfnResourcePolicy).blockPublicPolicy = true;
 
     plan.apply(this);
+    if (props.requireVpcEndpoint !== undefined) {
+      checkRotationThroughEndpoints(this, props.requireVpcEndpoint, plan.network?.());
+    }
 
     if (props.allowPlaintext !== undefined && (props.secretStringValue !== undefined || props.secretObjectValue !== undefined)) {
       // The literal was accepted with a justification: record it where the pack looks.
@@ -249,6 +334,10 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       if (value !== undefined) {
         Tags.of(this).add(key, value);
       }
+    }
+
+    if (props.monitor) {
+      this.monitored = watchHardenedSecret(props.monitor, this, props.rotation);
     }
 
     for (const reader of props.readers ?? []) {
@@ -290,17 +379,19 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     const value = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [this.arnForPolicies],
+      resourceArns: [this.arnForPolicies, ...this.replicaSecretArns],
       resource: this,
       conditions,
     });
     const metadata = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: ['secretsmanager:DescribeSecret'],
-      resourceArns: [this.arnForPolicies],
+      resourceArns: [this.arnForPolicies, ...this.replicaSecretArns],
       resource: this,
     });
     this.grantKeyUse(grantee, ['kms:Decrypt']);
+    this.replication?.grantRead(grantee);
+    this.monitored?.readers.push(grantee);
     return value.combine(metadata);
   }
 
@@ -320,7 +411,67 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     // PutSecretValue with a customer-managed key needs GenerateDataKey and Decrypt.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
     this.grantKeyUse(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    // Replicas are read-only; their keys re-encrypt each version the grantee writes.
+    this.replication?.grantWrite(grantee);
+    this.monitored?.writers.push(grantee);
     return grant;
+  }
+
+  /** The regions this secret is replicated to. */
+  public get replicaRegionNames(): string[] {
+    return this.replication?.regions ?? [];
+  }
+
+  /**
+   * The ARNs of the replicas: the primary's ARN with the region replaced.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
+   */
+  public get replicaSecretArns(): string[] {
+    return this.replication?.secretArns ?? [];
+  }
+
+  /**
+   * The ARN of the replica in `region`.
+   *
+   * @param region a replica region of this secret
+   */
+  public replicaSecretArn(region: string): string {
+    if (!this.replicaRegionNames.includes(region)) {
+      const v = new PropsValidator(this);
+      v.fail('replicaSecretArn region', region, `a replica region of this secret: ${this.replicaRegionNames.join(', ') || 'none'}`);
+      v.throwIfInvalid();
+    }
+    return this.replication.replicaArn(region);
+  }
+
+  /**
+   * Replicates the secret to one more region, with the same rules as the `replicaRegions` prop.
+   *
+   * @param region the replica region
+   * @param encryptionKey the key of the replica, in that region
+   * @default encryptionKey - a new `SecretKey` in a replica-key stack for that region
+   */
+  public addReplicaRegion(region: string, encryptionKey?: kms.IKeyRef): void {
+    const key = encryptionKey === undefined || (encryptionKey as kms.IKey).keyArn !== undefined
+      ? encryptionKey as kms.IKey | undefined
+      : kms.Key.fromKeyArn(this, `ReplicaKey${region}`, encryptionKey.keyRef.keyArn);
+    const v = new PropsValidator(this);
+    validateReplicaRegions(v, Stack.of(this), [{ region, encryptionKey: key }], 'addReplicaRegion', this.replicaRegionNames);
+    v.throwIfInvalid();
+    this.replication.add({ region, encryptionKey: key });
+  }
+
+  /**
+   * Lets a Lambda function read the secret: `grantRead` (the `AWSCURRENT` version), an
+   * environment variable holding the secret's ARN (never its value) and, optionally, the AWS
+   * Parameters and Secrets Lambda extension with a cache TTL.
+   *
+   * @param fn the function, in this secret's region
+   * @param options the variable name and extension settings
+   */
+  public grantToFunction(fn: lambda.Function, options: GrantToFunctionOptions = {}): iam.Grant {
+    return grantToFunction(this, fn, options);
   }
 
   /**
@@ -380,12 +531,14 @@ function validateHardenedSecretProps(scope: Construct, id: string, props: Harden
     const allowed = [RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, RemovalPolicy.DESTROY];
     v.check(allowed.includes(props.removalPolicy), 'removalPolicy', props.removalPolicy, allowed.join(', '));
   }
+  validateReplicaRegions(v, Stack.of(scope), props.replicaRegions);
   if (props.breakGlassRoles !== undefined) {
     v.check(props.breakGlassRoles.length > 0, 'breakGlassRoles', '[]', 'one or more roles, or omit the prop');
   }
   if (props.deploymentRoles !== undefined) {
     v.check(props.deploymentRoles.length > 0, 'deploymentRoles', '[]', 'one or more roles, or omit the prop');
   }
+  validateRequiredEndpoints(v, props.requireVpcEndpoint);
   if (props.deploymentRoles === undefined && deploymentRoleArns(Stack.of(scope)).length === 0) {
     v.fail(
       'deploymentRoles',
