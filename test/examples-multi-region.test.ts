@@ -93,7 +93,7 @@ describe('examples/consumers/lambda-and-ecs.ts', () => {
       ['library', `${CONSUMERS_STACK_NAME}/PartnerApiKey/Resource`, 'HIPAA.Security-SecretsManagerRotationEnabled'],
       ['library', `${CONSUMERS_STACK_NAME}/PartnerApiKey/Resource`, 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
       ['library', `${CONSUMERS_STACK_NAME}/PartnerApiKey/Resource`, 'HardenedSecrets-SecretRotationConfigured'],
-      ['library', policy('NightlyAudit'), 'AwsSolutions-IAM5[Resource::*]'],
+      ['library', `${CONSUMERS_STACK_NAME}/NightlyAudit/BatchGetSecretValuePolicy/Resource`, 'AwsSolutions-IAM5[Resource::*]'],
       ['example', `${CONSUMERS_STACK_NAME}/Vpc/Resource`, 'HIPAA.Security-VPCDefaultSecurityGroupClosed'],
       ['example', `${CONSUMERS_STACK_NAME}/Vpc/Resource`, 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed'],
       ['example', `${CONSUMERS_STACK_NAME}/Vpc/Resource`, 'PCI.DSS.321-VPCDefaultSecurityGroupClosed'],
@@ -108,7 +108,7 @@ describe('examples/consumers/lambda-and-ecs.ts', () => {
       ['aws-cdk-lib', `${CONSUMERS_STACK_NAME}/Vpc/FlowLog`, 'CloudFormation-Validate::F3002'],
       ['aws-cdk-lib', `${CONSUMERS_STACK_NAME}/Vpc/FlowLog`, 'CloudFormation-Validate::F3003'],
     ]);
-    expect(CONSUMERS_ACKNOWLEDGEMENTS.find((a) => a.path === policy('NightlyAudit'))!.reason).toBe(BATCH_READ_REASON);
+    expect(CONSUMERS_ACKNOWLEDGEMENTS.find((a) => a.path.startsWith(`${CONSUMERS_STACK_NAME}/NightlyAudit/`))!.reason).toBe(BATCH_READ_REASON);
   });
 
   test('the example and the library place their acknowledgements on L1 resources only, never on the stack', () => {
@@ -266,11 +266,11 @@ describe('examples/consumers/lambda-and-ecs.ts', () => {
     const get = (id: string) => ({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: id }, Condition: pinned });
     expect(reads(built.executionRole)).toEqual([get(dbId)]);
     expect(reads(built.fnRole)).toEqual([get(apiKeyId)]);
-    expect(reads(built.batchReader)).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:BatchGetSecretValue', Resource: '*' },
-      get(dbId),
-      get(apiKeyId),
-    ]);
+    expect(reads(built.batchReader)).toEqual([get(dbId), get(apiKeyId)]);
+    // BatchGetSecretValue, on "*", is alone in a policy of its own (its acknowledgement hides nothing else)
+    const batchPolicy = template.toJSON().Resources[built.stack.getLogicalId(built.batchReader.node.findChild('BatchGetSecretValuePolicy').node.defaultChild as any)];
+    expect(batchPolicy.Properties.Roles).toEqual([{ Ref: built.stack.getLogicalId(built.batchReader.node.defaultChild as any) }]);
+    expect(batchPolicy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:BatchGetSecretValue', Resource: '*' }]);
   });
 
   test('the database takes its master credentials by dynamic reference', () => {

@@ -65,7 +65,7 @@ export const ACKNOWLEDGEMENTS: readonly ExampleAcknowledgement[] = [
     placedBy: 'library',
   })),
   {
-    path: policyOf('NightlyAudit'),
+    path: `${CONSUMERS_STACK_NAME}/NightlyAudit/BatchGetSecretValuePolicy/Resource`,
     rule: 'AwsSolutions-IAM5[Resource::*]',
     reason: BATCH_READ_REASON,
     placedBy: 'library',

@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { display, LoadedApp, loadTemplates, SourceLocation, UnusableInputError } from './load';
 import { sarifLog } from './sarif';
+import { baseRuleId, FindingSuppression, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
 import { RULES } from '../nag/rules';
 import { HardenedSecretsValidationError } from '../private/validation';
 import { buildReport, packageVersion } from '../report/build';
@@ -25,10 +26,20 @@ Options:
   --max-rotation-days N               longest gap between two rotations (default: 30)
   --packs LIST                        comma-separated: ${Object.keys(packFactories()).join(', ')}
                                       (default: hardened-secrets)
+  --honor-suppressions                honour the suppressions written into the templates
+                                      (Metadata.cdk_nag.rules_to_suppress). Off by default: the
+                                      command audits templates it did not write, so what they say
+                                      about themselves is a claim, not evidence. Suppressed findings
+                                      are still printed, marked with the template's reason, and do
+                                      not count for the exit code. The credential rules
+                                      (NoLiteralSecretString, NoAwsAccessKey, NoKnownTokenFormat,
+                                      NoPrivateKeyMaterial, NoCredentialIn*) are never suppressed
+                                      this way.
   -h, --help                          this text
   --version                           the version
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 unusable input or arguments.`;
+Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 findings; 2 unusable input or
+arguments.`;
 
 /** One finding of any pack, where it is and what it says. */
 export interface AuditFinding {
@@ -41,6 +52,13 @@ export interface AuditFinding {
   readonly message: string;
   readonly constructPath: string;
   readonly location?: SourceLocation;
+  /** The suppression the template writes for this finding, honoured or not. */
+  readonly suppression?: FindingSuppression;
+}
+
+/** Whether a finding is suppressed: left out of the exit code, still reported. */
+export function isSuppressed(f: AuditFinding): boolean {
+  return f.suppression?.honoured === true;
 }
 
 export interface AuditOptions {
@@ -49,6 +67,8 @@ export interface AuditOptions {
   readonly failOn: 'error' | 'warning' | 'none';
   readonly maxRotationDays: number;
   readonly packs: string[];
+  /** Honour the templates' own suppressions (never those of the credential rules); default false. */
+  readonly honorSuppressions?: boolean;
 }
 
 /** What the process prints and how it exits. */
@@ -111,6 +131,7 @@ export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
         'fail-on': { type: 'string' },
         'max-rotation-days': { type: 'string' },
         'packs': { type: 'string' },
+        'honor-suppressions': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -146,7 +167,14 @@ export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
   if (packs.length === 0) {
     throw new UsageError('--packs: name at least one pack');
   }
-  return { input: parsed.positionals[0], format: format as AuditOptions['format'], failOn: failOn as AuditOptions['failOn'], maxRotationDays: days, packs: [...new Set(packs)] };
+  return {
+    input: parsed.positionals[0],
+    format: format as AuditOptions['format'],
+    failOn: failOn as AuditOptions['failOn'],
+    maxRotationDays: days,
+    packs: [...new Set(packs)],
+    honorSuppressions: v['honor-suppressions'] === true,
+  };
 }
 
 /** The cdk-nag packs the CLI can run, by the name `--packs` takes (ours runs through the report). */
@@ -163,27 +191,30 @@ function packFactories(): Record<string, (() => NagPack) | undefined> {
 
 /** Loads, checks, reports. */
 export function audit(options: AuditOptions): CliResult {
-  const loaded = loadTemplates(options.input);
+  const loaded = loadTemplates(options.input, { honorSuppressions: options.honorSuppressions });
   const result = auditLoaded(loaded, options);
   const stdout = render(result, options, loaded);
   const threshold = options.failOn === 'none' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
-  const failing = result.findings.some(f => threshold.includes(f.level));
+  const failing = result.findings.some(f => !isSuppressed(f) && threshold.includes(f.level));
   return { exitCode: failing ? 1 : 0, stdout, stderr: '' };
 }
 
 /** What one audit found. */
 export interface AuditResult {
+  /** Every finding, the suppressed ones included (marked). */
   readonly findings: AuditFinding[];
   readonly report?: ComplianceReport;
-  /** Acknowledged findings of our pack (from the templates' cdk_nag metadata). */
-  readonly acknowledged: number;
 }
 
-/** Runs the packs on a loaded app. */
+/**
+ * Runs the packs on a loaded app. Suppressions written into the templates are judged with the
+ * policy the app was loaded with (`LoadedApp.honorSuppressions`).
+ */
 export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxRotationDays' | 'packs'>): AuditResult {
   const findings: AuditFinding[] = [];
   let report: ComplianceReport | undefined;
-  let acknowledged = 0;
+  const suppression = (constructPath: string, ruleId: string) =>
+    suppressionOf(loaded.suppressions.get(constructPath), ruleId, loaded.honorSuppressions);
   if (options.packs.includes('hardened-secrets')) {
     const built = buildReport({
       root: loaded.app,
@@ -192,10 +223,10 @@ export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxR
     });
     report = built.report;
     for (const f of built.findings) {
-      if (f.acknowledgedWith !== undefined) {
-        acknowledged++;
-        continue;
-      }
+      // An acknowledgement in the tree comes only from a template suppression the load honoured.
+      const judged = f.acknowledgedWith !== undefined
+        ? { justification: f.acknowledgedWith, honoured: true }
+        : suppression(f.node.node.path, f.rule);
       findings.push({
         pack: 'hardened-secrets',
         rule: `HardenedSecrets-${f.ruleName}`,
@@ -204,6 +235,7 @@ export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxR
         message: f.message,
         constructPath: f.node.node.path,
         location: loaded.locations.get(f.node.node.path),
+        ...(judged ? { suppression: judged } : {}),
       });
     }
   }
@@ -213,9 +245,12 @@ export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxR
     if (!factory) {
       continue;
     }
+    // The load acknowledged only SecretsManagerChecks rules in the tree, so the pack reports every
+    // finding; each is matched to the template's suppressions here.
     for (const v of factory().validateScope(loaded.app).violations) {
       for (const r of v.violatingResources) {
         const path = r.constructPath ?? '';
+        const judged = suppression(path, v.ruleName);
         findings.push({
           pack: name,
           rule: v.ruleName.replace(/\[.*$/s, ''),
@@ -224,12 +259,13 @@ export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxR
           message: v.description,
           constructPath: path,
           location: loaded.locations.get(path),
+          ...(judged ? { suppression: judged } : {}),
         });
       }
     }
   }
   findings.sort((a, b) => `${a.location?.file} ${a.location?.logicalId} ${a.ruleId}`.localeCompare(`${b.location?.file} ${b.location?.logicalId} ${b.ruleId}`));
-  return { findings, report, acknowledged };
+  return { findings, report };
 }
 
 function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): string {
@@ -239,6 +275,7 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
         tool: { name: CLI_NAME, version: packageVersion() },
         input: display(options.input),
         packs: options.packs,
+        honorSuppressions: options.honorSuppressions === true,
         findings: result.findings.map(f => ({
           pack: f.pack,
           rule: f.ruleId,
@@ -247,11 +284,18 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
           logicalId: f.location?.logicalId ?? null,
           line: f.location?.line ?? null,
           message: f.message,
+          suppressed: isSuppressed(f),
+          // The template's suppression of the finding, honoured or not, with its reason.
+          suppression: f.suppression ? {
+            justification: f.suppression.justification,
+            honoured: f.suppression.honoured,
+            notHonouredBecause: f.suppression.notHonouredBecause ?? null,
+          } : null,
         })),
         report: result.report ?? null,
       }, undefined, 2)}\n`;
     case 'sarif':
-      return `${JSON.stringify(sarifLog(result.findings, ruleHelp(result.findings)), undefined, 2)}\n`;
+      return `${JSON.stringify(sarifLog(result.findings, ruleHelp(result.findings), process.cwd()), undefined, 2)}\n`;
     case 'markdown':
       return markdown(result);
     default:
@@ -261,13 +305,29 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
 
 function textOutput(result: AuditResult, loaded: LoadedApp): string {
   const out: string[] = [];
-  const errors = result.findings.filter(f => f.level === 'error').length;
-  out.push(`Audited ${loaded.templateFiles.size} template(s): ${errors} error(s), ${result.findings.length - errors} warning(s)` +
-    `${result.acknowledged ? `, ${result.acknowledged} acknowledged in the templates` : ''}.`);
+  const open = result.findings.filter(f => !isSuppressed(f));
+  const errors = open.filter(f => f.level === 'error').length;
+  const suppressed = result.findings.length - open.length;
+  const refused = result.findings.filter(f => f.suppression && !f.suppression.honoured);
+  out.push(`Audited ${loaded.templateFiles.size} template(s): ${errors} error(s), ${open.length - errors} warning(s)` +
+    `${suppressed ? `, ${suppressed} suppressed in the templates` : ''}.`);
   if (result.findings.length > 0) {
     out.push('', table(['level', 'rule', 'file', 'resource', 'finding'], result.findings.map(f => [
-      f.level, f.ruleId, f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '-', f.location?.logicalId ?? f.constructPath, firstSentence(f.message),
+      isSuppressed(f) ? `${f.level} (suppressed)` : f.level,
+      f.ruleId,
+      f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '-',
+      f.location?.logicalId ?? f.constructPath,
+      `${firstSentence(f.message)}${f.suppression ? ` [${f.suppression.honoured ? 'suppressed' : `suppression not honoured (${f.suppression.notHonouredBecause})`}: ${oneLineText(f.suppression.justification)}]` : ''}`,
     ])));
+  }
+  const refusedCredentials = refused.filter(f => UNSUPPRESSIBLE_RULES.has(baseRuleId(f.ruleId))).length;
+  if (refused.length > refusedCredentials) {
+    out.push('', `${refused.length - refusedCredentials} finding(s) carry a suppression in the template that was not honoured: the templates ` +
+      'are audited, so their suppressions are claims, not evidence (--honor-suppressions honours them).');
+  }
+  if (refusedCredentials > 0) {
+    out.push('', `${refusedCredentials} finding(s) of a credential rule carry a suppression in the template that is never honoured: ` +
+      'a credential written into a template is exposed whatever the template says about it.');
   }
   if (result.report) {
     out.push('', 'Secrets compliance report', ...summaryLines(result.report).map(l => `  ${l}`));
@@ -292,7 +352,10 @@ function markdown(result: AuditResult): string {
   }
   const others = result.findings.filter(f => f.pack !== 'hardened-secrets');
   if (others.length > 0) {
-    out.push('## cdk-nag findings', '', table(['level', 'rule', 'file', 'resource'], others.map(f => [f.level, f.ruleId, f.location?.file ?? '-', f.location?.logicalId ?? f.constructPath])).replace(/^(.*)$/gm, '$1'), '');
+    out.push('## cdk-nag findings', '', table(['level', 'rule', 'file', 'resource', 'status'], others.map(f => [
+      f.level, f.ruleId, f.location?.file ?? '-', f.location?.logicalId ?? f.constructPath,
+      f.suppression ? `${f.suppression.honoured ? 'suppressed' : 'open (suppression not honoured)'}: ${oneLineText(f.suppression.justification)}` : 'open',
+    ])).replace(/^(.*)$/gm, '$1'), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -309,6 +372,10 @@ function ruleHelp(findings: AuditFinding[]): Map<string, { short: string; help: 
     }
   }
   return help;
+}
+
+function oneLineText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function firstSentence(text: string): string {

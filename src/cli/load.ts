@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
+import { judgeSuppression, TemplateSuppression, templateSuppressions } from './suppressions';
+import { PACK_NAME } from '../nag/rule';
 
 /** Input the audit cannot use: the CLI prints `<file>: <reason>` and exits 2. */
 export class UnusableInputError extends Error {
@@ -16,6 +18,8 @@ export class UnusableInputError extends Error {
 export interface SourceLocation {
   /** The template file, as given or found (relative to the working directory when below it). */
   readonly file: string;
+  /** The template file's absolute path. */
+  readonly absolutePath: string;
   readonly logicalId: string;
   /** 1-based line of the logical id in the file, when found. */
   readonly line?: number;
@@ -28,15 +32,33 @@ export interface LoadedApp {
   readonly templateFiles: Map<string, string>;
   /** Source of each CloudFormation resource, by construct path. */
   readonly locations: Map<string, SourceLocation>;
+  /** The `rules_to_suppress` entries of each resource's template metadata, by construct path. */
+  readonly suppressions: Map<string, TemplateSuppression[]>;
+  /** Whether the honoured suppressions were applied as acknowledgements of SecretsManagerChecks. */
+  readonly honorSuppressions: boolean;
+}
+
+/** How to load the templates. */
+export interface LoadOptions {
+  /**
+   * Honour the suppressions written into the templates (`Metadata.cdk_nag.rules_to_suppress`),
+   * except those of the credential rules, which are never honoured.
+   * @default false
+   */
+  readonly honorSuppressions?: boolean;
 }
 
 /**
  * Brings a template file (JSON or YAML), or every `*.template.json` of a cloud assembly
  * directory, into one in-memory app: a stack per template, the template in it with
- * `CfnInclude` (logical ids preserved). Acknowledgements that cdk-nag wrote into the template
- * (`Metadata.cdk_nag.rules_to_suppress`) are honoured.
+ * `CfnInclude` (logical ids preserved). The suppressions that cdk-nag wrote into the template
+ * (`Metadata.cdk_nag.rules_to_suppress`) are recorded; with `honorSuppressions`, those of
+ * SecretsManagerChecks that may be honoured become acknowledgements on the resource, so the
+ * compliance report counts them as acknowledged (the cdk-nag packs' findings are matched to
+ * the recorded suppressions after the packs ran: a pack leaves acknowledged findings out).
  */
-export function loadTemplates(input: string): LoadedApp {
+export function loadTemplates(input: string, options: LoadOptions = {}): LoadedApp {
+  const honorSuppressions = options.honorSuppressions ?? false;
   const shown = display(input);
   if (!fs.existsSync(input)) {
     throw new UnusableInputError(shown, 'no such file or directory');
@@ -45,6 +67,7 @@ export function loadTemplates(input: string): LoadedApp {
   const app = new App({ analyticsReporting: false });
   const templateFiles = new Map<string, string>();
   const locations = new Map<string, SourceLocation>();
+  const suppressionsByPath = new Map<string, TemplateSuppression[]>();
   const ids = new Set<string>();
   for (const file of files) {
     const name = display(file);
@@ -69,13 +92,19 @@ export function loadTemplates(input: string): LoadedApp {
     }
     for (const resource of resources) {
       const logicalId = stack.resolve(resource.logicalId) as string;
-      locations.set(resource.node.path, { file: name, logicalId, line: lineOf(text, logicalId) });
-      for (const { id: rule, reason } of suppressions(resource)) {
-        Validations.of(resource).acknowledge({ id: rule, reason });
+      locations.set(resource.node.path, { file: name, absolutePath: path.resolve(file), logicalId, line: lineOf(text, logicalId) });
+      const entries = templateSuppressions(resource);
+      if (entries.length > 0) {
+        suppressionsByPath.set(resource.node.path, entries);
+      }
+      for (const entry of entries) {
+        if (entry.id.startsWith(`${PACK_NAME}-`) && judgeSuppression(entry, honorSuppressions).honoured) {
+          Validations.of(resource).acknowledge({ id: entry.id, reason: entry.reason });
+        }
       }
     }
   }
-  return { app, templateFiles, locations };
+  return { app, templateFiles, locations, suppressions: suppressionsByPath, honorSuppressions };
 }
 
 /** The templates of a cloud assembly directory and its nested assemblies. */
@@ -153,15 +182,6 @@ function reasonOf(e: unknown, file: string): string {
     return `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'} (${first})`;
   }
   return `cannot be brought in with CfnInclude (${first})`;
-}
-
-/** `rules_to_suppress` that cdk-nag (`writeSuppressionsToCloudFormation`) wrote into the template. */
-function suppressions(resource: CfnResource): Array<{ id: string; reason: string }> {
-  const meta = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown } | undefined;
-  const rules = Array.isArray(meta?.rules_to_suppress) ? meta.rules_to_suppress : [];
-  return rules
-    .filter((r): r is { id: string; reason: string } => typeof r?.id === 'string' && typeof r?.reason === 'string')
-    .map(r => ({ id: r.id, reason: r.reason }));
 }
 
 function lineOf(text: string, logicalId: string): number | undefined {

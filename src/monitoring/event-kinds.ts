@@ -5,7 +5,14 @@
  * number of secrets watched.
  */
 export enum SecretEventKind {
-  /** `GetSecretValue` / `BatchGetSecretValue` that succeeded for a principal not among the allowed readers. */
+  /**
+   * `GetSecretValue` / `BatchGetSecretValue` of a watched secret that succeeded for a principal
+   * allowed to read none of the watched secrets: the allow-list is the union of every watched
+   * secret's readers, and the pattern does not filter on the secret (one detector whatever the
+   * number of secrets). A principal allowed to read one watched secret that reads another is not
+   * caught here: IAM and the resource policy deny that read unless access was granted outside
+   * the code; the compliance report's "who can read" and the pack's IAM rules catch such grants.
+   */
   UNEXPECTED_READ = 'UNEXPECTED_READ',
   /** `DeleteSecret` or `RestoreSecret`. */
   DELETION = 'DELETION',
@@ -63,7 +70,7 @@ export const DETECTORS: readonly DetectorSpec[] = [
   {
     kind: SecretEventKind.UNEXPECTED_READ,
     id: 'UnexpectedSecretRead',
-    description: 'A secret value was read by a principal that is not one of its allowed readers',
+    description: 'A secret value was read by a principal allowed to read none of the watched secrets',
     eventSource: SM,
     eventNames: ['GetSecretValue', 'BatchGetSecretValue'],
     successfulOnly: true,

@@ -27,6 +27,11 @@ export const EVENT_PATTERN_QUOTA_CEILING = 4096;
 export interface PatternValue {
   readonly text: string;
   readonly maxLength: number;
+  /**
+   * What the value resolves to, when `text` is a token that another token may equal (each
+   * `Fn.sub` is a new token): values with the same identity are one value.
+   */
+  readonly identity?: string;
 }
 
 /** The principals an allow-list names, by the CloudTrail field that identifies them. */

@@ -1,6 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PatternValue, PrincipalSet } from './patterns';
+import { deploymentRoleArns } from '../private/deployment';
 
 // Worst-case lengths of deployed ARNs, for values that are tokens at synth time.
 // Longest partition: aws-us-gov (10). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
@@ -13,6 +14,73 @@ const ACCOUNT_LENGTH = 12;
 /** `arn:<partition>:kms:<region>:<account>:key/<mrk- or uuid>`, with room for long region names. */
 export const KMS_KEY_ARN_MAX = 'arn:aws-us-gov:kms:'.length + 20 + 1 + ACCOUNT_LENGTH + ':key/'.length + 36;
 const SERVICE_MAX = 128;
+/** Room for the longest region name, as in `KMS_KEY_ARN_MAX`. */
+const REGION_MAX = 20;
+/** The pseudo parameters an `Fn::Sub` role ARN may hold, and their longest deployed values. */
+const PSEUDO_MAX: { [name: string]: number } = {
+  'AWS::Partition': 'aws-us-gov'.length,
+  'AWS::AccountId': ACCOUNT_LENGTH,
+  'AWS::Region': REGION_MAX,
+  'AWS::URLSuffix': 'amazonaws.com.cn'.length,
+};
+
+/**
+ * A role known by an ARN that may be a token, with the longest length it can have once deployed
+ * (internal). The default synthesizer's execution role ARN is an `Fn::Sub` of pseudo parameters:
+ * measured as "any role" (512-character path) it would take half of a filter pattern.
+ */
+export class BoundedRoleArnPrincipal extends iam.ArnPrincipal {
+  /**
+   * @param maxArnLength the longest the ARN can be once deployed
+   * @param identity what the ARN resolves to (JSON): every secret of a stack makes its own token
+   */
+  constructor(arn: string, public readonly maxArnLength: number, public readonly identity: string) {
+    super(arn);
+  }
+}
+
+/**
+ * The roles CloudFormation deploys `stack` as, as allowed readers: CloudFormation resolves
+ * `{{resolve:secretsmanager:...}}` dynamic references with `GetSecretValue`, so without them
+ * each deployment that uses one would raise `UNEXPECTED_READ`.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+ *
+ * @param given the secret's `deploymentRoles`, if any
+ */
+export function deploymentReaders(stack: Stack, given?: iam.IRole[]): iam.IGrantable[] {
+  if (given && given.length > 0) {
+    return [...given];
+  }
+  return deploymentRoleArns(stack).map((arn) => {
+    const resolved: unknown = stack.resolve(arn);
+    return new BoundedRoleArnPrincipal(arn, subArnMaxLength(resolved), JSON.stringify(resolved));
+  });
+}
+
+/**
+ * The longest deployed length of a role ARN written as `Fn::Sub` over pseudo parameters (or a
+ * literal); the longest any role ARN can be when it is anything else.
+ */
+export function subArnMaxLength(resolved: unknown): number {
+  const anyRole = IAM_PREFIX_MAX + PATH_MAX + ROLE_NAME_MAX;
+  const template = typeof resolved === 'string'
+    ? resolved
+    : (resolved as { [key: string]: unknown } | undefined)?.['Fn::Sub'];
+  if (typeof template !== 'string') {
+    return anyRole;
+  }
+  let unknown = false;
+  // Each placeholder stands for its longest value (the placeholders themselves hold colons).
+  const longest = template.replace(/\$\{([^}]+)\}/g, (_match: string, name: string) => {
+    const max = PSEUDO_MAX[name];
+    if (max === undefined) {
+      unknown = true;
+      return '';
+    }
+    return 'x'.repeat(max);
+  });
+  return unknown || !/^arn:[^:]+:iam::[^:]+:role\//.test(longest) ? anyRole : longest.length;
+}
 
 /** A principal list being filled (internal). */
 export interface MutablePrincipalSet extends PrincipalSet {
@@ -58,7 +126,7 @@ function isUser(p: unknown): p is iam.IUser {
 }
 
 function add(list: PatternValue[], value: PatternValue): void {
-  if (!list.some((v) => v.text === value.text)) {
+  if (!list.some((v) => v.text === value.text || (value.identity !== undefined && v.identity === value.identity))) {
     list.push(value);
   }
 }
@@ -71,6 +139,11 @@ function add(list: PatternValue[], value: PatternValue): void {
  */
 export function addPrincipal(set: MutablePrincipalSet, grantable: iam.IGrantable): boolean {
   const principal = grantable.grantPrincipal;
+  if (principal instanceof BoundedRoleArnPrincipal) {
+    const arn = principal.arn;
+    add(set.roles, { text: arn, maxLength: Token.isUnresolved(arn) ? principal.maxArnLength : arn.length, identity: principal.identity });
+    return true;
+  }
   if (isRole(principal)) {
     const arn = principal.roleArn;
     add(set.roles, { text: arn, maxLength: Token.isUnresolved(arn) ? IAM_PREFIX_MAX + rolePathMax(principal) + ROLE_NAME_MAX : arn.length });

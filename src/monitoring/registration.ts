@@ -1,6 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { deploymentReaders } from './principals';
 import { ISecretAccessMonitor } from './secret-access-monitor';
 import { RotationKind, SecretRotationPolicy } from '../rotation/rotation-policy';
 
@@ -18,13 +19,18 @@ export interface MonitoredPrincipals {
  * `lambda` or `custom` rotation is passed along: its role is an allowed writer and its errors
  * alarm. Hosted rotation creates its function and role at deployment (the
  * AWS::SecretsManager transform), so neither can be known at synth.
+ *
+ * The roles CloudFormation deploys the secret's stack as (`deploymentRoles`, or the default
+ * synthesizer's execution role) are allowed readers: they resolve `{{resolve:secretsmanager:...}}`
+ * dynamic references during deployments.
  */
 export function watchHardenedSecret(
   monitor: ISecretAccessMonitor,
   secret: secretsmanager.ISecret,
   rotation: SecretRotationPolicy,
+  deploymentRoles?: iam.IRole[],
 ): MonitoredPrincipals {
-  const lists: MonitoredPrincipals = { readers: [], writers: [] };
+  const lists: MonitoredPrincipals = { readers: deploymentReaders(Stack.of(secret), deploymentRoles), writers: [] };
   const rotationFunction = rotation._rotationFunction();
   monitor.watch(secret, {
     allowedReaders: lists.readers,

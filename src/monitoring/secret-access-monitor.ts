@@ -45,7 +45,9 @@ export interface ISecretAccessMonitor extends IConstruct {
  */
 export interface WatchOptions {
   /**
-   * Principals whose reads of the secret raise no alarm. Roles are matched on the role that
+   * Principals whose reads raise no alarm. The monitor allows the union of the readers of all
+   * watched secrets, on any of them (one pattern for every secret): a principal listed for one
+   * secret reading another does not alarm. Roles are matched on the role that
    * issued the session (`userIdentity.sessionContext.sessionIssuer.arn`), not the session ARN;
    * users on their ARN; accounts (`AccountPrincipal`) on the caller's account; services on
    * `invokedBy`. The list is read when the app is synthesised, so principals pushed to it later
@@ -193,6 +195,8 @@ const DEFAULT_ACCESS_DENIED_THRESHOLD = 5;
 const DEFAULT_UNUSED_DAYS = 90;
 /** Rule state that lets EventBridge match read-only management events such as GetSecretValue. */
 const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+/** What a service needs on the key to publish to the encrypted topic. */
+const TOPIC_DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'];
 
 interface Watch {
   readonly secret: secretsmanager.ISecret;
@@ -403,14 +407,21 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
       enableKeyRotation: true,
       removalPolicy,
     });
-    const dataKeyActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
-    // CloudWatch alarms and EventBridge publish to an encrypted topic with these.
+    // CloudWatch alarms publish to an encrypted topic with these, on behalf of an alarm of this
+    // account: aws:SourceAccount / aws:SourceArn keep alarms of other accounts from using the key
+    // through CloudWatch (confused deputy). The alarm ARNs are not known without a cycle
+    // (alarm -> topic -> key), hence the pattern.
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AlarmsAndRulesPublishToTopic',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: dataKeyActions,
+      sid: 'AlarmsPublishToTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: TOPIC_DATA_KEY_ACTIONS,
       resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      },
     }));
     key.addToResourcePolicy(denyGrantsNotForAwsResources());
     if (this.props.cloudTrailLogGroup === undefined) {
@@ -430,6 +441,8 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
         principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
         actions: ['kms:DescribeKey'],
         resources: ['*'],
+        // The source condition of the encrypt statement: trails of this account only.
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }));
       // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
       key.addToResourcePolicy(new iam.PolicyStatement({
@@ -601,6 +614,47 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
     }
     this.rules.set(spec.kind, rule);
     this.types.set(spec.kind, DetectorType.EVENT_RULE);
+    // The SnsTopic target adds kms:Decrypt / kms:GenerateDataKey* for events.amazonaws.com to
+    // the key of an encrypted topic, only once a rule exists. It carries no aws:SourceAccount /
+    // aws:SourceArn, and none is added here: EventBridge documents that its SNS targets take no
+    // `Condition`, and a condition on a key the KMS request does not carry would drop every
+    // notification without an error.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+    this.warnIfRegional(spec);
+  }
+
+  /**
+   * An EventBridge rule receives the CloudTrail events of its own region only, where a metric
+   * filter on a multi-Region trail's log group sees every region: warn when watched secrets
+   * replicate or live elsewhere, naming the regions the rule cannot see.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+   */
+  private warnIfRegional(spec: DetectorSpec): void {
+    const stack = Stack.of(this);
+    const unseen = new Map<string, string[]>();
+    const add = (region: string, why: string) => {
+      if (Token.isUnresolved(region) || (!Token.isUnresolved(stack.region) && region === stack.region)) {
+        return;
+      }
+      unseen.set(region, [...(unseen.get(region) ?? []), why]);
+    };
+    for (const w of this.watches) {
+      add(w.secret.env.region, w.secret.node.path);
+      for (const region of replicaRegions(w.secret)) {
+        add(region, `replica of ${w.secret.node.path}`);
+      }
+    }
+    if (unseen.size === 0) {
+      return;
+    }
+    const regions = [...unseen.keys()].sort();
+    Annotations.of(this).addWarningV2(
+      'cdk-hardened-secrets:monitor-eventbridge-regional',
+      `${spec.kind} is an EventBridge rule (its allow-list is too long for a metric filter), and a rule on the default bus of ` +
+        `${stack.region} receives only that region's CloudTrail events: it cannot see ${regions.join(', ')} ` +
+        `(${regions.map((r) => `${r}: ${unseen.get(r)!.join(', ')}`).join('; ')}). Shorten the allow-list (share reader ` +
+        'roles among secrets) to stay on the multi-Region metric filter, or deploy a monitor in those regions.',
+    );
   }
 
   private createDashboard(): void {
@@ -716,6 +770,25 @@ class FinalizeMonitor implements IAspect {
 /** The same function: the same construct, or the same literal ARN imported twice. */
 function sameFunction(a: lambda.IFunction, b: lambda.IFunction): boolean {
   return a === b || (!Token.isUnresolved(a.functionArn) && a.functionArn === b.functionArn);
+}
+
+/**
+ * The regions a secret is replicated to: `HardenedSecret.replicaRegionNames` (read without
+ * importing the class, which imports this module), or the `ReplicaRegions` of an L1 secret.
+ */
+function replicaRegions(secret: secretsmanager.ISecret): string[] {
+  const names = (secret as { replicaRegionNames?: unknown }).replicaRegionNames;
+  if (Array.isArray(names)) {
+    return names.filter((n): n is string => typeof n === 'string');
+  }
+  const cfn = secret.node.defaultChild;
+  if (cfn instanceof secretsmanager.CfnSecret) {
+    const replicas = Stack.of(cfn).resolve(cfn.replicaRegions) as unknown;
+    return (Array.isArray(replicas) ? replicas : [])
+      .map((r: { region?: unknown; Region?: unknown } | undefined) => r?.region ?? r?.Region)
+      .filter((r): r is string => typeof r === 'string');
+  }
+  return [];
 }
 
 /** Two environment values known at synth that are not the same. */

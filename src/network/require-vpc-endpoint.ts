@@ -14,6 +14,8 @@ const PROP = 'requireVpcEndpoint';
  *
  * - hosted rotation outside a VPC calls from Secrets Manager's own network: an error;
  * - a `RotationFunction` or hosted rotation whose endpoint is known to be another one: an error;
+ * - one that has no endpoint (none given, none made for its VPC before it): an error when every
+ *   listed endpoint is made in the app (it is not let into them), else a warning;
  * - a function that cannot be inspected (imported): a warning.
  *
  * @param secret the secret, for messages and warnings
@@ -29,6 +31,17 @@ export function checkRotationThroughEndpoints(secret: IConstruct, endpoints: ec2
     v.fail(PROP, describe(endpoints),
       `endpoints that ${network.name} can call through: it does not run in a VPC, so every read it makes would be denied ` +
       '(give the hosted rotation or function a vpc, whose Secrets Manager endpoint it then uses)');
+  } else if (network.withoutEndpoint === true) {
+    if (endpoints.every((e) => cfnOf(e) !== undefined)) {
+      v.fail(PROP, describe(endpoints),
+        `endpoints that ${network.name} can call through, but it has no Secrets Manager endpoint (none given, none made for its VPC ` +
+        'before it), so it is let into none of them and every read it makes would be denied (make the endpoint of its VPC with ' +
+        'SecretsManagerEndpoint.of(vpc) before the rotation; a RotationFunction may instead be given secretsManagerEndpoint)');
+    } else {
+      Annotations.of(secret).addWarningV2('cdk-hardened-secrets:require-vpc-endpoint-rotation',
+        `${network.name} has no Secrets Manager endpoint made in this app: make sure its security groups may reach one of the ` +
+        'requireVpcEndpoint endpoints, with private DNS in its VPC, or rotation fails.');
+    }
   } else if (network.endpoint !== undefined) {
     const known = endpoints.map((e) => sameEndpoint(e, network.endpoint!));
     if (known.every((k) => k === false)) {
@@ -45,6 +58,36 @@ export function checkRotationThroughEndpoints(secret: IConstruct, endpoints: ec2
       'where one of them has private DNS, or rotation fails.');
   }
   v.throwIfInvalid();
+}
+
+/**
+ * Fails when reads are limited to VPC endpoints and the secret is replicated.
+ *
+ * Secrets Manager replicates the secret's resource policy to every replica; VPC endpoints are
+ * regional, so a read of a replica goes through an endpoint of the replica's region and never
+ * carries the `aws:SourceVpce` of one of the listed endpoints: every replica read would be denied.
+ *
+ * @param v the validator of the secret
+ * @param endpoints the value of `requireVpcEndpoint`
+ * @param replicaRegions the regions the secret is (or is about to be) replicated to
+ * @param replicaProp the prop or method that replicates: `replicaRegions` or `addReplicaRegion`
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
+ * @see https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+ */
+export function validateNoReplicas(
+  v: PropsValidator,
+  endpoints: ec2.IVpcEndpoint[] | undefined,
+  replicaRegions: string[],
+  replicaProp: string,
+): void {
+  if (endpoints === undefined || replicaRegions.length === 0) {
+    return;
+  }
+  v.fail(`${PROP} with ${replicaProp}`, `${describe(endpoints)} with [${replicaRegions.join(', ')}]`,
+    'one of the two: Secrets Manager replicates the resource policy to every replica, and VPC endpoints are regional, so a read of ' +
+    'a replica never carries the aws:SourceVpce of an endpoint of this region and every replica read would be denied ' +
+    '(https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html). Keep requireVpcEndpoint on an ' +
+    'unreplicated secret, or replicate without it');
 }
 
 /** Validates the value of `requireVpcEndpoint` into `v`. */

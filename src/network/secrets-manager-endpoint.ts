@@ -63,6 +63,24 @@ export interface SecretsManagerEndpointProps {
   readonly allowedActions?: string[];
 }
 
+/**
+ * What workloads and rotation do through the endpoint (see `SecretsManagerEndpoint.WORKLOAD_ACTIONS`).
+ * The default endpoint policy reads this frozen list, never the public property, so code that
+ * reassigns or changes the public value cannot widen the policy of the endpoints made after it.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+const WORKLOAD_ACTIONS: readonly string[] = Object.freeze([
+  'secretsmanager:BatchGetSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetRandomPassword',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:ListSecretVersionIds',
+  'secretsmanager:ListSecrets',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+]);
+
 /** The construct id `SecretsManagerEndpoint.of` creates the endpoint with, below the VPC. */
 const OF_ID = 'SecretsManagerEndpoint';
 
@@ -94,8 +112,9 @@ const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
  * - an endpoint policy that lets only principals of this account (or organisation) through, for
  *   the actions workloads and rotation need, optionally on named secrets only.
  *
- * One per VPC: `SecretsManagerEndpoint.of(vpc)` finds it or creates it. `RotationFunction` and
- * hosted rotation in a VPC use it automatically.
+ * One per VPC: `SecretsManagerEndpoint.of(vpc)` finds it or creates it. A `RotationFunction`
+ * or hosted rotation made afterwards in that VPC uses it (and is let in) without being told;
+ * neither ever creates an endpoint by itself.
  *
  * @example
  * const endpoint = SecretsManagerEndpoint.of(vpc);
@@ -112,18 +131,12 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
    * and the console do not go through the VPC, and a compromised workload cannot use the
    * endpoint for it even where its role could.
    *
+   * A frozen copy, for reading (e.g. to build `allowedActions` from): the default endpoint policy
+   * does not read this property, so replacing it changes nothing.
+   *
    * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
    */
-  public static readonly WORKLOAD_ACTIONS: string[] = [
-    'secretsmanager:BatchGetSecretValue',
-    'secretsmanager:DescribeSecret',
-    'secretsmanager:GetRandomPassword',
-    'secretsmanager:GetSecretValue',
-    'secretsmanager:ListSecretVersionIds',
-    'secretsmanager:ListSecrets',
-    'secretsmanager:PutSecretValue',
-    'secretsmanager:UpdateSecretVersionStage',
-  ];
+  public static readonly WORKLOAD_ACTIONS: string[] = Object.freeze([...WORKLOAD_ACTIONS]) as string[];
 
   /**
    * The Secrets Manager endpoint of `vpc`: the one made for it (by this method or by
@@ -151,15 +164,18 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
   }
 
   /**
-   * The Secrets Manager endpoint to use in `vpc`: the `SecretsManagerEndpoint` made for it, a
-   * Secrets Manager endpoint already in the app for that VPC (e.g. `vpc.addInterfaceEndpoint`),
-   * or a new `SecretsManagerEndpoint`. Used where the library wires a function to the endpoint
-   * without being told which.
+   * The Secrets Manager endpoint already made in the app for `vpc`: the `SecretsManagerEndpoint`
+   * made for it (`of` or `new`), else an aws-cdk-lib interface endpoint for Secrets Manager in
+   * that VPC (e.g. `vpc.addInterfaceEndpoint`); undefined when there is none so far.
+   *
+   * Never creates one: a VPC may already have a Secrets Manager endpoint (or a shared private
+   * hosted zone) made outside the app, and a second one with private DNS fails to deploy.
+   * Used where the library wires a function to the endpoint without being told which.
    *
    * @internal
    */
-  public static _findOrCreate(vpc: ec2.IVpc): ec2.IInterfaceVpcEndpoint {
-    return REGISTRY.get(vpc) ?? findOtherEndpoint(vpc) ?? SecretsManagerEndpoint.of(vpc);
+  public static _find(vpc: ec2.IVpc): ec2.IInterfaceVpcEndpoint | undefined {
+    return REGISTRY.get(vpc) ?? findOtherEndpoint(vpc);
   }
 
   /**
@@ -171,7 +187,7 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
     if (endpoint instanceof SecretsManagerEndpoint) {
       endpoint.allowFrom(peer, ruleDescription(description));
     } else {
-      endpoint.connections.allowDefaultPortFrom(peer, ruleDescription(description));
+      allowPeer(endpoint, peer, ruleDescription(description));
     }
   }
 
@@ -246,6 +262,10 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
    * Allows `peer` to reach the endpoint on TCP 443 (an ingress rule on the endpoint's security
    * group and, for a security group peer, an egress rule on the peer's).
    *
+   * When the peer's security group is in another stack than the endpoint (the VPC and endpoint in
+   * a network stack, the function in an application stack), both rules are made in the peer's
+   * stack, which then depends on the endpoint's stack and not the other way round.
+   *
    * @param peer a security group, or anything with `connections` (a function, a cluster, a hosted rotation)
    * @param description the rule's description
    * @default description - 'Secrets Manager API from <peer path>'
@@ -259,7 +279,7 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
         '1 to 255 of a-z A-Z 0-9 . _ - : / ( ) # , @ [ ] + = & ; { } ! $ * and space');
     }
     v.throwIfInvalid();
-    this.connections.allowDefaultPortFrom(peer, description === undefined ? ruleDescription(text) : text);
+    allowPeer(this, peer, description === undefined ? ruleDescription(text) : text);
   }
 
   private validateOnePerVpc(): string[] {
@@ -278,7 +298,7 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
 /** The allow statements of the endpoint policy. */
 function endpointPolicy(scope: Construct, props: SecretsManagerEndpointProps): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
-  const actions = props.allowedActions ?? SecretsManagerEndpoint.WORKLOAD_ACTIONS;
+  const actions = props.allowedActions ?? WORKLOAD_ACTIONS;
   // Callers of this account, or of this organisation; whether they may do what they ask is then
   // decided by their own and the secret's policies.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
@@ -302,6 +322,27 @@ function endpointPolicy(scope: Construct, props: SecretsManagerEndpointProps): i
     ...(scoped.length > 0 ? [statement('AllowNamedSecretsForThisAccount', scoped, arns)] : []),
     ...(unscoped.length > 0 ? [statement('AllowUnscopedActionsForThisAccount', unscoped, ['*'])] : []),
   ];
+}
+
+/**
+ * Lets `peer` reach `endpoint` on its default port (443).
+ *
+ * When a security group of the peer is in another stack than the endpoint's, the rules are made
+ * from the peer's side: aws-cdk-lib then places the ingress rule that names the peer's group in
+ * the peer's stack (a `CfnSecurityGroupIngress` there), so only the peer's stack references the
+ * endpoint's. From the endpoint's side the ingress rule would stay in the endpoint's stack and
+ * name the peer's group: with the endpoint in a network stack and the peer in an application stack
+ * that depends on it, a dependency cycle. Within one stack the endpoint's side is used, which
+ * gives the same rules without aws-cdk-lib's warning for peers that allow all outbound traffic.
+ */
+function allowPeer(endpoint: ec2.IInterfaceVpcEndpoint, peer: ec2.IConnectable, description: string): void {
+  const port = endpoint.connections.defaultPort ?? ec2.Port.tcp(443);
+  const stacks = new Set(endpoint.connections.securityGroups.map((g) => Stack.of(g)));
+  if (peer.connections.securityGroups.some((g) => !stacks.has(Stack.of(g)))) {
+    peer.connections.allowTo(endpoint, port, description);
+  } else {
+    endpoint.connections.allowFrom(peer, port, description);
+  }
 }
 
 /** Validates the props; returns the subnets of the endpoint. */

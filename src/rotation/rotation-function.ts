@@ -88,7 +88,7 @@ export interface RotationFunctionOptions {
    * Required: AWS Control Tower's proactive control CT.LAMBDA.PR.3 (and the HIPAA, NIST 800-53 and
    * PCI DSS packs of cdk-nag) require every Lambda function to run in a customer-managed VPC.
    * The function reaches Secrets Manager through the VPC's Secrets Manager interface endpoint
-   * (`secretsManagerEndpoint`, found or created).
+   * (`secretsManagerEndpoint`, or the one already made for the VPC in this app).
    *
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
    */
@@ -105,7 +105,8 @@ export interface RotationFunctionOptions {
    * The security groups of the function. Your groups are used as they are: they must allow
    * HTTPS to Secrets Manager.
    *
-   * @default - a new group that allows only outbound HTTPS to the Secrets Manager endpoint
+   * @default - a new group that allows only outbound HTTPS: to the Secrets Manager endpoint, or
+   * to any address when there is none
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -113,11 +114,17 @@ export interface RotationFunctionOptions {
    * The Secrets Manager interface endpoint of `vpc`. The function is allowed to reach it on port
    * 443 (an ingress rule on the endpoint's security groups, an egress rule on the function's).
    *
-   * Give it when the endpoint lives elsewhere (another stack's VPC construct, an imported
-   * endpoint). Without private DNS on that endpoint the function would not use it.
+   * Give it when the endpoint is not made in this app (an imported endpoint). Without private DNS
+   * on that endpoint the function would not use it.
    *
-   * @default - the VPC's Secrets Manager endpoint made in this app (a `SecretsManagerEndpoint`, or
-   * one made with `vpc.addInterfaceEndpoint`), else a new one: `SecretsManagerEndpoint.of(vpc)`
+   * No endpoint is ever created for you: a VPC may already have one made outside the app, and a
+   * second one with private DNS fails to deploy. Call `SecretsManagerEndpoint.of(vpc)` before
+   * creating the function to make one.
+   *
+   * @default - the VPC's Secrets Manager endpoint made in this app before the function (a
+   * `SecretsManagerEndpoint`, or one made with `vpc.addInterfaceEndpoint`); with none, the function
+   * reaches Secrets Manager through the VPC's routes, and a warning
+   * (`cdk-hardened-secrets:rotation-function-endpoint`) says so
    */
   readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 
@@ -317,8 +324,11 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
   /** The security groups of the function. */
   public readonly connections: ec2.Connections;
 
-  /** The Secrets Manager interface endpoint the function reaches Secrets Manager through. */
-  public readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
+  /**
+   * The Secrets Manager interface endpoint the function reaches Secrets Manager through; undefined
+   * when it has none (it then uses the VPC's routes).
+   */
+  public readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   /** How many instances of the function may run at once. */
   public readonly reservedConcurrentExecutions: number;
@@ -349,19 +359,31 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
     // What AWSLambdaBasicExecutionRole gives, for this log group only.
     logGroup.grantWrite(this.executionRole);
 
-    const securityGroups = props.securityGroups ?? [
-      new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const ownGroup = props.securityGroups === undefined
+      ? new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc,
         description: `Rotation function ${Names.uniqueId(this)}: outbound HTTPS only`,
         allowAllOutbound: false,
-      }),
-    ];
+      })
+      : undefined;
+    const securityGroups = props.securityGroups ?? [ownGroup!];
     this.connections = new ec2.Connections({ securityGroups });
     // Secret values stay in the VPC and rotation does not depend on a NAT gateway: the function
     // reaches Secrets Manager only through the endpoint (private DNS resolves the public name to it).
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html
-    this.secretsManagerEndpoint = props.secretsManagerEndpoint ?? SecretsManagerEndpoint._findOrCreate(props.vpc);
-    SecretsManagerEndpoint._allow(this.secretsManagerEndpoint, this, `Secrets Manager API from rotation function ${this.node.path}`);
+    // The endpoint is found, never created: creating one in a VPC that has one made outside the
+    // app would fail to deploy (a second private DNS domain).
+    this.secretsManagerEndpoint = props.secretsManagerEndpoint ?? SecretsManagerEndpoint._find(props.vpc);
+    if (this.secretsManagerEndpoint !== undefined) {
+      SecretsManagerEndpoint._allow(this.secretsManagerEndpoint, this, `Secrets Manager API from rotation function ${this.node.path}`);
+    } else {
+      ownGroup?.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager through the VPC routes');
+      Annotations.of(this).addWarningV2('cdk-hardened-secrets:rotation-function-endpoint',
+        `${this.node.path} has no Secrets Manager interface endpoint in its VPC (none given as secretsManagerEndpoint, none made ` +
+        'for the VPC in this app before it): it reaches Secrets Manager through the VPC\'s routes (a NAT gateway), or not at all ' +
+        'in subnets without internet access. Call SecretsManagerEndpoint.of(vpc) before creating the function, or pass ' +
+        'secretsManagerEndpoint (an endpoint made outside the app).');
+    }
 
     const functionOptions: lambda.FunctionOptions = {
       description: props.description ?? FUNCTION_DEFAULTS.description,

@@ -1,9 +1,11 @@
 import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/acknowledgements';
 import { CROSS_STACK_ROTATION_RULE, crossStackRotationReason } from '../private/rotation-acknowledgements';
+import { SecretReplication } from '../secret/replication';
 
 /**
  * IAM quotas that bound how many secrets one rotation function's role can be given.
@@ -40,7 +42,7 @@ const KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_secret.html
  * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-Name
  */
-const WORST = { partition: 10, region: 16, account: 12, keyId: 36, arnSuffix: 7, generatedNameSuffix: 13, secretName: 512 } as const;
+const WORST = { partition: 10, region: 16, account: 12, keyId: 36, arnSuffix: 7, generatedNameSuffix: 13, secretName: 512, reference: 256 } as const;
 
 /**
  * What one rotation function's role may do on the secrets of one stack that it rotates, in that
@@ -110,13 +112,20 @@ export class RotationGrants extends Construct {
   }
 }
 
-/** One managed policy of `RotationGrants`: one statement on its secrets, one on their keys. */
+/**
+ * One managed policy of `RotationGrants`: one statement on its secrets, one on their keys, and
+ * one per replica key the user gave to one of its secrets.
+ */
 class GrantsPolicy {
   public readonly policy: iam.ManagedPolicy;
   private readonly secrets: secretsmanager.ISecret[] = [];
   private readonly keyArns = new Set<string>();
   private readonly secretStatement: iam.PolicyStatement;
   private keyStatement?: iam.PolicyStatement;
+  /** The replica-key statements, added through `grantee` (also for replicas added later). */
+  private readonly replicaStatements: iam.PolicyStatement[] = [];
+  /** The role, as a grantee whose statements go into this policy. */
+  private readonly grantee: iam.IGrantable;
 
   constructor(private readonly scope: Construct, id: string, role: iam.IRole) {
     // No secretsmanager:VersionStage condition: rotation reads AWSPENDING (by the version id of
@@ -128,19 +137,28 @@ class GrantsPolicy {
       description: 'Rotation function: the secrets of this stack it rotates, and their keys through Secrets Manager',
       statements: [this.secretStatement],
     });
+    this.grantee = new PolicyPrincipal(role, this.policy, this.replicaStatements);
   }
 
-  /** Whether `secret` (and its key) still fit in this policy. */
+  /** Whether `secret` (its key and its replica keys) still fit in this policy. */
   public fits(secret: secretsmanager.ISecret): boolean {
     const key = secret.encryptionKey;
     const newKey = key !== undefined && !this.keyArns.has(key.keyArn);
-    return this.lengthWith([secret], newKey ? [key.keyArn] : []) <= IAM_QUOTAS.managedPolicyChars;
+    const replicaStatements = SecretReplication.of(secret)?.rotationStatements() ?? [];
+    return this.lengthWith([secret], newKey ? [key.keyArn] : [], replicaStatements) <= IAM_QUOTAS.managedPolicyChars;
   }
 
   public add(secret: secretsmanager.ISecret): void {
     this.secrets.push(secret);
     this.secretStatement.addResources(secret.secretFullArn ?? `${secret.secretArn}-??????`);
-    const key = secret.encryptionKey;
+    this.addKey(secret.encryptionKey);
+    // Secrets Manager replicates each version the function writes with the function's identity,
+    // which needs kms:GenerateDataKey and kms:Encrypt on each replica key (in that region).
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets_troubleshoot.html
+    SecretReplication.of(secret)?.grantRotation(this.grantee);
+  }
+
+  private addKey(key: kms.IKey | undefined): void {
     if (key === undefined || this.keyArns.has(key.keyArn)) {
       return;
     }
@@ -161,15 +179,78 @@ class GrantsPolicy {
 
   /** The most characters the deployed document can have (estimated with today's logical ids). */
   public estimatedLength(): number {
-    return this.lengthWith([], []);
+    return this.lengthWith([], [], []);
   }
 
-  private lengthWith(moreSecrets: secretsmanager.ISecret[], moreKeys: string[]): number {
+  private lengthWith(moreSecrets: secretsmanager.ISecret[], moreKeys: string[], moreStatements: iam.PolicyStatement[]): number {
     const stack = Stack.of(this.scope);
     const secretArns = [...this.secrets, ...moreSecrets].map((s) => secretArnLength(stack, s));
     const keyArns = [...this.keyArns, ...moreKeys].map((arn) => keyArnLength(stack, arn));
-    return documentLength(secretArns, keyArns, lengthOr(stack.region, WORST.region));
+    // Each further statement: its JSON with every reference at its longest, and a comma.
+    const statements = [...this.replicaStatements, ...moreStatements]
+      .map((st) => JSON.stringify(atLongest(stack.resolve(st.toStatementJson()))).length + 1);
+    return documentLength(secretArns, keyArns, lengthOr(stack.region, WORST.region)) + statements.reduce((a, b) => a + b, 0);
   }
+}
+
+/**
+ * The role as a principal whose statements go into one managed policy of the secret's stack
+ * (`role.addToPrincipalPolicy` would write into the role's own policies, in the function's stack).
+ */
+class PolicyPrincipal implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+  public readonly principalAccount?: string;
+
+  constructor(private readonly role: iam.IRole, private readonly policy: iam.ManagedPolicy, private readonly added: iam.PolicyStatement[]) {
+    this.assumeRoleAction = role.assumeRoleAction;
+    this.policyFragment = role.policyFragment;
+    this.principalAccount = role.principalAccount;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.added.push(statement);
+    this.policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  public toString(): string {
+    return this.role.toString();
+  }
+}
+
+/** Pseudo parameters at their longest; see `WORST`. */
+const PSEUDO_LENGTHS: { [name: string]: number } = {
+  'AWS::Partition': WORST.partition,
+  'AWS::AccountId': WORST.account,
+  'AWS::Region': WORST.region,
+};
+
+/**
+ * A resolved policy fragment with each CloudFormation intrinsic replaced by a placeholder of the
+ * longest value it can take: pseudo parameters as in `WORST`, `Fn::Join` part by part, anything
+ * else (a key ARN or an alias name from a reference) at 256 characters, an alias name's maximum.
+ */
+function atLongest(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(atLongest);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const entries = Object.entries(value as { [key: string]: unknown });
+  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+    const [name, args] = entries[0];
+    if (name === 'Ref' && typeof args === 'string' && PSEUDO_LENGTHS[args] !== undefined) {
+      return 'x'.repeat(PSEUDO_LENGTHS[args]);
+    }
+    if (name === 'Fn::Join' && Array.isArray(args) && typeof args[0] === 'string' && Array.isArray(args[1])) {
+      return (args[1] as unknown[]).map((part) => String(atLongest(part))).join(args[0]);
+    }
+    return 'x'.repeat(WORST.reference);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, atLongest(v)]));
 }
 
 /**

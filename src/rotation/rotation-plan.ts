@@ -19,5 +19,10 @@ export interface RotationNetwork {
   readonly inVpc?: boolean;
   /** The Secrets Manager endpoint its calls go through, when known. */
   readonly endpoint?: ec2.IInterfaceVpcEndpoint;
+  /**
+   * True when it runs in a VPC where the library found no Secrets Manager endpoint to let it into
+   * (none given, none made for the VPC in the app before it): it calls through the VPC's routes.
+   */
+  readonly withoutEndpoint?: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -40,8 +40,10 @@ export abstract class SecretRotationPolicy {
    *
    * The hosted function is created with the secret's KMS key; pass `vpc`, `vpcSubnets` and
    * `securityGroups` in the `HostedRotation` options for databases in a VPC. In a VPC the function
-   * reaches Secrets Manager through the VPC's Secrets Manager endpoint (the one made in this app,
-   * else `SecretsManagerEndpoint.of(vpc)`), whose security group lets the function's groups in on 443.
+   * reaches Secrets Manager through the VPC's Secrets Manager endpoint made in this app before the
+   * secret (`SecretsManagerEndpoint.of(vpc)`, or `vpc.addInterfaceEndpoint`), whose security group
+   * then lets the function's groups in on 443. No endpoint is created for it: without one, a warning
+   * (`cdk-hardened-secrets:hosted-rotation-endpoint`) says the function uses the VPC's routes.
    *
    * @param rotation e.g. `secretsmanager.HostedRotation.postgreSqlMultiUser({ masterSecret })`
    * @param options the schedule
@@ -150,13 +152,15 @@ class ScheduledRotation extends SecretRotationPolicy {
   private network(hostedEndpoint?: ec2.IInterfaceVpcEndpoint): RotationNetwork {
     const { hostedRotation, rotationFunction, rotationLambda } = this.target;
     if (rotationFunction) {
-      return { name: `rotation function ${rotationFunction.node.path}`, inVpc: true, endpoint: rotationFunction.secretsManagerEndpoint };
+      const endpoint = rotationFunction.secretsManagerEndpoint;
+      return { name: `rotation function ${rotationFunction.node.path}`, inVpc: true, endpoint, withoutEndpoint: endpoint === undefined };
     }
     if (rotationLambda) {
       // An imported function does not say whether it is in a VPC.
       return { name: `rotation function ${rotationLambda.node.path}`, inVpc: rotationLambda instanceof lambda.Function ? rotationLambda.isBoundToVpc : undefined };
     }
-    return { name: 'the hosted rotation function', inVpc: hostedRotation !== undefined && hostedRotationVpc(hostedRotation) !== undefined, endpoint: hostedEndpoint };
+    const inVpc = hostedRotation !== undefined && hostedRotationVpc(hostedRotation) !== undefined;
+    return { name: 'the hosted rotation function', inVpc, endpoint: hostedEndpoint, withoutEndpoint: inVpc && hostedEndpoint === undefined };
   }
 
   /** Creates the schedule; returns the Secrets Manager endpoint a hosted rotation in a VPC uses. */
@@ -183,10 +187,20 @@ class ScheduledRotation extends SecretRotationPolicy {
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
     const hosted = this.target.hostedRotation;
     const hostedVpc = hosted ? hostedRotationVpc(hosted) : undefined;
+    // Found, never created: a VPC may have a Secrets Manager endpoint made outside the app, and a
+    // second one with private DNS fails to deploy.
     let endpoint: ec2.IInterfaceVpcEndpoint | undefined;
     if (hosted && hostedVpc) {
-      endpoint = SecretsManagerEndpoint._findOrCreate(hostedVpc);
-      SecretsManagerEndpoint._allow(endpoint, hosted, `Secrets Manager API from the hosted rotation of ${secret.node.path}`);
+      endpoint = SecretsManagerEndpoint._find(hostedVpc);
+      if (endpoint !== undefined) {
+        SecretsManagerEndpoint._allow(endpoint, hosted, `Secrets Manager API from the hosted rotation of ${secret.node.path}`);
+      } else {
+        Annotations.of(secret).addWarningV2('cdk-hardened-secrets:hosted-rotation-endpoint',
+          `The hosted rotation of ${secret.node.path} runs in ${hostedVpc.node.path}, for which no Secrets Manager interface endpoint ` +
+          'was made in this app before the secret: it reaches Secrets Manager through the VPC\'s routes (a NAT gateway), or not at all ' +
+          'in subnets without internet access. Call SecretsManagerEndpoint.of(vpc) before creating the secret, or let the hosted ' +
+          "rotation's security groups reach the VPC's existing endpoint.");
+      }
     }
 
     if (custom) {

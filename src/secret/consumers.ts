@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GrantToFunctionOptions, SecretsExtensionOptions } from './consumer-options';
-import { acknowledgeOnPolicy } from './replication';
+import { acknowledge } from '../private/acknowledgements';
 import { isResolved, PropsValidator } from '../private/validation';
 
 // https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html (keys: [a-zA-Z]([a-zA-Z0-9_])+);
@@ -43,30 +43,55 @@ export function grantToFunction(secret: secretsmanager.ISecret, fn: lambda.Funct
     v.fail('grantToFunction fn', `${fn.node.path} (in ${fnRegion})`, `a function in the secret's region ${secretRegion}; for a replica, pass replicaSecretArn(region) to the function yourself`);
   }
   const extension = options.extension;
+  let bound: ExtensionBinding | undefined;
+  let settings: string | undefined;
   if (extension !== undefined) {
     validateExtension(v, extension);
-    if (fn.node.tryFindChild('ParamsAndSecretsLayer') !== undefined) {
-      v.fail('grantToFunction extension', 'set', `no extension option: ${fn.node.path} already has the extension (its paramsAndSecrets prop); set the cache there`);
+    v.throwIfInvalid();
+    const version = extension.version ?? lambda.ParamsAndSecretsVersions.V1_0_103;
+    // What lambda.Function does with its paramsAndSecrets prop, which exists only at construction.
+    // (`_bind` is internal to aws-cdk-lib: consumers.test.ts pins what it returns.)
+    bound = lambda.ParamsAndSecretsLayerVersion.fromVersion(version, {
+      cacheEnabled: true,
+      cacheSize: extension.cacheSize,
+      secretsManagerTtl: extension.cacheTtl,
+    })._bind(fn, fn);
+    settings = describeExtension(fn, version, bound);
+    const earlier = EXTENSIONS.get(fn);
+    if (earlier !== undefined && earlier !== settings) {
+      v.fail('grantToFunction extension', settings,
+        `the settings of the extension an earlier grantToFunction added to ${fn.node.path} (${earlier}): ` +
+        'one extension serves every secret of the function, so every call passes the same settings (or none)');
+    } else if (earlier === undefined && fn.node.tryFindChild('ParamsAndSecretsLayer') !== undefined) {
+      v.fail('grantToFunction extension', settings,
+        `no extension option: ${fn.node.path} was created with its own extension (its paramsAndSecrets prop), which serves ` +
+        'this secret too and whose settings a grant cannot see or change; grant without the option and set the cache there');
     }
   }
   v.throwIfInvalid();
 
   const grant = secret.grantRead(fn);
   fn.addEnvironment(variable, secret.secretArn);
-  if (extension !== undefined) {
-    // What lambda.Function does with its paramsAndSecrets prop, which exists only at construction.
-    const layer = lambda.ParamsAndSecretsLayerVersion.fromVersion(extension.version ?? lambda.ParamsAndSecretsVersions.V1_0_103, {
-      cacheEnabled: true,
-      cacheSize: extension.cacheSize,
-      secretsManagerTtl: extension.cacheTtl,
-    });
-    const bound = layer._bind(fn, fn);
+  if (bound !== undefined && !EXTENSIONS.has(fn)) {
+    EXTENSIONS.set(fn, settings!);
     fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'ParamsAndSecretsLayer', bound.arn));
     for (const [key, value] of Object.entries(bound.environmentVars)) {
       fn.addEnvironment(key, String(value));
     }
   }
   return grant;
+}
+
+/** What `ParamsAndSecretsLayerVersion._bind` returns (its type is not exported). */
+type ExtensionBinding = ReturnType<lambda.ParamsAndSecretsLayerVersion['_bind']>;
+
+/** The settings of the extension `grantToFunction` added to each function, as `describeExtension` tells them. */
+const EXTENSIONS = new WeakMap<lambda.Function, string>();
+
+/** The settings that make two extensions differ, defaults applied: `version 1.0.103, cacheTtl 300 s, cacheSize 1000`. */
+function describeExtension(fn: lambda.Function, version: string, bound: ExtensionBinding): string {
+  const env = Stack.of(fn).resolve(bound.environmentVars) as { [key: string]: unknown };
+  return `version ${version}, cacheTtl ${env.SECRETS_MANAGER_TTL} s, cacheSize ${env.PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE}`;
 }
 
 function validateExtension(v: PropsValidator, extension: SecretsExtensionOptions): void {
@@ -96,6 +121,9 @@ export const BATCH_READ_REASON =
   'for it), so Resource must be "*"; Secrets Manager also checks GetSecretValue on each secret of the batch, which is ' +
   "granted on each secret's ARN only.";
 
+/** The construct id, under the grantee, of the policy that holds `BatchGetSecretValue`. */
+export const BATCH_READ_POLICY_ID = 'BatchGetSecretValuePolicy';
+
 /** What `HardenedSecret.grantBatchRead` does; see there. */
 export function grantBatchRead(grantee: iam.IGrantable, secrets: secretsmanager.ISecret[]): iam.Grant {
   if (secrets.length === 0) {
@@ -104,10 +132,42 @@ export function grantBatchRead(grantee: iam.IGrantable, secrets: secretsmanager.
     v.throwIfInvalid();
   }
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
-  let grant = iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue'], resourceArns: ['*'] });
-  acknowledgeOnPolicy(grantee.grantPrincipal, { statementAdded: grant.success, policyDependable: grant }, 'AwsSolutions-IAM5[Resource::*]', BATCH_READ_REASON);
+  const batch = { actions: ['secretsmanager:BatchGetSecretValue'], resourceArns: ['*'] };
+  const policy = batchReadPolicy(grantee.grantPrincipal);
+  let grant = policy !== undefined
+    ? iam.Grant.addToPrincipal({ grantee: policy, ...batch })
+    // (aws-cdk-lib decides: an imported mutable role gets it in its default policy, an immutable
+    // role or a role of another account gets nothing; the finding is not acknowledged)
+    : iam.Grant.addToPrincipal({ grantee, ...batch });
   for (const secret of new Set(secrets)) {
     grant = grant.combine(secret.grantRead(grantee));
   }
   return grant;
+}
+
+/**
+ * The customer-managed policy, attached to `principal`, that holds `BatchGetSecretValue` on "*"
+ * and nothing else, so that its `AwsSolutions-IAM5[Resource::*]` acknowledgement (cdk-nag
+ * matches findings by id, per resource) cannot hide a later `"*"` statement of the principal's
+ * other policies. One per principal: `<principal>/BatchGetSecretValuePolicy`, reused by later
+ * calls. Only for a role, user or group created in this app: an imported role may be immutable
+ * or in another account, which a policy attached here would override.
+ */
+function batchReadPolicy(principal: iam.IPrincipal): iam.ManagedPolicy | undefined {
+  if (!(principal instanceof iam.Role || principal instanceof iam.User || principal instanceof iam.Group)) {
+    return undefined;
+  }
+  const existing = principal.node.tryFindChild(BATCH_READ_POLICY_ID);
+  if (existing instanceof iam.ManagedPolicy) {
+    return existing;
+  }
+  // Attached from the policy side, like the role's own policies: no cycle if the role is named.
+  const policy = new iam.ManagedPolicy(principal, BATCH_READ_POLICY_ID, {
+    roles: principal instanceof iam.Role ? [principal] : undefined,
+    users: principal instanceof iam.User ? [principal] : undefined,
+    groups: principal instanceof iam.Group ? [principal] : undefined,
+    description: 'BatchGetSecretValue, which has no resource-level permission; each secret of a batch is granted by ARN',
+  });
+  acknowledge(policy.node.defaultChild!, 'AwsSolutions-IAM5[Resource::*]', BATCH_READ_REASON);
+  return policy;
 }

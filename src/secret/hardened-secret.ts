@@ -12,7 +12,7 @@ import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals } f
 import { SecretKey } from '../key/secret-key';
 import { MonitoredPrincipals, watchHardenedSecret } from '../monitoring/registration';
 import { ISecretAccessMonitor } from '../monitoring/secret-access-monitor';
-import { checkRotationThroughEndpoints, validateRequiredEndpoints } from '../network/require-vpc-endpoint';
+import { checkRotationThroughEndpoints, validateNoReplicas, validateRequiredEndpoints } from '../network/require-vpc-endpoint';
 import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
@@ -155,6 +155,10 @@ export interface HardenedSecretProps {
    * exception: a `RotationFunction` or hosted rotation in a VPC calls through the VPC's endpoint,
    * which must be in this list; hosted rotation without a VPC is an error.
    *
+   * Not with `replicaRegions` (or `addReplicaRegion`): Secrets Manager replicates the resource
+   * policy, and a read of a replica goes through an endpoint of its own region, so it would always
+   * be denied.
+   *
    * @default - reads are not limited to VPC endpoints
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
    */
@@ -239,8 +243,12 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   /**
    * Grants `secretsmanager:BatchGetSecretValue` and read access to each of `secrets`.
    *
-   * `BatchGetSecretValue` has no resource-level permission, so it is granted on `"*"` (and the
-   * `AwsSolutions-IAM5[Resource::*]` finding acknowledged on the grantee's policy);
+   * `BatchGetSecretValue` has no resource-level permission, so it is granted on `"*"`. For a role,
+   * user or group created in this app it goes into a customer-managed policy of its own,
+   * `<grantee>/BatchGetSecretValuePolicy` (one per grantee, reused by later calls), where the
+   * `AwsSolutions-IAM5[Resource::*]` finding is acknowledged: a `"*"` added later to the grantee's
+   * other policies is still reported. Any other grantee (an imported role, an account) gets the
+   * statement the way aws-cdk-lib's grants add it, and no acknowledgement.
    * Secrets Manager also checks `GetSecretValue` on each secret, which is granted on each ARN only,
    * with each secret's own `grantRead` (for a `HardenedSecret`: the `AWSCURRENT` version only).
    *
@@ -270,6 +278,9 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   /** The principals this secret reports to its monitor, filled as grants happen. */
   private readonly monitored?: MonitoredPrincipals;
 
+  /** The value of `requireVpcEndpoint`: a secret read only through them cannot be replicated. */
+  private readonly requiredEndpoints?: ec2.IVpcEndpoint[];
+
   constructor(scope: Construct, id: string, props: HardenedSecretProps) {
     const plan = validateHardenedSecretProps(scope, id, props);
     const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
@@ -287,6 +298,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     this.secretKey = props.encryptionKey ?? new SecretKey(this, 'Key', { removalPolicy, deploymentRoles: props.deploymentRoles });
     this.encryptionKey = this.secretKey;
     (this.node.defaultChild as secretsmanager.CfnSecret).kmsKeyId = this.secretKey.keyArn;
+    this.requiredEndpoints = props.requireVpcEndpoint;
     this.replication = new SecretReplication(this, removalPolicy);
     for (const replica of props.replicaRegions ?? []) {
       this.replication.add(replica);
@@ -337,7 +349,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     }
 
     if (props.monitor) {
-      this.monitored = watchHardenedSecret(props.monitor, this, props.rotation);
+      this.monitored = watchHardenedSecret(props.monitor, this, props.rotation, props.deploymentRoles);
     }
 
     for (const reader of props.readers ?? []) {
@@ -446,7 +458,8 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   }
 
   /**
-   * Replicates the secret to one more region, with the same rules as the `replicaRegions` prop.
+   * Replicates the secret to one more region, with the same rules as the `replicaRegions` prop
+   * (so not a secret with `requireVpcEndpoint`).
    *
    * @param region the replica region
    * @param encryptionKey the key of the replica, in that region
@@ -458,6 +471,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       : kms.Key.fromKeyArn(this, `ReplicaKey${region}`, encryptionKey.keyRef.keyArn);
     const v = new PropsValidator(this);
     validateReplicaRegions(v, Stack.of(this), [{ region, encryptionKey: key }], 'addReplicaRegion', this.replicaRegionNames);
+    validateNoReplicas(v, this.requiredEndpoints, [region], 'addReplicaRegion');
     v.throwIfInvalid();
     this.replication.add({ region, encryptionKey: key });
   }
@@ -539,6 +553,7 @@ function validateHardenedSecretProps(scope: Construct, id: string, props: Harden
     v.check(props.deploymentRoles.length > 0, 'deploymentRoles', '[]', 'one or more roles, or omit the prop');
   }
   validateRequiredEndpoints(v, props.requireVpcEndpoint);
+  validateNoReplicas(v, props.requireVpcEndpoint, (props.replicaRegions ?? []).map((r) => r?.region), 'replicaRegions');
   if (props.deploymentRoles === undefined && deploymentRoleArns(Stack.of(scope)).length === 0) {
     v.fail(
       'deploymentRoles',

@@ -11,10 +11,10 @@ import { isResolved, PropsValidator } from '../private/validation';
 
 /** The reason of the `AwsSolutions-IAM5` acknowledgement on a grantee's policy for a replica key. */
 export const REPLICA_KEY_WILDCARD_REASON =
-  'The replica key is created by this library in its own stack in the replica region, so its key id is unknown in this ' +
-  'stack (naming it would take a cross-region reference). kms:Decrypt is granted on the keys of this account in that ' +
-  'region, but only the key carrying the replica alias (ForAnyValue:StringEquals kms:ResourceAliases) and only when ' +
-  'Secrets Manager in that region makes the call (kms:ViaService).';
+  'The replica key is named by its alias: its key id is generated in the replica region (in a stack of its own there, ' +
+  'by this library or the user), so this stack cannot name it without a cross-region reference. The statement covers ' +
+  'the keys of this account in that region, but only the key carrying that alias (ForAnyValue:StringEquals ' +
+  'kms:ResourceAliases) and only when Secrets Manager in that region makes the call (kms:ViaService).';
 
 /** One replica region, resolved: the `KmsKeyId` the template names and how grants find the key. */
 interface Replica {
@@ -25,7 +25,18 @@ interface Replica {
   readonly keyArn?: string;
   /** The alias the key carries, when grants must find the key by alias. */
   readonly aliasName?: string;
+  /**
+   * Whether the library created the key (its key policy lets the account encrypt through
+   * Secrets Manager in its region, see `createReplicaKey`).
+   */
+  readonly libraryKey: boolean;
 }
+
+/** What replicating a new version needs on a replica key. */
+const REPLICATION_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt'];
+
+/** The replication of each `HardenedSecret`, for code that holds the secret as an `ISecret`. */
+const REPLICATIONS = new WeakMap<IConstruct, SecretReplication>();
 
 /** Whether a key is an alias (an `IAlias` is also an `IKey`). */
 function isAlias(key: kms.IKey): key is kms.IAlias {
@@ -143,11 +154,18 @@ function validateReplicaKey(v: PropsValidator, prop: string, region: string, key
  * and the grants that must follow every replica.
  */
 export class SecretReplication {
+  /** The replication of `secret` when it is a `HardenedSecret`. */
+  public static of(secret: IConstruct): SecretReplication | undefined {
+    return REPLICATIONS.get(secret);
+  }
+
   private readonly replicas: Replica[] = [];
   private readonly readers: iam.IGrantable[] = [];
   private readonly writers: iam.IGrantable[] = [];
+  private readonly rotators: iam.IGrantable[] = [];
 
   constructor(private readonly secret: secretsmanager.Secret, private readonly removalPolicy: RemovalPolicy) {
+    REPLICATIONS.set(secret, this);
     const cfn = secret.node.defaultChild as secretsmanager.CfnSecret;
     cfn.replicaRegions = Lazy.any(
       { produce: () => this.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })) },
@@ -184,7 +202,10 @@ export class SecretReplication {
       this.grantReplicaRead(reader, [resolved]);
     }
     for (const writer of this.writers) {
-      this.grantKeys(writer, [resolved], ['kms:GenerateDataKey', 'kms:Encrypt']);
+      this.grantKeys(writer, [resolved], REPLICATION_KEY_ACTIONS);
+    }
+    for (const rotator of this.rotators) {
+      this.grantKeys(rotator, userKeys([resolved]), REPLICATION_KEY_ACTIONS);
     }
   }
 
@@ -206,7 +227,26 @@ export class SecretReplication {
    */
   public grantWrite(grantee: iam.IGrantable): void {
     this.writers.push(grantee);
-    this.grantKeys(grantee, this.replicas, ['kms:GenerateDataKey', 'kms:Encrypt']);
+    this.grantKeys(grantee, this.replicas, REPLICATION_KEY_ACTIONS);
+  }
+
+  /**
+   * What a custom rotation function needs so that its new versions replicate: `grantWrite`'s
+   * key statements, on the replica keys the user gave only (now and for later replicas). The keys
+   * the library creates already let any principal of the account encrypt through Secrets
+   * Manager in their region (`createReplicaKey`); granting them again would add a key wildcard
+   * per region (their key ids are unknown here) to a policy whose size is bounded.
+   *
+   * @param grantee receives the statements (the rotation grants policy of the secret's stack)
+   */
+  public grantRotation(grantee: iam.IGrantable): void {
+    this.rotators.push(grantee);
+    this.grantKeys(grantee, userKeys(this.replicas), REPLICATION_KEY_ACTIONS);
+  }
+
+  /** The statements `grantRotation` would add now (to size a policy before adding them). */
+  public rotationStatements(): iam.PolicyStatement[] {
+    return userKeys(this.replicas).map((r) => this.keyStatement(r, REPLICATION_KEY_ACTIONS));
   }
 
   /** A later replica for an earlier reader: its own statements. */
@@ -227,28 +267,10 @@ export class SecretReplication {
   private grantKeys(grantee: iam.IGrantable, replicas: Replica[], actions: string[]): void {
     const stack = Stack.of(this.secret);
     for (const replica of replicas) {
-      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-      const viaService = { 'kms:ViaService': `secretsmanager.${replica.region}.amazonaws.com` };
-      if (replica.keyArn !== undefined) {
-        grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions,
-          resources: [replica.keyArn],
-          conditions: { StringEquals: viaService },
-        }));
-        continue;
+      const result = grantee.grantPrincipal.addToPrincipalPolicy(this.keyStatement(replica, actions));
+      if (replica.keyArn === undefined) {
+        acknowledgeOnPolicy(grantee.grantPrincipal, result, replicaKeyWildcardRule(stack, replica.region), REPLICA_KEY_WILDCARD_REASON);
       }
-      // The key id is generated in the replica region: find the key by its alias instead.
-      // kms:ResourceAliases works for key operations such as Decrypt and Encrypt.
-      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
-      const result = grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions,
-        resources: [`arn:${stack.partition}:kms:${replica.region}:${stack.account}:key/*`],
-        conditions: {
-          'StringEquals': viaService,
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [replica.aliasName] },
-        },
-      }));
-      acknowledgeOnPolicy(grantee.grantPrincipal, result, replicaKeyWildcardRule(stack, replica.region), REPLICA_KEY_WILDCARD_REASON);
     }
     const account = grantee.grantPrincipal.principalAccount;
     if (replicas.length > 0 && account !== undefined && Token.compareStrings(stack.account, account) === TokenComparison.DIFFERENT) {
@@ -260,12 +282,33 @@ export class SecretReplication {
     }
   }
 
+  /** `actions` on the key of `replica`, through Secrets Manager in its region only. */
+  private keyStatement(replica: Replica, actions: string[]): iam.PolicyStatement {
+    // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+    const viaService = { 'kms:ViaService': `secretsmanager.${replica.region}.amazonaws.com` };
+    if (replica.keyArn !== undefined) {
+      return new iam.PolicyStatement({ actions, resources: [replica.keyArn], conditions: { StringEquals: viaService } });
+    }
+    // The key id is generated in the replica region: find the key by its alias instead.
+    // kms:ResourceAliases works for key operations such as Decrypt and Encrypt.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
+    const stack = Stack.of(this.secret);
+    return new iam.PolicyStatement({
+      actions,
+      resources: [`arn:${stack.partition}:kms:${replica.region}:${stack.account}:key/*`],
+      conditions: {
+        'StringEquals': viaService,
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [replica.aliasName] },
+      },
+    });
+  }
+
   private resolveKey(replica: secretsmanager.ReplicaRegion): Replica {
     const { region, encryptionKey: key } = replica;
     const primary = Stack.of(this.secret);
     if (key === undefined) {
       const aliasName = createReplicaKey(this.secret, region, this.removalPolicy);
-      return { region, kmsKeyId: aliasName, aliasName };
+      return { region, kmsKeyId: aliasName, aliasName, libraryKey: true };
     }
     const owner = ownerStack(key);
     if (owner !== undefined && owner !== primary) {
@@ -273,13 +316,18 @@ export class SecretReplication {
       primary.addStackDependency(owner, `the key of the ${region} replica must exist before the secret replicates to it`);
     }
     if (isAlias(key)) {
-      return { region, kmsKeyId: key.aliasName, aliasName: key.aliasName };
+      return { region, kmsKeyId: key.aliasName, aliasName: key.aliasName, libraryKey: false };
     }
     if (key instanceof SecretKey && owner !== undefined && owner !== primary) {
-      return { region, kmsKeyId: key.alias.aliasName, aliasName: key.alias.aliasName };
+      return { region, kmsKeyId: key.alias.aliasName, aliasName: key.alias.aliasName, libraryKey: false };
     }
-    return { region, kmsKeyId: key.keyArn, keyArn: key.keyArn };
+    return { region, kmsKeyId: key.keyArn, keyArn: key.keyArn, libraryKey: false };
   }
+}
+
+/** The replicas whose key the user gave. */
+function userKeys(replicas: Replica[]): Replica[] {
+  return replicas.filter((r) => !r.libraryKey);
 }
 
 /**

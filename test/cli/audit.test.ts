@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { App } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CliRun, mapLimit, runCli } from './cli-helpers';
 import { buildExampleApp, EXAMPLE_STACK_NAME } from '../../examples/app';
 import { SecretsManagerChecks } from '../../src';
+import { UNSUPPRESSIBLE_RULES } from '../../src/cli/suppressions';
 import { RULES } from '../../src/nag/rules';
 
 const TEMPLATES = path.join('test', 'fixtures', 'templates');
@@ -27,6 +29,8 @@ interface JsonFinding {
   readonly file: string | null;
   readonly logicalId: string | null;
   readonly line: number | null;
+  readonly suppressed: boolean;
+  readonly suppression: { justification: string; honoured: boolean; notHonouredBecause: string | null } | null;
 }
 
 const tmp: string[] = [];
@@ -104,20 +108,30 @@ describe('cdk-hardened-secrets audit on the cdk.out of the example app without i
     expect(run.stdout).toContain('2 secret(s) in 1 stack(s): 2 with a customer-managed key, 1 rotating');
   });
 
-  test('with the acknowledgements cdk-nag wrote into the templates: exit 0, two warnings left', async () => {
-    const run = await runCli(['audit', acknowledged]);
-    expect(run.stdout).toMatch(/^Audited 1 template\(s\): 0 error\(s\), 2 warning\(s\), 1 acknowledged in the templates\./);
+  test('with --honor-suppressions, the acknowledgements cdk-nag wrote into the templates are honoured: exit 0, two warnings left', async () => {
+    const run = await runCli(['audit', acknowledged, '--honor-suppressions']);
+    expect(run.stdout).toMatch(/^Audited 1 template\(s\): 0 error\(s\), 2 warning\(s\), 1 suppressed in the templates\./);
+    // The suppressed finding is still listed, marked, with the reason the template gives.
+    expect(run.stdout).toMatch(/error \(suppressed\)\s+HardenedSecrets-SecretRotationConfigured\s+\S+:\d+\s+ApiKeySecret[0-9A-F]{8}\s+.*\[suppressed: .+\]/);
     expect(run.code).toBe(0);
   });
 
-  test('the whole example, monitor included, with its acknowledgements: no finding at all, exit 0 even with --fail-on warning', async () => {
-    const run = await runCli(['audit', exampleAssembly(true, true), '--fail-on', 'warning']);
-    expect(run.stdout).toMatch(/^Audited 1 template\(s\): 0 error\(s\), 0 warning\(s\), 1 acknowledged in the templates\./);
+  test('without --honor-suppressions, the same templates audit like the plain ones: the waived rotation is an error, exit 1', async () => {
+    const run = await runCli(['audit', acknowledged]);
+    expect(run.stdout).toMatch(/^Audited 1 template\(s\): 1 error\(s\), 2 warning\(s\)\./);
+    expect(run.stdout).toMatch(/\[suppression not honoured \(template suppressions are honoured only with --honor-suppressions\): .+\]/);
+    expect(run.stdout).toContain('1 finding(s) carry a suppression in the template that was not honoured');
+    expect(run.code).toBe(1);
+  });
+
+  test('the whole example, monitor included, with its acknowledgements honoured: nothing open, exit 0 even with --fail-on warning', async () => {
+    const run = await runCli(['audit', exampleAssembly(true, true), '--fail-on', 'warning', '--honor-suppressions']);
+    expect(run.stdout).toMatch(/^Audited 1 template\(s\): 0 error\(s\), 0 warning\(s\), 1 suppressed in the templates\./);
     expect(run.code).toBe(0);
   });
 
   test('--fail-on warning fails on the two warnings; --fail-on none never fails', async () => {
-    expect((await runCli(['audit', acknowledged, '--fail-on', 'warning'])).code).toBe(1);
+    expect((await runCli(['audit', acknowledged, '--fail-on', 'warning', '--honor-suppressions'])).code).toBe(1);
     expect((await runCli(['audit', plain, '--fail-on', 'none'])).code).toBe(0);
   });
 
@@ -141,7 +155,8 @@ describe('cdk-hardened-secrets audit on the cdk.out of the example app without i
     expect(runEntry.results).toHaveLength(3);
     const rotation = runEntry.results.find((r: any) => r.ruleId === 'HardenedSecrets-SecretRotationConfigured');
     const [location] = rotation.locations;
-    expect(location.physicalLocation.artifactLocation.uri).toBe(path.join(plain, `${EXAMPLE_STACK_NAME}.template.json`));
+    // The assembly is outside the working directory: a file: URL, without a base id.
+    expect(location.physicalLocation.artifactLocation).toEqual({ uri: pathToFileURL(path.join(plain, `${EXAMPLE_STACK_NAME}.template.json`)).href });
     expect(location.physicalLocation.region.startLine).toBeGreaterThan(1);
     expect(location.logicalLocations[0]).toEqual({ name: expect.stringMatching(/^ApiKeySecret[0-9A-F]{8}$/), fullyQualifiedName: expect.stringMatching(/\/Template\/ApiKeySecret/), kind: 'resource' });
   });
@@ -162,6 +177,142 @@ describe('cdk-hardened-secrets audit on the cdk.out of the example app without i
     const packs = new Set(JSON.parse(run.stdout).findings.map((f: JsonFinding) => f.pack));
     // The acknowledgements of the example are in the construct tree, not in the templates.
     expect([...packs].sort()).toEqual(['aws-solutions', 'hardened-secrets', 'serverless']);
+  });
+});
+
+describe('suppressions written into the audited templates (Metadata.cdk_nag.rules_to_suppress)', () => {
+  const literal = path.join(MALFORMED, 'suppressed-literal-secret.yaml').split(path.sep).join('/');
+  const waiver = path.join(MALFORMED, 'suppressed-rotation-waiver.yaml').split(path.sep).join('/');
+  const waiverReason = 'The maps provider issues one key per account and offers no API to replace it; the key is revoked and reissued by hand every quarter (ticket STORE-1412).';
+
+  const json = async (args: string[]) => {
+    const run = await runCli(['audit', ...args, '--format', 'json']);
+    return { code: run.code, findings: JSON.parse(run.stdout).findings as JsonFinding[], report: JSON.parse(run.stdout).report };
+  };
+  const sarifResults = async (args: string[]) => {
+    const run = await runCli(['audit', ...args, '--format', 'sarif']);
+    return { code: run.code, results: JSON.parse(run.stdout).runs[0].results as any[] };
+  };
+
+  test('the credential rules are exactly the ones a template can never suppress', () => {
+    expect([...UNSUPPRESSIBLE_RULES].sort()).toEqual([
+      'HardenedSecrets-NoAwsAccessKey',
+      'HardenedSecrets-NoCredentialInBuildEnvironment',
+      'HardenedSecrets-NoCredentialInContainerEnvironment',
+      'HardenedSecrets-NoCredentialInLambdaEnvironment',
+      'HardenedSecrets-NoCredentialInSsmParameter',
+      'HardenedSecrets-NoCredentialInUserData',
+      'HardenedSecrets-NoKnownTokenFormat',
+      'HardenedSecrets-NoLiteralSecretString',
+      'HardenedSecrets-NoPrivateKeyMaterial',
+    ]);
+  });
+
+  test.each([[[] as string[]], [['--honor-suppressions']]])('a literal SecretString suppressed "trust me" in the template is still an error, exit 1 (%j)', async (flags) => {
+    const out = await json([literal, ...flags]);
+    expect(out.code).toBe(1);
+    const seen = out.findings.map(f => ({
+      rule: f.rule, logicalId: f.logicalId, level: f.level, suppressed: f.suppressed, suppression: f.suppression,
+    }));
+    expect(seen).toEqual([{
+      rule: 'HardenedSecrets-NoLiteralSecretString[SecretString]',
+      logicalId: 'WmsIntegrationUser',
+      level: 'error',
+      suppressed: false,
+      suppression: { justification: 'trust me', honoured: false, notHonouredBecause: 'credential rules cannot be suppressed in a template' },
+    }]);
+    // The report counts it as open, not acknowledged.
+    expect(out.report.summary.findings).toEqual({ error: 1, warning: 0, acknowledged: 0 });
+    const sarif = await sarifResults([literal, ...flags]);
+    expect(sarif.code).toBe(1);
+    expect(sarif.results).toHaveLength(1);
+    expect(sarif.results[0].suppressions).toBeUndefined();
+    expect(sarif.results[0].properties.templateSuppressionNotHonoured).toEqual({ justification: 'trust me', reason: 'credential rules cannot be suppressed in a template' });
+    const text = await runCli(['audit', literal, ...flags]);
+    expect(text.stdout).toMatch(/^Audited 1 template\(s\): 1 error\(s\), 0 warning\(s\)\.\n/);
+    expect(text.stdout).toContain('[suppression not honoured (credential rules cannot be suppressed in a template): trust me]');
+    expect(text.stdout).toContain('1 finding(s) of a credential rule carry a suppression in the template that is never honoured');
+  });
+
+  test('a suppressed rotation finding, with --honor-suppressions: exit 0, reported as suppressed with the reason; the SARIF result carries an inSource suppression', async () => {
+    const out = await json([waiver, '--honor-suppressions']);
+    expect(out.code).toBe(0);
+    expect(out.findings.map(f => [f.rule, f.suppressed, f.suppression])).toEqual([
+      ['HardenedSecrets-SecretRotationConfigured', true, { justification: waiverReason, honoured: true, notHonouredBecause: null }],
+    ]);
+    // The report sees the same acknowledgement: a rotation waiver with the template's reason.
+    expect(out.report.summary.findings).toEqual({ error: 0, warning: 0, acknowledged: 1 });
+    expect(out.report.secrets.map((x: any) => x.rotation.waiver)).toEqual([waiverReason]);
+    const sarif = await sarifResults([waiver, '--honor-suppressions']);
+    expect(sarif.code).toBe(0);
+    expect(sarif.results.map(r => [r.ruleId, r.level, r.suppressions])).toEqual([
+      ['HardenedSecrets-SecretRotationConfigured', 'error', [{ kind: 'inSource', justification: waiverReason }]],
+    ]);
+  });
+
+  test('the same template without --honor-suppressions: exit 1, the finding open, no SARIF suppression', async () => {
+    const out = await json([waiver]);
+    expect(out.code).toBe(1);
+    expect(out.findings.map(f => [f.rule, f.suppressed, f.suppression])).toEqual([
+      ['HardenedSecrets-SecretRotationConfigured', false, { justification: waiverReason, honoured: false, notHonouredBecause: 'template suppressions are honoured only with --honor-suppressions' }],
+    ]);
+    expect(out.report.summary.findings).toEqual({ error: 1, warning: 0, acknowledged: 0 });
+    const sarif = await sarifResults([waiver]);
+    expect(sarif.code).toBe(1);
+    expect(sarif.results.map(r => [r.ruleId, r.suppressions])).toEqual([['HardenedSecrets-SecretRotationConfigured', undefined]]);
+  });
+
+  test('the cdk-nag packs findings are matched to the same suppressions: AwsSolutions-SMG4 is suppressed only with the flag', async () => {
+    const packs = ['--packs', 'hardened-secrets,aws-solutions'];
+    const states = (findings: JsonFinding[]) => findings.map(f => `${f.rule} ${f.suppressed ? 'suppressed' : 'open'}`).sort();
+    const honoured = await json([waiver, ...packs, '--honor-suppressions']);
+    expect({ code: honoured.code, findings: states(honoured.findings) }).toEqual({
+      code: 0,
+      findings: ['AwsSolutions-SMG4 suppressed', 'HardenedSecrets-SecretRotationConfigured suppressed'],
+    });
+    const plain = await json([waiver, ...packs]);
+    expect({ code: plain.code, findings: states(plain.findings) }).toEqual({
+      code: 1,
+      findings: ['AwsSolutions-SMG4 open', 'HardenedSecrets-SecretRotationConfigured open'],
+    });
+  });
+});
+
+describe('SARIF artifact locations are URI references (SARIF 2.1.0 §3.4.3)', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    // A directory and a file name that need percent-encoding.
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-sarif-')));
+    tmp.push(dir);
+    fs.mkdirSync(path.join(dir, 'infra templates'));
+    file = path.join(dir, 'infra templates', 'maps #1.yaml');
+    fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'suppressed-rotation-waiver.yaml'), file);
+  });
+
+  const firstLocation = (stdout: string) => {
+    const [run] = JSON.parse(stdout).runs;
+    return { artifact: run.results[0].locations[0].physicalLocation.artifactLocation, bases: run.originalUriBaseIds };
+  };
+
+  test('a file below the working directory: a relative, percent-encoded reference against %SRCROOT%, which maps to the working directory', async () => {
+    const run = await runCli(['audit', path.join('infra templates', 'maps #1.yaml'), '--format', 'sarif'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(firstLocation(run.stdout)).toEqual({
+      artifact: { uri: 'infra%20templates/maps%20%231.yaml', uriBaseId: '%SRCROOT%' },
+      bases: { '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } },
+    });
+    expect(pathToFileURL(`${dir}/`).href).toMatch(/^file:\/\/\/.*\/$/);
+    // Resolved against the base, the reference names the file.
+    expect(new URL('infra%20templates/maps%20%231.yaml', pathToFileURL(`${dir}/`)).href).toBe(pathToFileURL(file).href);
+  });
+
+  test('a file given by its absolute path, outside the working directory: a file: URL without a base id', async () => {
+    const run = await runCli(['audit', file, '--format', 'sarif']);
+    expect(run.code).toBe(1);
+    const { artifact } = firstLocation(run.stdout);
+    expect(artifact).toEqual({ uri: pathToFileURL(file).href });
+    expect(artifact.uri).toContain('maps%20%231.yaml');
   });
 });
 
@@ -187,6 +338,7 @@ describe('options', () => {
     [['audit', legacy, '--packs', 'nist-800-53-r4'], /--packs nist-800-53-r4: expected one of hardened-secrets, aws-solutions/],
     [['audit'], /audit takes one template file or cloud assembly directory, got 0/],
     [['audit', legacy, '--colour'], /Unknown option '--colour'/],
+    [['audit', legacy, '--honor-suppressions=yes'], /--honor-suppressions.* does not take an argument/],
     [['scan', legacy], /unknown command 'scan'/],
   ])('%j: one line, exit 2', async (args, message) => {
     const run = await runCli(args);

@@ -13,16 +13,17 @@ export interface CliRun {
 /**
  * Runs the `cdk-hardened-secrets` command as a user would: a separate Node.js process on the
  * command's entry point (`src/cli/main.ts` through transpile-only ts-node, or the compiled
- * `lib/cli/main.js` when `CLI_BINARY=lib` is set after a build), from the repository root.
+ * `lib/cli/main.js` when `CLI_BINARY=lib` is set after a build), from the repository root
+ * unless `cwd` says otherwise.
  */
-export function runCli(args: string[]): Promise<CliRun> {
+export function runCli(args: string[], options: { readonly cwd?: string } = {}): Promise<CliRun> {
   const useLib = process.env.CLI_BINARY === 'lib';
   const nodeArgs = useLib
     ? [path.join(ROOT, 'lib', 'cli', 'main.js'), ...args]
     : ['--require', require.resolve('ts-node/register/transpile-only'), path.join(ROOT, 'src', 'cli', 'main.ts'), ...args];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, nodeArgs, {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
       maxBuffer: 64 * 1024 * 1024,
     }, (error, stdout, stderr) => {

@@ -128,22 +128,54 @@ describe('SecretAccessMonitor with a new trail (default)', () => {
     });
   });
 
-  test('the key rotates, lets CloudWatch and EventBridge publish, and refuses grants not for AWS resources', () => {
+  test('the key rotates, lets alarms of this account publish, and refuses grants not for AWS resources', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'AlarmsAndRulesPublishToTopic',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          {
+            Sid: 'AlarmsPublishToTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
+            Resource: '*',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111111111111' },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:111111111111:alarm:*']] } },
+            },
+          },
           Match.objectLike({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' }),
-          Match.objectLike({ Sid: 'CloudTrailEncryptsLogFiles', Principal: { Service: 'cloudtrail.amazonaws.com' } }),
+          Match.objectLike({
+            Sid: 'CloudTrailEncryptsLogFiles',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
+          }),
+          Match.objectLike({
+            Sid: 'CloudTrailDescribesKey',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+          Match.objectLike({
+            Sid: 'CloudWatchLogsEncryptsTrailLogGroup',
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          }),
+          Match.objectLike({ Sid: 'S3ServerAccessLogsEncrypt', Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } }),
         ]),
       },
     });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('every Allow for a service principal carries a source condition, except EventBridge (absent while no detector is a rule)', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = key.Properties.KeyPolicy.Statement as Array<{ [key: string]: any }>;
+    const services = statements.filter((st) => st.Effect === 'Allow' && st.Principal?.Service !== undefined);
+    expect(services.map((st) => st.Sid)).toEqual([
+      'AlarmsPublishToTopic', 'CloudTrailEncryptsLogFiles', 'CloudTrailDescribesKey', 'CloudWatchLogsEncryptsTrailLogGroup', 'S3ServerAccessLogsEncrypt',
+    ]);
+    for (const st of services) {
+      expect(st.Condition).toBeDefined();
+    }
   });
 
   test('one metric filter and one alarm per event kind, each alarm notifying the topic', () => {

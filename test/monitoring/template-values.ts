@@ -19,6 +19,16 @@ export function deployed(value: unknown, values: { [logicalId: string]: string }
     const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
     return parts.map((p) => deployed(p, values)).join(sep);
   }
+  if (typeof v['Fn::Sub'] === 'string') {
+    // Pseudo parameters only (the deployment role ARN of the default synthesizer).
+    const pseudo: { [name: string]: string } = { 'AWS::Partition': 'aws', 'AWS::AccountId': '111111111111', 'AWS::Region': 'eu-west-1' };
+    return (v['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_m: string, name: string) => {
+      if (pseudo[name] === undefined) {
+        throw new Error(`no value for \${${name}} in ${JSON.stringify(value)}`);
+      }
+      return pseudo[name];
+    });
+  }
   const id: string | undefined = v.Ref ?? v['Fn::GetAtt']?.[0];
   if (id !== undefined && values[id] !== undefined) {
     return values[id];
@@ -28,6 +38,9 @@ export function deployed(value: unknown, values: { [logicalId: string]: string }
   }
   if (v.Ref === 'AWS::Partition') {
     return 'aws';
+  }
+  if (v.Ref === 'AWS::Region') {
+    return 'eu-west-1';
   }
   throw new Error(`no value for ${JSON.stringify(value)}`);
 }
@@ -63,7 +76,7 @@ export function deployedEventPattern(
     }
     if (v && typeof v === 'object') {
       const keys = Object.keys(v);
-      if (keys.length === 1 && (keys[0] === 'Fn::Join' || keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt')) {
+      if (keys.length === 1 && (keys[0] === 'Fn::Join' || keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt' || keys[0] === 'Fn::Sub')) {
         return deployed(v, values);
       }
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

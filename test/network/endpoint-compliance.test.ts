@@ -43,11 +43,13 @@ const cases: ComplianceCase[] = [
   }],
   ['a secret read only through the endpoint, rotated by a RotationFunction using it automatically', (stack) => {
     const vpc = importedVpc(stack);
+    // The endpoint first: the function finds it (it never creates one).
+    const endpoint = SecretsManagerEndpoint.of(vpc);
     const fn = new RotationFunction(stack, 'Rotation', { vpc });
     const breakGlass = iam.Role.fromRoleArn(stack, 'BreakGlass', 'arn:aws:iam::111111111111:role/break-glass');
     new HardenedSecret(stack, 'Secret', {
       rotation: SecretRotationPolicy.custom(fn),
-      requireVpcEndpoint: [SecretsManagerEndpoint.of(vpc)],
+      requireVpcEndpoint: [endpoint],
       breakGlassRoles: [breakGlass],
     });
   }],

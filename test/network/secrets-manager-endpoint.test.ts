@@ -191,6 +191,33 @@ describe('SecretsManagerEndpoint', () => {
       expect(actions.every((a) => /^secretsmanager:[A-Za-z]+$/.test(a))).toBe(true);
     });
 
+    test('the public WORKLOAD_ACTIONS cannot be changed, and replacing it does not widen a new endpoint\'s policy', () => {
+      const original = SecretsManagerEndpoint.WORKLOAD_ACTIONS;
+      const expected = [
+        'secretsmanager:BatchGetSecretValue',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetRandomPassword',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:ListSecretVersionIds',
+        'secretsmanager:ListSecrets',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ];
+      // Changing the array in place is refused.
+      expect(() => original.push('secretsmanager:DeleteSecret')).toThrow(TypeError);
+      expect(() => { original[0] = 'secretsmanager:DeleteSecret'; }).toThrow(TypeError);
+      expect(original).toEqual(expected);
+      // Replacing the property (JavaScript allows it despite readonly) does not reach the default policy.
+      const statics = SecretsManagerEndpoint as unknown as { WORKLOAD_ACTIONS: string[] };
+      statics.WORKLOAD_ACTIONS = [...expected, 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy'];
+      try {
+        const { template } = make();
+        expect(policyStatements(template())[0].Action).toEqual(expected);
+      } finally {
+        statics.WORKLOAD_ACTIONS = original;
+      }
+    });
+
     test('in an environment-agnostic stack the account is the stack account of the deployment', () => {
       const stack = new Stack(new App(), 'Agnostic');
       const vpc = importedVpc(stack);

@@ -1,10 +1,12 @@
 import { App, CfnElement, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, RotationFunction, SecretKey, SecretRotationPolicy } from '../../src';
 import { CROSS_STACK_ROTATION_RULE, crossStackRotationReason } from '../../src/private/rotation-acknowledgements';
 import { IAM_QUOTAS } from '../../src/rotation/rotation-grants';
+import { REPLICA_KEY_WILDCARD_REASON, replicaKeyWildcardRule } from '../../src/secret/replication';
 import { EXTERNAL_MONITOR } from '../compliance-suite';
 import { packFindings } from '../nag/pack-helpers';
 import { acknowledgements, controlTowerViolations, nagFindings } from '../nag-helpers';
@@ -331,6 +333,161 @@ describe('the grants policies stay within the IAM quotas', () => {
     }
     // THEN
     expect(() => app.synth()).toThrow(/21 managed policies attached to its role .*: IAM allows at most 20 managed policies per role/);
+  });
+});
+
+describe('replicas: the function may encrypt new versions with the replica keys the user gave', () => {
+  const US_KEY = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const AP_KEY = 'arn:aws:kms:ap-southeast-2:111111111111:key/5678abcd-12ab-34cd-56ef-1234567890ab';
+  const REPLICATION_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt'];
+  const replicaKeyStatement = (arn: string, region: string) => ({
+    Effect: 'Allow',
+    Action: REPLICATION_ACTIONS,
+    Resource: arn,
+    Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+  });
+  /** Every statement of the grants policies of `stack`. */
+  const grantStatements = (stack: Stack): any[] => Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+
+  function build() {
+    // GIVEN a secret of Orders replicated with a user key (us-east-1) and a library key (eu-central-1)
+    const { app, shared, fn, appStack } = platform();
+    const orders = appStack('Orders');
+    const secret = new HardenedSecret(orders, 'ApiToken', {
+      rotation: SecretRotationPolicy.custom(fn),
+      replicaRegions: [
+        { region: 'us-east-1', encryptionKey: kms.Key.fromKeyArn(orders, 'UsKey', US_KEY) },
+        { region: 'eu-central-1' },
+      ],
+    });
+    return { app, shared, fn, orders, secret, appStack };
+  }
+
+  test("the grants policy of the secret's stack, attached to the function's role, names the user key through Secrets Manager in its region", () => {
+    const { shared, orders, secret } = build();
+    const template = Template.fromStack(orders);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [importOf(shared, 'RefRotationRole')],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: SECRET_ACTIONS, Resource: { Ref: logicalId(secret) } },
+          Match.objectLike({ Action: KEY_ACTIONS, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }),
+          replicaKeyStatement(US_KEY, 'us-east-1'),
+        ],
+      },
+    });
+    // Nothing of it in the function's stack.
+    expect(JSON.stringify(Template.fromStack(shared).toJSON())).not.toContain(US_KEY);
+  });
+
+  test('the library key of a replica region is not granted: its key policy already lets the account encrypt through Secrets Manager there', () => {
+    const { app, orders } = build();
+    const statements = grantStatements(orders);
+    expect(JSON.stringify(statements)).not.toMatch(/eu-central-1|kms:ResourceAliases/);
+    const keyStack = app.node.findChild('OrdersReplicaKeysEuCentral1') as Stack;
+    Template.fromStack(keyStack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowReplicationOfNewVersionsThroughSecretsManager',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com', 'kms:CallerAccount': '111111111111' } },
+        })]),
+      },
+    });
+  });
+
+  test('a replica region added later with a user key reaches the same grants policy', () => {
+    const { orders, secret } = build();
+    // WHEN
+    secret.addReplicaRegion('ap-southeast-2', kms.Key.fromKeyArn(orders, 'ApKey', AP_KEY));
+    // THEN
+    const template = Template.fromStack(orders);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    expect(grantStatements(orders).slice(2)).toEqual([replicaKeyStatement(US_KEY, 'us-east-1'), replicaKeyStatement(AP_KEY, 'ap-southeast-2')]);
+  });
+
+  test('a rotation function in the secret\'s own stack gets the statement the same way', () => {
+    const { shared: stack, fn } = platform();
+    new HardenedSecret(stack, 'ApiToken', {
+      rotation: SecretRotationPolicy.custom(fn),
+      replicaRegions: [{ region: 'us-east-1', encryptionKey: kms.Key.fromKeyArn(stack, 'UsKey', US_KEY) }],
+    });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([replicaKeyStatement(US_KEY, 'us-east-1')]) } },
+    });
+    expect(Object.keys(policies)).toEqual([expect.stringMatching(/^RotationGrantsPlatformRotation[0-9A-F]{8}Policy1/)]);
+  });
+
+  test('a user alias: the key found by alias in that region, its wildcard acknowledged on the grants policy only; zero findings', () => {
+    // GIVEN
+    const { app, fn, appStack } = platform();
+    const orders = appStack('Orders');
+    Tags.of(orders).add('owner', 'payments-team');
+    Tags.of(orders).add('environment', 'prod');
+    Tags.of(orders).add('data-classification', 'confidential');
+    new HardenedSecret(orders, 'ApiToken', {
+      rotation: SecretRotationPolicy.custom(fn),
+      replicaRegions: [{ region: 'us-east-1', encryptionKey: kms.Alias.fromAliasName(orders, 'UsAlias', 'alias/orders-replica') }],
+    });
+    // THEN
+    expect(grantStatements(orders)[2]).toEqual({
+      Effect: 'Allow',
+      Action: REPLICATION_ACTIONS,
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:key/*']] },
+      Condition: {
+        'StringEquals': { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/orders-replica'] },
+      },
+    });
+    const policyPath = expect.stringMatching(/^Orders\/RotationGrantsPlatformRotation[0-9A-F]{8}\/Policy1\/Resource$/);
+    expect(acknowledgements(orders).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      { path: policyPath, rule: replicaKeyWildcardRule(orders, 'us-east-1'), reason: REPLICA_KEY_WILDCARD_REASON },
+      { path: policyPath, rule: CROSS_STACK_ROTATION_RULE, reason: crossStackRotationReason('Platform/Rotation') },
+    ]);
+    app.synth();
+    expect(nagFindings(orders)).toEqual([]);
+    expect(packFindings(orders, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
+  });
+
+  test('the replica-key statements count towards the size of a grants policy: policies spread and each stays within 6,144 characters', () => {
+    // GIVEN 30 secrets, each with three user replica keys (about 600 more characters per secret)
+    const { fn, appStack } = platform();
+    const stack = appStack('Orders');
+    const regions = ['us-east-1', 'us-west-2', 'ap-southeast-2'];
+    const secrets = Array.from({ length: 30 }, (_, i) => new HardenedSecret(stack, `S${i}`, {
+      secretName: `prod/orders/s${i}`,
+      rotation: SecretRotationPolicy.custom(fn),
+      replicaRegions: regions.map((region) => ({
+        region,
+        encryptionKey: kms.Key.fromKeyArn(stack, `K${i}${region}`, `arn:aws:kms:${region}:111111111111:key/${String(i).padStart(8, '0')}-12ab-34cd-56ef-1234567890ab`),
+      })),
+    }));
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN (deployed: each Ref a full secret ARN, each key an mrk ARN in the longest partition)
+    const names = new Map(secrets.map((s, i) => [logicalId(s), `prod/orders/s${i}`]));
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    expect(Object.keys(policies).length).toBeGreaterThan(3);
+    for (const policy of Object.values(policies)) {
+      const json = JSON.stringify(policy.Properties.PolicyDocument, (_k, v) => {
+        if (v && typeof v === 'object' && 'Ref' in v && names.has(v.Ref)) {
+          return `arn:aws-us-gov:secretsmanager:eu-west-1:111111111111:secret:${names.get(v.Ref)}-AbCdEf`;
+        }
+        if (v && typeof v === 'object' && 'Fn::GetAtt' in v) {
+          return `arn:aws-us-gov:kms:eu-west-1:111111111111:key/mrk-${'0'.repeat(32)}`;
+        }
+        return v;
+      });
+      expect(json.length).toBeLessThanOrEqual(IAM_QUOTAS.managedPolicyChars);
+    }
+    // Every secret's three replica keys are in the policy that holds the secret.
+    for (const [i, s] of secrets.entries()) {
+      const holder = Object.values(policies).find((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${logicalId(s)}"`));
+      expect(JSON.stringify(holder)).toContain(`key/${String(i).padStart(8, '0')}-`);
+    }
   });
 });
 

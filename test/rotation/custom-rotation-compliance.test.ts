@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { HardenedSecret, RotationFunction, SecretRotationPolicy } from '../../src';
+import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
 import {
   NETWORK_INTERFACE_REASON,
   NO_DLQ_REASON,
@@ -115,7 +116,7 @@ describe('compliance of custom rotation (RotationFunction)', () => {
     expect(hidden.map((f) => `${f.rule} ${f.resource}`).sort()).toEqual([...acknowledged].sort());
   });
 
-  test("without a given endpoint, the VPC's SecretsManagerEndpoint is made and the pack's endpoint rule is satisfied", () => {
+  test("without an endpoint in the app, none is made: the function warns and the pack's endpoint rule reports it", () => {
     // GIVEN a function in a VPC whose endpoint is not given (and not in the app)
     const stack = newStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
@@ -129,8 +130,34 @@ describe('compliance of custom rotation (RotationFunction)', () => {
     Tags.of(stack).add('owner', 'payments-team');
     Tags.of(stack).add('environment', 'prod');
     Tags.of(stack).add('data-classification', 'confidential');
-    // THEN the endpoint exists and nothing is found (HardenedSecrets-SecretsEndpointInVpc included)
-    expect(fn.secretsManagerEndpoint.node.path).toBe('Stack/Vpc/SecretsManagerEndpoint');
+    // THEN no endpoint is made: the library's warning, and the pack's warning on the function, say so
+    expect(fn.secretsManagerEndpoint).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('cdk-hardened-secrets:rotation-function-endpoint'));
+    expect(packFindings(stack, { externalMonitor: EXTERNAL_MONITOR }).map((f) => [f.rule, f.path, f.severity])).toEqual([
+      ['HardenedSecrets-SecretsEndpointInVpc', 'Stack/Rotation/Function/Resource', 'warning'],
+    ]);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test("with SecretsManagerEndpoint.of(vpc) made first, the function uses it and the pack's endpoint rule is satisfied", () => {
+    // GIVEN the VPC's endpoint, made before the function
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a'],
+      isolatedSubnetIds: ['subnet-0123456789abcdef0'],
+      isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0'],
+    });
+    const endpoint = SecretsManagerEndpoint.of(vpc);
+    const fn = new RotationFunction(stack, 'Rotation', { vpc });
+    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
+    Tags.of(stack).add('owner', 'payments-team');
+    Tags.of(stack).add('environment', 'prod');
+    Tags.of(stack).add('data-classification', 'confidential');
+    // THEN the function uses it and nothing is found (HardenedSecrets-SecretsEndpointInVpc included)
+    expect(fn.secretsManagerEndpoint).toBe(endpoint);
+    expect(endpoint.node.path).toBe('Stack/Vpc/SecretsManagerEndpoint');
     expect(packFindings(stack, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
     expect(nagFindings(stack)).toEqual([]);
   });

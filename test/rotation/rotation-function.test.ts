@@ -295,14 +295,16 @@ describe('RotationFunction', () => {
       });
     });
 
-    test("without an endpoint: the VPC's SecretsManagerEndpoint is created, and HTTPS goes only to it", () => {
-      // GIVEN / WHEN
+    test("without an endpoint: the VPC's SecretsManagerEndpoint made before it is used, and HTTPS goes only to it", () => {
+      // GIVEN
       const stack = newStack();
       const vpc = importedVpc(stack);
+      const endpoint = SecretsManagerEndpoint.of(vpc);
+      // WHEN
       const fn = new RotationFunction(stack, 'Rotation', { vpc });
       // THEN
       const template = Template.fromStack(stack);
-      expect(fn.secretsManagerEndpoint).toBe(SecretsManagerEndpoint.of(vpc));
+      expect(fn.secretsManagerEndpoint).toBe(endpoint);
       template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', { PrivateDnsEnabled: true, ServiceName: 'com.amazonaws.eu-west-1.secretsmanager' });
       template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
@@ -321,6 +323,44 @@ describe('RotationFunction', () => {
       Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
     });
 
+    test('without any endpoint: none is created, HTTPS goes out through the routes, and a warning says so', () => {
+      // GIVEN / WHEN a VPC whose endpoint (if any) is made outside the app
+      const stack = newStack();
+      const fn = new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack) });
+      // THEN no endpoint is made (a second one with private DNS would fail to deploy)
+      const template = Template.fromStack(stack);
+      expect(fn.secretsManagerEndpoint).toBeUndefined();
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+      template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+      // and the function's group allows HTTPS only, to any address
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^Rotation function .*: outbound HTTPS only$'),
+        SecurityGroupEgress: [{
+          CidrIp: '0.0.0.0/0',
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          Description: 'HTTPS to Secrets Manager through the VPC routes',
+        }],
+      });
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+      expect(warnings.map((w) => w.id)).toEqual(['/Stack/Rotation']);
+      expect(warnings[0].entry.data).toMatch(new RegExp(
+        '^Stack/Rotation has no Secrets Manager interface endpoint in its VPC .* Call SecretsManagerEndpoint.of\\(vpc\\) before ' +
+        'creating the function, or pass secretsManagerEndpoint .* \\[ack: cdk-hardened-secrets:rotation-function-endpoint\\]$'));
+    });
+
+    test('an endpoint made after the function is not used by it (the warning stays)', () => {
+      const stack = newStack();
+      const vpc = importedVpc(stack);
+      const fn = new RotationFunction(stack, 'Rotation', { vpc });
+      SecretsManagerEndpoint.of(vpc);
+      expect(fn.secretsManagerEndpoint).toBeUndefined();
+      Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+      Annotations.fromStack(stack).hasWarning('/Stack/Rotation', Match.stringLikeRegexp('cdk-hardened-secrets:rotation-function-endpoint'));
+    });
+
     test('without an endpoint, a Secrets Manager endpoint made with vpc.addInterfaceEndpoint is used', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
@@ -333,6 +373,7 @@ describe('RotationFunction', () => {
     test('two functions in one VPC share one endpoint', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
+      SecretsManagerEndpoint.of(vpc);
       const a = new RotationFunction(stack, 'A', { vpc });
       const b = new RotationFunction(stack, 'B', { vpc });
       expect(a.secretsManagerEndpoint).toBe(b.secretsManagerEndpoint);
@@ -351,6 +392,7 @@ describe('RotationFunction', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
       const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0');
+      SecretsManagerEndpoint.of(vpc);
       // WHEN
       const fn = new RotationFunction(stack, 'Rotation', { vpc, securityGroups: [sg], vpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } });
       // THEN
