@@ -13,7 +13,8 @@ import { ComplianceCase, EXTERNAL_MONITOR, zeroFindingsTests } from '../complian
 import { packFindings } from '../nag/pack-helpers';
 import { AcknowledgementRecord, acknowledgements, nagFindings, newStack } from '../nag-helpers';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'api-token-rotator.ts');
+// The README's rotator module (examples/rotation/api-token-rotator.ts), as a user writes it.
+const FIXTURE = path.join(__dirname, '..', '..', 'examples', 'rotation', 'api-token-rotator.ts');
 
 /** An existing VPC with two isolated subnets, and the Secrets Manager endpoint in it. */
 function network(stack: Stack): { vpc: ec2.IVpc; endpoint: ec2.InterfaceVpcEndpoint } {

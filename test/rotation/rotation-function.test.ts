@@ -11,7 +11,8 @@ import { HardenedSecret, RotationFunction, RotationFunctionProps, RotationKind, 
 import * as esbuild from '../../src/private/esbuild';
 import { newStack } from '../nag-helpers';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'api-token-rotator.ts');
+// The README's rotator module (examples/rotation/api-token-rotator.ts), as a user writes it.
+const FIXTURE = path.join(__dirname, '..', '..', 'examples', 'rotation', 'api-token-rotator.ts');
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 
 /** An imported VPC with two isolated subnets: no resources of its own in the template. */
