@@ -153,9 +153,9 @@ function exportsOf(stacks: Stack[], templates: Map<string, any>): Map<string, Ex
     const index = TemplateIndex.of(stack);
     const template = templates.get(stack.node.path);
     if (template && isObject(template.Outputs)) {
-      for (const output of Object.values<any>(template.Outputs)) {
-        const name = output?.Export?.Name;
-        if (typeof name === 'string') {
+      for (const output of Object.values(template.Outputs)) {
+        const name = isObject(output) && isObject(output.Export) ? output.Export.Name : undefined;
+        if (typeof name === 'string' && isObject(output)) {
           out.set(name, { index, value: output.Value });
         }
       }
