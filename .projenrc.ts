@@ -102,6 +102,10 @@ const jsiiTargets = {
 };
 project.package.file.addOverride('jsii.targets', jsiiTargets);
 
+// The audit command's end-to-end tests run the built binary (lib/cli/main.js), as users do.
+project.testTask.prependSpawn(project.compileTask);
+project.testTask.env('CLI_BINARY', 'lib');
+
 // A fresh clone must bundle the Lambda handlers before any test loads a construct that uses them.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {
