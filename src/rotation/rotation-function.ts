@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RandomValueRotationFunction } from './random-value-rotation-function';
-import { IAM_QUOTAS, RotationGrants } from './rotation-grants';
+import { arnPrefixLength, IAM_QUOTAS, RotationGrants, secretArnLength } from './rotation-grants';
 import { allowedClasses, MAX_PASSWORD_LENGTH } from './runtime/password-policy';
 import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
 import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
@@ -187,6 +187,16 @@ export interface RotationFunctionOptions {
    */
   readonly description?: string;
 }
+
+/** Lambda's limit on a function's resource-based policy. */
+const LAMBDA_POLICY_MAX_BYTES = 20_480;
+/**
+ * One invoke permission statement without its Sid, function ARN and secret ARN:
+ * `{"Sid":"","Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction",
+ * "Resource":"","Condition":{"StringEquals":{"AWS:SourceAccount":"<12>"},"ArnLike":{"AWS:SourceArn":""}}}`.
+ */
+const PERMISSION_STATEMENT_OVERHEAD =
+  '{"Sid":"","Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"","Condition":{"StringEquals":{"AWS:SourceAccount":"123456789012"},"ArnLike":{"AWS:SourceArn":""}}}'.length;
 
 /**
  * Properties of the built-in rotation function, which rotates a secret (or one field of a JSON
@@ -441,6 +451,7 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
 
     this.node.addValidation({ validate: () => this.validateConcurrency() });
     this.node.addValidation({ validate: () => this.validateRolePolicies() });
+    this.node.addValidation({ validate: () => this.validateResourcePolicySize() });
   }
 
   /**
@@ -503,6 +514,33 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
         `${where}: the default IAM quota is ${IAM_QUOTAS.rolePoliciesDefault} managed policies per role. Request an increase of ` +
         `"Managed policies per role" (up to ${IAM_QUOTAS.rolePoliciesMax}) before deploying, or rotate the secrets of some stacks with another RotationFunction.`,
       );
+    }
+    return [];
+  }
+
+  /**
+   * Each rotated secret adds an invoke permission, a statement of the function's resource-based
+   * policy, which Lambda limits to 20 KB (not adjustable): past it, the deployment fails.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+   */
+  private validateResourcePolicySize(): string[] {
+    const own = Stack.of(this);
+    const functionArn = arnPrefixLength(own, 'lambda') + 'function:'.length + 64;
+    let length = '{"Version":"2012-10-17","Id":"default","Statement":[]}'.length;
+    for (const secret of this.rotatedSecrets) {
+      const stack = Stack.of(secret);
+      // CloudFormation names the statement after the permission's physical id:
+      // <stack name>-<logical id>-<suffix>, at most 256 characters.
+      const sid = Math.min(256, (Token.isUnresolved(stack.stackName) ? 128 : stack.stackName.length) + 64 + 14);
+      length += PERMISSION_STATEMENT_OVERHEAD + sid + functionArn + secretArnLength(stack, secret) + 1;
+    }
+    if (length > LAMBDA_POLICY_MAX_BYTES) {
+      return [
+        `${this.rotatedSecrets.length} secrets rotate with this function: their invoke permissions make its resource-based policy ` +
+        `up to ${length} bytes, and Lambda allows ${LAMBDA_POLICY_MAX_BYTES} (not adjustable; ` +
+        'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Rotate some of the secrets with another RotationFunction.',
+      ];
     }
     return [];
   }

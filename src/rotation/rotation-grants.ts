@@ -272,12 +272,13 @@ function documentLength(secretArns: number[], keyArns: number[], regionLength: n
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:` at its longest. */
-function arnPrefixLength(stack: Stack, service: string): number {
+export function arnPrefixLength(stack: Stack, service: string): number {
   return 'arn:'.length + lengthOr(stack.partition, WORST.partition) + 1 + service.length + 1 +
     lengthOr(stack.region, WORST.region) + 1 + lengthOr(stack.account, WORST.account) + 1;
 }
 
-function secretArnLength(stack: Stack, secret: secretsmanager.ISecret): number {
+/** The most characters the deployed ARN of `secret` can have. */
+export function secretArnLength(stack: Stack, secret: secretsmanager.ISecret): number {
   if (secret.secretFullArn !== undefined && !Token.isUnresolved(secret.secretFullArn)) {
     return secret.secretFullArn.length;
   }

@@ -261,17 +261,18 @@ describe('the grants policies stay within the IAM quotas', () => {
   }
 
   test('the secrets of a stack that do not fit in one policy of 6,144 characters spread over more, each schedule waiting for its own', () => {
-    // GIVEN 50 secrets with names of 120 characters, each with its own key (about 275 characters each)
+    // GIVEN 32 secrets with names of 120 characters, each with its own key (about 275 characters
+    // each); more would pass the function's own 20 KB resource-policy limit (tested below)
     const { fn, appStack } = platform();
     const stack = appStack('Orders');
-    const secrets = Array.from({ length: 50 }, (_, i) =>
+    const secrets = Array.from({ length: 32 }, (_, i) =>
       new HardenedSecret(stack, `S${i}`, { secretName: longName(i, 120), rotation: SecretRotationPolicy.custom(fn) }));
     // WHEN
     const template = Template.fromStack(stack);
     // THEN the secrets fill policies in order, each within the limit once deployed, none wasted
     const policies = template.findResources('AWS::IAM::ManagedPolicy');
     const ids = Object.keys(policies);
-    expect(ids.length).toBe(3);
+    expect(ids.length).toBe(2);
     const names = new Map(secrets.map((s, i) => [logicalId(s), longName(i, 120)]));
     const lengths = ids.map((id) => deployedLength(template, id, names));
     for (const length of lengths) {
@@ -450,6 +451,21 @@ describe('replicas: the function may encrypt new versions with the replica keys 
     app.synth();
     expect(nagFindings(orders)).toEqual([]);
     expect(packFindings(orders, { externalMonitor: EXTERNAL_MONITOR })).toEqual([]);
+  });
+
+  test("invoke permissions past Lambda's 20 KB resource-policy limit are a synth error naming the limit; fewer pass", () => {
+    // GIVEN one function and secrets with 100-character names: about 570 bytes of policy each
+    const synthWith = (count: number) => {
+      const { app, fn, appStack } = platform();
+      const stack = appStack('Orders');
+      for (let i = 0; i < count; i++) {
+        new HardenedSecret(stack, `S${i}`, { secretName: `prod/orders/${'x'.repeat(88)}${String(i).padStart(3, '0')}`, rotation: SecretRotationPolicy.custom(fn) });
+      }
+      return () => app.synth();
+    };
+    // THEN 30 fit; 40 would not deploy
+    expect(synthWith(30)).not.toThrow();
+    expect(synthWith(40)).toThrow(/40 secrets rotate with this function: their invoke permissions make its resource-based policy up to \d+ bytes, and Lambda allows 20480/);
   });
 
   test('the replica-key statements count towards the size of a grants policy: policies spread and each stays within 6,144 characters', () => {
