@@ -48,7 +48,7 @@ new HardenedSecret(stack, 'ApiToken', {
 const partnerRotation = RotationFunction.fromEntry(stack, 'PartnerRotation', {
   vpc,
   secretsManagerEndpoint: endpoint,
-  entry: path.join(__dirname, '..', 'test', 'rotation', 'fixtures', 'api-token-rotator.ts'),
+  entry: path.join(__dirname, '..', 'examples', 'rotation', 'api-token-rotator.ts'),
   timeout: Duration.minutes(1),
 });
 new HardenedSecret(stack, 'PartnerCredential', {
