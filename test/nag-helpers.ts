@@ -104,3 +104,24 @@ export function newStack(id = 'Stack'): Stack {
   const app = new App();
   return new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' } });
 }
+
+/**
+ * Runs `fn` while every acknowledgement in the tree below `scope` is hidden from the packs, to
+ * show that each acknowledgement is needed. The acknowledgements are construct metadata; this
+ * swaps their type for the duration.
+ */
+export function withoutAcknowledgements<T>(scope: IConstruct, fn: () => T): T {
+  const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+  const entries = scope.node.findAll().flatMap((c) => (c.node as unknown as { _metadata: Array<{ type: string }> })._metadata ?? [])
+    .filter((m) => m.type === key);
+  for (const m of entries) {
+    m.type = 'hidden-for-test';
+  }
+  try {
+    return fn();
+  } finally {
+    for (const m of entries) {
+      m.type = key;
+    }
+  }
+}

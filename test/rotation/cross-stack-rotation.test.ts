@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnElement, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,7 @@ import { IAM_QUOTAS } from '../../src/rotation/rotation-grants';
 import { REPLICA_KEY_WILDCARD_REASON, replicaKeyWildcardRule } from '../../src/secret/replication';
 import { EXTERNAL_MONITOR } from '../compliance-suite';
 import { packFindings } from '../nag/pack-helpers';
-import { acknowledgements, controlTowerViolations, nagFindings } from '../nag-helpers';
+import { acknowledgements, controlTowerViolations, nagFindings, withoutAcknowledgements } from '../nag-helpers';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const SECRET_ACTIONS = [
@@ -506,23 +506,3 @@ describe('replicas: the function may encrypt new versions with the replica keys 
     }
   });
 });
-
-/**
- * Runs `fn` while every acknowledgement in the tree below `scope` is hidden from the packs (as
- * in custom-rotation-compliance.test.ts).
- */
-function withoutAcknowledgements<T>(scope: Stack, fn: () => T): T {
-  const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
-  const entries = scope.node.findAll().flatMap((c) => (c.node as unknown as { _metadata: Array<{ type: string }> })._metadata ?? [])
-    .filter((m) => m.type === key);
-  for (const m of entries) {
-    m.type = 'hidden-for-test';
-  }
-  try {
-    return fn();
-  } finally {
-    for (const m of entries) {
-      m.type = key;
-    }
-  }
-}

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
@@ -11,7 +11,7 @@ import {
 } from '../../src/private/rotation-acknowledgements';
 import { ComplianceCase, EXTERNAL_MONITOR, zeroFindingsTests } from '../compliance-suite';
 import { packFindings } from '../nag/pack-helpers';
-import { AcknowledgementRecord, acknowledgements, nagFindings, newStack } from '../nag-helpers';
+import { AcknowledgementRecord, acknowledgements, nagFindings, newStack, withoutAcknowledgements } from '../nag-helpers';
 
 // The README's rotator module (examples/rotation/api-token-rotator.ts), as a user writes it.
 const FIXTURE = path.join(__dirname, '..', '..', 'examples', 'rotation', 'api-token-rotator.ts');
@@ -163,23 +163,3 @@ describe('compliance of custom rotation (RotationFunction)', () => {
     expect(nagFindings(stack)).toEqual([]);
   });
 });
-
-/**
- * Runs `fn` while every acknowledgement in the tree below `scope` is hidden from cdk-nag. The
- * acknowledgements are construct metadata; this swaps their type for the duration.
- */
-function withoutAcknowledgements<T>(scope: Stack, fn: () => T): T {
-  const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
-  const entries = scope.node.findAll().flatMap((c) => (c.node as unknown as { _metadata: Array<{ type: string }> })._metadata ?? [])
-    .filter((m) => m.type === key);
-  for (const m of entries) {
-    m.type = 'hidden-for-test';
-  }
-  try {
-    return fn();
-  } finally {
-    for (const m of entries) {
-      m.type = key;
-    }
-  }
-}
