@@ -20,17 +20,7 @@ export interface Statement {
 
 /** The statements of a policy document (resolved), or [] when it is not a literal document. */
 export function statements(document: unknown, index: TemplateIndex): Statement[] {
-  if (typeof document === 'string') {
-    try {
-      document = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  if (!isObject(document)) {
-    return [];
-  }
-  return asArray(document.Statement).filter(isObject).map(s => ({
+  return rawStatements(document).map(s => ({
     sid: typeof s.Sid === 'string' ? s.Sid : undefined,
     effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
     actions: asArray(s.Action).map(a => text(a, index).toLowerCase()),
@@ -42,6 +32,24 @@ export function statements(document: unknown, index: TemplateIndex): Statement[]
     hasNotPrincipal: s.NotPrincipal !== undefined,
     condition: isObject(s.Condition) ? s.Condition : {},
   }));
+}
+
+/**
+ * The statements of a policy document as the template writes them (a document given as a JSON
+ * string is parsed), or [] when it is not a literal document.
+ */
+export function rawStatements(document: unknown): Array<Record<string, any>> {
+  if (typeof document === 'string') {
+    try {
+      document = JSON.parse(document);
+    } catch {
+      return [];
+    }
+  }
+  if (!isObject(document)) {
+    return [];
+  }
+  return asArray(document.Statement).filter(isObject);
 }
 
 function text(value: unknown, index: TemplateIndex): string {

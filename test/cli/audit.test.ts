@@ -184,6 +184,9 @@ describe('suppressions written into the audited templates (Metadata.cdk_nag.rule
   const literal = path.join(MALFORMED, 'suppressed-literal-secret.yaml').split(path.sep).join('/');
   const waiver = path.join(MALFORMED, 'suppressed-rotation-waiver.yaml').split(path.sep).join('/');
   const waiverReason = 'The maps provider issues one key per account and offers no API to replace it; the key is revoked and reissued by hand every quarter (ticket STORE-1412).';
+  // The template's read grant (as in the corpus) uses ForAllValues on a single-valued key: a
+  // warning that no suppression in the template covers, so it stays open in every run below.
+  const setOperator = 'HardenedSecrets-IamPolicySetOperator[PolicyDocument.Statement[0].Condition::ForAllValues:StringEquals::secretsmanager:VersionStage]';
 
   const json = async (args: string[]) => {
     const run = await runCli(['audit', ...args, '--format', 'json']);
@@ -239,14 +242,16 @@ describe('suppressions written into the audited templates (Metadata.cdk_nag.rule
     expect(out.code).toBe(0);
     expect(out.findings.map(f => [f.rule, f.suppressed, f.suppression])).toEqual([
       ['HardenedSecrets-SecretRotationConfigured', true, { justification: waiverReason, honoured: true, notHonouredBecause: null }],
+      [setOperator, false, null],
     ]);
     // The report sees the same acknowledgement: a rotation waiver with the template's reason.
-    expect(out.report.summary.findings).toEqual({ error: 0, warning: 0, acknowledged: 1 });
+    expect(out.report.summary.findings).toEqual({ error: 0, warning: 1, acknowledged: 1 });
     expect(out.report.secrets.map((x: any) => x.rotation.waiver)).toEqual([waiverReason]);
     const sarif = await sarifResults([waiver, '--honor-suppressions']);
     expect(sarif.code).toBe(0);
     expect(sarif.results.map(r => [r.ruleId, r.level, r.suppressions])).toEqual([
       ['HardenedSecrets-SecretRotationConfigured', 'error', [{ kind: 'inSource', justification: waiverReason }]],
+      ['HardenedSecrets-IamPolicySetOperator', 'warning', undefined],
     ]);
   });
 
@@ -255,11 +260,15 @@ describe('suppressions written into the audited templates (Metadata.cdk_nag.rule
     expect(out.code).toBe(1);
     expect(out.findings.map(f => [f.rule, f.suppressed, f.suppression])).toEqual([
       ['HardenedSecrets-SecretRotationConfigured', false, { justification: waiverReason, honoured: false, notHonouredBecause: 'template suppressions are honoured only with --honor-suppressions' }],
+      [setOperator, false, null],
     ]);
-    expect(out.report.summary.findings).toEqual({ error: 1, warning: 0, acknowledged: 0 });
+    expect(out.report.summary.findings).toEqual({ error: 1, warning: 1, acknowledged: 0 });
     const sarif = await sarifResults([waiver]);
     expect(sarif.code).toBe(1);
-    expect(sarif.results.map(r => [r.ruleId, r.suppressions])).toEqual([['HardenedSecrets-SecretRotationConfigured', undefined]]);
+    expect(sarif.results.map(r => [r.ruleId, r.suppressions])).toEqual([
+      ['HardenedSecrets-SecretRotationConfigured', undefined],
+      ['HardenedSecrets-IamPolicySetOperator', undefined],
+    ]);
   });
 
   test('the cdk-nag packs findings are matched to the same suppressions: AwsSolutions-SMG4 is suppressed only with the flag', async () => {
@@ -268,12 +277,12 @@ describe('suppressions written into the audited templates (Metadata.cdk_nag.rule
     const honoured = await json([waiver, ...packs, '--honor-suppressions']);
     expect({ code: honoured.code, findings: states(honoured.findings) }).toEqual({
       code: 0,
-      findings: ['AwsSolutions-SMG4 suppressed', 'HardenedSecrets-SecretRotationConfigured suppressed'],
+      findings: ['AwsSolutions-SMG4 suppressed', `${setOperator} open`, 'HardenedSecrets-SecretRotationConfigured suppressed'],
     });
     const plain = await json([waiver, ...packs]);
     expect({ code: plain.code, findings: states(plain.findings) }).toEqual({
       code: 1,
-      findings: ['AwsSolutions-SMG4 open', 'HardenedSecrets-SecretRotationConfigured open'],
+      findings: ['AwsSolutions-SMG4 open', `${setOperator} open`, 'HardenedSecrets-SecretRotationConfigured open'],
     });
   });
 });

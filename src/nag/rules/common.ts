@@ -98,17 +98,24 @@ export function rotationRoleIds(index: TemplateIndex): Set<string> {
 /** A policy document held by an IAM resource, and where in the resource it sits. */
 export interface HeldDocument {
   readonly document: unknown;
+  /** Where the document sits, for finding text: `PolicyDocument`, `Policies[0] (ReadDb)`. */
   readonly where: string;
+  /** Its property path, for finding suffixes: `PolicyDocument`, `Policies[0]`. */
+  readonly path: string;
 }
 
 /** The policy documents an IAM resource holds (inline policies of roles, users and groups included). */
 export function heldDocuments(view: ResourceView): HeldDocument[] {
   if (view.properties.PolicyDocument !== undefined) {
-    return [{ document: view.properties.PolicyDocument, where: 'PolicyDocument' }];
+    return [{ document: view.properties.PolicyDocument, where: 'PolicyDocument', path: 'PolicyDocument' }];
   }
   return asArray(view.properties.Policies)
     .filter(isObject)
-    .map((p, i) => ({ document: p.PolicyDocument, where: `Policies[${i}]${typeof p.PolicyName === 'string' ? ` (${p.PolicyName})` : ''}` }));
+    .map((p, i) => ({
+      document: p.PolicyDocument,
+      where: `Policies[${i}]${typeof p.PolicyName === 'string' ? ` (${p.PolicyName})` : ''}`,
+      path: `Policies[${i}]`,
+    }));
 }
 
 /** The roles, users and groups (logical ids of this stack) an IAM resource's permissions apply to. */

@@ -12,7 +12,7 @@ export const IamReadPinnedToCurrent: SecretsRule = {
   resourceTypes: IAM_POLICY_TYPES,
   requirement: 'A grant of secretsmanager:GetSecretValue on a secret is conditioned on secretsmanager:VersionStage (AWSCURRENT), except for rotation functions.',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-6',
-  fix: 'Use HardenedSecret.grantRead, which adds ForAllValues:StringEquals secretsmanager:VersionStage = AWSCURRENT, or add that condition.',
+  fix: 'Use HardenedSecret.grantRead, which adds StringEqualsIfExists secretsmanager:VersionStage = AWSCURRENT, or add that condition.',
   check(node: CfnResource, options: CheckOptions) {
     const index = TemplateIndex.of(node);
     const view = index.view(node);

@@ -1,5 +1,7 @@
 import { SecretsRule } from '../rule';
 import { IamNoBroadSecretAccess } from './iam-no-broad-secret-access';
+import { IamPolicySetOperator } from './iam-policy-set-operator';
+import { IamPolicyValid } from './iam-policy-valid';
 import { IamReadPinnedToCurrent } from './iam-read-pinned-to-current';
 import { NoAwsAccessKey } from './no-aws-access-key';
 import { NoCredentialInBuildEnvironment } from './no-credential-in-build-environment';
@@ -43,6 +45,8 @@ export const RULES: readonly SecretsRule[] = [
   SecretRetainedOnReplace,
   IamNoBroadSecretAccess,
   IamReadPinnedToCurrent,
+  IamPolicyValid,
+  IamPolicySetOperator,
   ReplicaCustomerManagedKey,
   NoLiteralSecretString,
   NoCredentialInLambdaEnvironment,
