@@ -260,8 +260,7 @@ describe('examples/consumers/lambda-and-ecs.ts', () => {
       return policy.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => /GetSecretValue$/.test(a)));
     };
     const pinned = {
-      'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-      'Null': { 'secretsmanager:VersionId': 'true' },
+      StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
     };
     const get = (id: string) => ({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: id }, Condition: pinned });
     expect(reads(built.executionRole)).toEqual([get(dbId)]);

@@ -72,8 +72,7 @@ describe('examples/usage/usage-stacks.ts (README "Usage")', () => {
             Effect: 'Allow',
             Resource: { Ref: secretId },
             Condition: {
-              'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-              'Null': { 'secretsmanager:VersionId': 'true' },
+              StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
             },
           },
           { Action: 'secretsmanager:DescribeSecret', Effect: 'Allow', Resource: { Ref: secretId } },

@@ -100,8 +100,7 @@ describe('examples/app.ts', () => {
         Action: 'secretsmanager:GetSecretValue',
         Resource: { Ref: apiKeyId },
         Condition: {
-          'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-          'Null': { 'secretsmanager:VersionId': 'true' },
+          StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
         },
       },
     ]);

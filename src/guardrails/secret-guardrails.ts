@@ -152,8 +152,11 @@ export class SecretGuardrails implements IAspect {
     const stack = Stack.of(secret);
     const l2 = secret.node.scope instanceof secretsmanager.Secret ? secret.node.scope : undefined;
 
+    // The key-change deny needs the key's ARN: known only when the aspect supplies the key.
+    let keyArn: string | undefined;
     if (secret.kmsKeyId === undefined) {
-      secret.kmsKeyId = sharedKey(stack, this.props).keyArn;
+      keyArn = sharedKey(stack, this.props).keyArn;
+      secret.kmsKeyId = keyArn;
     }
     secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
@@ -161,26 +164,33 @@ export class SecretGuardrails implements IAspect {
       breakGlassArns: (this.props.breakGlassRoles ?? []).map(r => r.roleArn),
       deploymentArns: deploymentRoleArns(stack, this.props.deploymentRoles),
       deploymentMayDelete: false,
+      keyArn,
     });
+    const policy = this.protect(secret, l2, statements);
+    policy.blockPublicPolicy = true;
+    // The denies protect the retained secret only while the policy outlives the stack too.
+    policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+
+  /** Adds `statements` to the secret's resource policy, creating it if there is none; returns it. */
+  private protect(
+    secret: secretsmanager.CfnSecret,
+    l2: secretsmanager.Secret | undefined,
+    statements: iam.PolicyStatement[],
+  ): secretsmanager.CfnResourcePolicy {
     if (l2) {
       for (const statement of statements) {
         l2.addToResourcePolicy(statement);
       }
-      const policy = l2.node.tryFindChild('Policy')?.node.defaultChild;
-      if (policy instanceof secretsmanager.CfnResourcePolicy) {
-        policy.blockPublicPolicy = true;
-      }
-      return;
+      return l2.node.findChild('Policy').node.defaultChild as secretsmanager.CfnResourcePolicy;
     }
     const existing = findPolicy(secret);
     if (existing) {
-      existing.blockPublicPolicy = true;
       existing.resourcePolicy = withStatements(existing.resourcePolicy, statements);
-      return;
+      return existing;
     }
-    new secretsmanager.CfnResourcePolicy(secret.node.scope!, `${secret.node.id}${POLICY_SUFFIX}`, {
+    return new secretsmanager.CfnResourcePolicy(secret.node.scope!, `${secret.node.id}${POLICY_SUFFIX}`, {
       secretId: secret.ref,
-      blockPublicPolicy: true,
       resourcePolicy: new iam.PolicyDocument({ statements }),
     });
   }

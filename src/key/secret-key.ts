@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { denyGrantsNotForAwsResources } from '../private/kms';
+import { measurePolicy, POLICY_SIZE_LIMITS } from '../private/policy-size';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 
 /**
@@ -27,13 +28,19 @@ export interface SecretKeyProps {
   readonly description?: string;
 
   /**
-   * Principals that administer the key (policy, rotation, aliases, deletion).
+   * Principals that administer the key (policy, rotation, aliases, deletion): only they (and the
+   * CloudFormation execution role of the stack, because KMS refuses a key policy that would lock
+   * out the principal creating it) can disable the key, schedule its deletion or change its policy.
+   * Every principal of the account can still read the key's metadata (`DescribeKey`,
+   * `GetKeyRotationStatus`, ...), as AWS Config and Security Hub need.
    *
-   * Administrators get no cryptographic permission: they cannot decrypt a secret with this key.
-   * When you name administrators, the CloudFormation execution role of the stack is added to
-   * them, because KMS refuses a key policy that would lock out the principal creating it.
+   * The key policy gives administrators no cryptographic permission. That alone does not stop
+   * them decrypting: key use through Secrets Manager is delegated to the account's IAM policies,
+   * so a principal whose IAM policies allow `kms:Decrypt` and `secretsmanager:GetSecretValue`
+   * (e.g. `AdministratorAccess`) can read the secret.
    *
-   * @default - the account root, which delegates administration to IAM policies of the account
+   * @default - the account root: administration is delegated to the account's IAM policies, so any
+   *   principal whose IAM policies allow it (e.g. `AdministratorAccess`) can administer the key
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators
    */
   readonly admins?: iam.IPrincipal[];
@@ -130,6 +137,20 @@ const SECRETS_MANAGER_USE_ACTIONS = [
   'kms:DescribeKey',
 ];
 
+/**
+ * Key metadata every principal of the account may read when administration is limited to named
+ * admins: AWS Config's `cmk-backing-key-rotation-enabled` (Security Hub KMS.4) reads the rotation
+ * status with the account's service-linked role.
+ *
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/cmk-backing-key-rotation-enabled.html
+ */
+const METADATA_READ_ACTIONS = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+];
+
 const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
@@ -138,7 +159,7 @@ const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
  * - automatic yearly rotation of the key material;
  * - usable for cryptography only through Secrets Manager in this region (`kms:ViaService`) by
  *   principals of this account (`kms:CallerAccount`), and only when an IAM policy also allows it;
- * - administrators cannot decrypt;
+ * - administration by the account's IAM policies, or only by the named `admins`;
  * - grants may be created only for AWS resources (Control Tower CT.KMS.PR.3);
  * - retained when removed from the stack.
  *
@@ -160,6 +181,8 @@ export class SecretKey extends kms.Key {
       multiRegion: props.multiRegion,
       policy: secretKeyPolicy(stack, props),
     });
+
+    this.node.addValidation({ validate: () => (this.policy ? validateKeyPolicySize(this, this.policy) : []) });
 
     this.alias = new kms.Alias(this, 'Alias', {
       aliasName: props.aliasName ?? `alias/secrets/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
@@ -206,6 +229,25 @@ function validateSecretKeyProps(path: string, stack: Stack, props: SecretKeyProp
   v.throwIfInvalid();
 }
 
+/** KMS refuses a key policy over its size limit at deployment: refuse it at synth. */
+function validateKeyPolicySize(key: SecretKey, policy: iam.PolicyDocument): string[] {
+  const size = measurePolicy(Stack.of(key), policy);
+  const limit = POLICY_SIZE_LIMITS.keyPolicy;
+  const v = new PropsValidator(key);
+  v.check(
+    size.characters <= limit,
+    'key policy (admins and grants to principals of other accounts)',
+    `${size.principals} principals in ${size.statements} statements, up to ${size.characters} characters once deployed`,
+    `at most ${limit} characters (the KMS limit): grant fewer principals of other accounts, or one AccountPrincipal per account`,
+  );
+  try {
+    v.throwIfInvalid();
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  return [];
+}
+
 /** The whole key policy, built from the props alone. */
 function secretKeyPolicy(stack: Stack, props: SecretKeyProps): iam.PolicyDocument {
   const admins: iam.IPrincipal[] = props.admins
@@ -223,6 +265,14 @@ function secretKeyPolicy(stack: Stack, props: SecretKeyProps): iam.PolicyDocumen
         actions: ADMIN_ACTIONS,
         resources: ['*'],
       }),
+      ...(props.admins
+        ? [new iam.PolicyStatement({
+          sid: 'KeyMetadataReadableByAccount',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: METADATA_READ_ACTIONS,
+          resources: ['*'],
+        })]
+        : []),
       new iam.PolicyStatement({
         sid: 'UseThroughSecretsManagerOnly',
         // With AnyPrincipal the CallerAccount condition below keeps use inside the account.

@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { GrantToFunctionOptions } from './consumer-options';
 import { grantBatchRead, grantToFunction } from './consumers';
 import { SecretReplication, validateReplicaRegions } from './replication';
-import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals } from './resource-policy';
+import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals, versionStageCondition } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
 import { MonitoredPrincipals, watchHardenedSecret } from '../monitoring/registration';
 import { ISecretAccessMonitor } from '../monitoring/secret-access-monitor';
@@ -16,6 +16,7 @@ import { checkRotationThroughEndpoints, validateNoReplicas, validateRequiredEndp
 import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
+import { measurePolicy, POLICY_SIZE_LIMITS } from '../private/policy-size';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 import { RotationPlan } from '../rotation/rotation-plan';
 import { RotationKind, SecretRotationPolicy } from '../rotation/rotation-policy';
@@ -312,6 +313,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       breakGlassArns: (props.breakGlassRoles ?? []).map((role) => role.roleArn),
       deploymentArns: deploymentRoleArns(stack, props.deploymentRoles),
       deploymentMayDelete: removalPolicy === RemovalPolicy.DESTROY,
+      keyArn: this.secretKey.keyArn,
     };
     let policy: IConstruct | undefined;
     for (const statement of protectiveStatements(principals)) {
@@ -323,8 +325,14 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
         [...principals.breakGlassArns, ...principals.deploymentArns],
       ));
     }
+    const cfnPolicy = policy!.node.defaultChild as secretsmanager.CfnResourcePolicy;
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html#BPA
-    (policy!.node.defaultChild as secretsmanager.CfnResourcePolicy).blockPublicPolicy = true;
+    cfnPolicy.blockPublicPolicy = true;
+    // The policy is what protects the secret: deleting it with the stack (CloudFormation's default
+    // for AWS::SecretsManager::ResourcePolicy) would leave a retained secret without its denies.
+    cfnPolicy.applyRemovalPolicy(removalPolicy);
+    const document = (policy as secretsmanager.ResourcePolicy).document;
+    this.node.addValidation({ validate: () => this.validatePolicySize(document) });
 
     plan.apply(this);
     if (props.requireVpcEndpoint !== undefined) {
@@ -358,11 +366,25 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   }
 
   /**
+   * Does nothing: the resource policy already denies `DeleteSecret` to every principal but the
+   * break-glass roles (and the deployment roles with `RemovalPolicy.DESTROY`).
+   *
+   * aws-cdk-lib calls this when a rotation schedule is added; its statement denies
+   * `DeleteSecret` to the account root, which in a resource policy binds every principal of the
+   * account, break glass included, so a rotating secret could never be deleted.
+   */
+  public denyAccountRootDelete(): void {
+    // Intentionally empty; see above.
+  }
+
+  /**
    * Grants read access to the secret's value and metadata, and decryption through Secrets Manager.
    *
-   * By default only the `AWSCURRENT` version is readable: requests that name another stage, or a
-   * version id, are refused. Rotation code that must read `AWSPENDING` passes the stages it needs;
-   * it can then also read by version id.
+   * Reads are pinned to the stages given (`AWSCURRENT` by default): a request that names another
+   * stage (`AWSPENDING`, `AWSPREVIOUS`) is refused. A request that names no stage, or only a
+   * `VersionId` (what AWS's caching clients and the JDBC driver send), is allowed: IAM cannot tell
+   * which stage a version id is in, so a reader that knows the id of an older version can read it.
+   * Rotation code that must read `AWSPENDING` passes the stages it needs.
    *
    * A grantee in another account is added to the resource policy and to the key policy.
    *
@@ -376,18 +398,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       v.fail('grantRead versionStages', '[]', "one or more stages, e.g. ['AWSCURRENT', 'AWSPENDING']");
       v.throwIfInvalid();
     }
-    const stages = versionStages ?? [...DEFAULTS.readerVersionStages];
-    // ForAllValues is true when the request names no stage (Secrets Manager then returns
-    // AWSCURRENT) and when every stage named is allowed. ForAnyValue, which aws-cdk-lib uses,
-    // refuses callers that name no stage: https://github.com/aws/aws-cli/issues/5031
-    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-secretsmanager_VersionStage
-    const conditions: Record<string, Record<string, unknown>> = {
-      'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': stages },
-    };
-    if (versionStages === undefined) {
-      // An old version can also be read by its id: refuse ids for ordinary readers.
-      conditions.Null = { 'secretsmanager:VersionId': 'true' };
-    }
+    const conditions = versionStageCondition(versionStages ?? [...DEFAULTS.readerVersionStages]);
     const value = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
@@ -486,6 +497,27 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
    */
   public grantToFunction(fn: lambda.Function, options: GrantToFunctionOptions = {}): iam.Grant {
     return grantToFunction(this, fn, options);
+  }
+
+  /** Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth. */
+  private validatePolicySize(document: iam.PolicyDocument): string[] {
+    const size = measurePolicy(Stack.of(this), document);
+    const limit = POLICY_SIZE_LIMITS.secretResourcePolicy;
+    if (size.characters <= limit) {
+      return [];
+    }
+    const v = new PropsValidator(this);
+    v.fail(
+      'resource policy (grants to principals of other accounts)',
+      `${size.principals} principals in ${size.statements} statements, up to ${size.characters} characters once deployed`,
+      `at most ${limit} characters (the Secrets Manager limit): grant fewer principals of other accounts, or one AccountPrincipal per account whose own IAM policies then choose the roles`,
+    );
+    try {
+      v.throwIfInvalid();
+    } catch (e) {
+      return [(e as Error).message];
+    }
+    return [];
   }
 
   /**

@@ -4,9 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, Dependable, IConstruct } from 'constructs';
+import { versionStageCondition } from './resource-policy';
 import { createReplicaKey } from '../key/replica-keys';
 import { SecretKey } from '../key/secret-key';
 import { acknowledge } from '../private/acknowledgements';
+import { DEFAULTS } from '../private/defaults';
 import { isResolved, PropsValidator } from '../private/validation';
 
 /** The reason of the `AwsSolutions-IAM5` acknowledgement on a grantee's policy for a replica key. */
@@ -255,10 +257,7 @@ export class SecretReplication {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['secretsmanager:GetSecretValue'],
       resources: arns,
-      conditions: {
-        'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-        'Null': { 'secretsmanager:VersionId': 'true' },
-      },
+      conditions: versionStageCondition([...DEFAULTS.readerVersionStages]),
     }));
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: arns }));
     this.grantKeys(grantee, replicas, ['kms:Decrypt']);

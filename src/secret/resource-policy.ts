@@ -13,6 +13,11 @@ export interface SecretPrincipals {
   readonly deploymentArns: string[];
   /** Whether the stack itself may delete the secret (removal policy DESTROY). */
   readonly deploymentMayDelete: boolean;
+  /**
+   * The ARN of the key that encrypts the secret: the only key `UpdateSecret` may name, but for
+   * break glass and deployment. Undefined when the key is not known by ARN (then no such deny).
+   */
+  readonly keyArn?: string;
 }
 
 /**
@@ -26,8 +31,12 @@ export const DESTRUCTIVE_ACTIONS = [
   'secretsmanager:StopReplicationToReplica',
 ];
 
-/** Actions that change who may do the above. */
-export const POLICY_ACTIONS = ['secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy'];
+/**
+ * Actions that change who may do the above, or where copies of the secret live: a replica in a
+ * region and under a key of the caller's choosing is a copy the secret's own policies no longer
+ * guard alone. CloudFormation replicates when `replicaRegions` changes, so deployment roles may.
+ */
+export const POLICY_ACTIONS = ['secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy', 'secretsmanager:ReplicateSecretToRegions'];
 
 /**
  * Deny statements that protect a secret whoever the caller is (including the account root).
@@ -38,6 +47,7 @@ export function protectiveStatements(principals: SecretPrincipals): iam.PolicySt
   return [
     denyExcept('DenyDeletionExceptBreakGlass', DESTRUCTIVE_ACTIONS, deleters),
     denyExcept('DenyPolicyChangesExceptDeployment', POLICY_ACTIONS, policyChangers),
+    ...(principals.keyArn !== undefined ? [denyKeyChange(principals.keyArn, policyChangers)] : []),
     new iam.PolicyStatement({
       sid: 'DenyInsecureTransport',
       effect: iam.Effect.DENY,
@@ -48,6 +58,21 @@ export function protectiveStatements(principals: SecretPrincipals): iam.PolicySt
       conditions: { Bool: { 'aws:SecureTransport': 'false' } },
     }),
   ];
+}
+
+/**
+ * Denies `UpdateSecret` requests that name another KMS key: re-encrypting the secret under a key
+ * whose policy the attacker controls would hand them its value. Requests that name no key
+ * (a description change) are not affected: `Null ... false` requires the key in the request,
+ * since `StringNotEquals` alone is also true when the key is absent.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-secretsmanager_KmsKeyArn
+ */
+function denyKeyChange(keyArn: string, exceptArns: string[]): iam.PolicyStatement {
+  const statement = denyExcept('DenyKeyChangeExceptBreakGlass', ['secretsmanager:UpdateSecret'], exceptArns);
+  statement.addCondition('Null', { 'secretsmanager:KmsKeyArn': 'false' });
+  statement.addCondition('StringNotEquals', { 'secretsmanager:KmsKeyArn': keyArn });
+  return statement;
 }
 
 function denyExcept(sid: string, actions: string[], exceptArns: string[]): iam.PolicyStatement {
@@ -93,4 +118,20 @@ export function denyReadOutsideVpcEndpoints(endpointIds: string[], exceptArns: s
       ...(exceptArns.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': exceptArns } } : {}),
     },
   });
+}
+
+/**
+ * The condition that pins a read to `stages`.
+ *
+ * `secretsmanager:VersionStage` is single-valued: `StringEqualsIfExists` allows a request that
+ * names one of the stages, or none (Secrets Manager then returns `AWSCURRENT`, or the version
+ * named by `VersionId`, as the caching clients ask). `ForAnyValue`, which aws-cdk-lib uses,
+ * refuses callers that name no stage (https://github.com/aws/aws-cli/issues/5031); multi-valued
+ * operators on a single-valued key are what IAM Access Analyzer warns about.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-secretsmanager_VersionStage
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ */
+export function versionStageCondition(stages: string[]): Record<string, Record<string, unknown>> {
+  return { StringEqualsIfExists: { 'secretsmanager:VersionStage': stages } };
 }

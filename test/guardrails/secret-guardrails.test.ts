@@ -191,10 +191,13 @@ describe('SecretGuardrails', () => {
       });
     });
 
-    test('keeps the statements of an existing resource policy and adds its own', () => {
+    test('keeps the statements of an existing resource policy, adds its own, and retains the policy with the secret', () => {
       const { app, stack } = plainApp();
       SecretGuardrails.apply(app, { mode: GuardrailMode.ENFORCE });
       Template.fromStack(stack).hasResource('AWS::SecretsManager::ResourcePolicy', {
+        // A retained secret whose policy CloudFormation deletes loses every deny.
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
         Properties: {
           SecretId: { Ref: 'LegacySecret' },
           BlockPublicPolicy: true,
@@ -203,6 +206,8 @@ describe('SecretGuardrails', () => {
               Match.objectLike({ Sid: 'ReadByApp' }),
               Match.objectLike({ Sid: 'DenyDeletionExceptBreakGlass' }),
               Match.objectLike({ Sid: 'DenyPolicyChangesExceptDeployment' }),
+              // The aspect supplied the key, so it knows the ARN another key would differ from.
+              Match.objectLike({ Sid: 'DenyKeyChangeExceptBreakGlass' }),
               Match.objectLike({ Sid: 'DenyInsecureTransport' }),
             ],
           },

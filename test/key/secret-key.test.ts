@@ -57,7 +57,7 @@ describe('SecretKey', () => {
       expect(use.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
     });
 
-    test('gives administrators no cryptographic action', () => {
+    test('gives administrators no cryptographic action in the key policy', () => {
       const admin = statement(template, 'KeyAdministration');
       const actions = admin.Action as string[];
       for (const crypto of ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:*']) {
@@ -100,6 +100,46 @@ describe('SecretKey', () => {
       'arn:aws:iam::111111111111:role/key-admin',
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1' },
     ]);
+  });
+
+  test('with named admins the account can still read the key metadata AWS Config needs (KMS.4), and nothing else', () => {
+    // GIVEN
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', 'arn:aws:iam::111111111111:role/key-admin');
+    // WHEN
+    new SecretKey(stack, 'Key', { admins: [admin] });
+    // THEN
+    expect(statement(Template.fromStack(stack), 'KeyMetadataReadableByAccount')).toEqual({
+      Sid: 'KeyMetadataReadableByAccount',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      Resource: '*',
+    });
+  });
+
+  test('without named admins there is no separate metadata statement (the account administers the key)', () => {
+    const stack = newStack();
+    new SecretKey(stack, 'Key');
+    expect(keyPolicyStatements(Template.fromStack(stack)).map((s) => s.Sid)).not.toContain('KeyMetadataReadableByAccount');
+  });
+
+  test('a key policy over 32,768 characters fails synth, naming count, size and limit', () => {
+    // GIVEN a key granted to many principals of other accounts
+    const stack = newStack();
+    const key = new SecretKey(stack, 'Key');
+    for (let i = 0; i < 120; i++) {
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ArnPrincipal(`arn:aws:iam::${200000000000 + i}:role/partner-${'x'.repeat(60)}`)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+      }));
+    }
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Stack\/Key: invalid `key policy \(admins and grants to principals of other accounts\)`: got "\d+ principals in \d+ statements, up to \d+ characters once deployed"; allowed: at most 32768 characters/,
+    );
   });
 
   test('named admins on a stack without the default synthesizer need deployment roles', () => {

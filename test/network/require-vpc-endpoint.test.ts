@@ -78,6 +78,7 @@ describe('HardenedSecret requireVpcEndpoint', () => {
     expect(statements(template).map((s) => s.Sid)).toEqual([
       'DenyDeletionExceptBreakGlass',
       'DenyPolicyChangesExceptDeployment',
+      'DenyKeyChangeExceptBreakGlass',
       'DenyInsecureTransport',
       'DenyReadOutsideVpcEndpoint',
     ]);

@@ -150,7 +150,7 @@ describe('SecretsComplianceReport on the example app', () => {
       policy: expect.stringMatching(new RegExp(`^${EXAMPLE_STACK_NAME}/ApiClientRolePolicy`)),
       actions: ['secretsmanager:GetSecretValue'],
       match: 'reference',
-      conditions: expect.objectContaining({ 'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] } }),
+      conditions: expect.objectContaining({ StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] } }),
       pinnedToVersionStage: true,
       usedBy: ['assumed by lambda.amazonaws.com', expect.stringMatching(new RegExp(`^function ${EXAMPLE_STACK_NAME}/ApiClient[0-9A-F]{8}$`))],
     })]);

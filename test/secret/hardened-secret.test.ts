@@ -2,6 +2,7 @@ import { App, Aws, CfnParameter, CliCredentialsStackSynthesizer, RemovalPolicy, 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DataClassification, HardenedSecret, HardenedSecretProps, SecretKey, SecretRotationPolicy } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
@@ -42,8 +43,9 @@ describe('HardenedSecret', () => {
       t.resourceCountIs('AWS::KMS::Key', 1);
     });
 
-    test('secret and key are retained on delete and on replace', () => {
-      for (const type of ['AWS::SecretsManager::Secret', 'AWS::KMS::Key']) {
+    test('secret, key and the resource policy that protects the secret are retained on delete and on replace', () => {
+      // Without it CloudFormation deletes the policy, and with it every deny, from the retained secret.
+      for (const type of ['AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::SecretsManager::ResourcePolicy', 'AWS::KMS::Alias']) {
         t.hasResource(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       }
     });
@@ -75,6 +77,7 @@ describe('HardenedSecret', () => {
     const t = template();
     t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
     t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    t.hasResource('AWS::SecretsManager::ResourcePolicy', { DeletionPolicy: 'Delete' });
   });
 
   describe('resource policy', () => {
@@ -138,6 +141,60 @@ describe('HardenedSecret', () => {
       });
     });
 
+    test.each([
+      ['hosted', () => SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser())],
+      ['lambda', (stack: Stack) => SecretRotationPolicy.lambda(new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {};'),
+      }))],
+    ])('a %s-rotated secret has no account-root DeleteSecret deny, which would bind break glass too', (_kind, rotation) => {
+      // GIVEN a rotating secret (aws-cdk-lib's rotation schedule calls denyAccountRootDelete)
+      const stack = newStack();
+      new HardenedSecret(stack, 'Secret', { rotation: rotation(stack) });
+      // THEN the only DeleteSecret deny is the one that excepts break glass
+      const denies = policyStatements(Template.fromStack(stack))
+        .filter((s) => s.Effect === 'Deny' && JSON.stringify(s.Action).includes('secretsmanager:DeleteSecret'));
+      expect(denies.map((d) => d.Sid)).toEqual(['DenyDeletionExceptBreakGlass']);
+    });
+
+    test('an UpdateSecret that names another key is denied to all but break glass and deployment', () => {
+      const { template } = make();
+      expect(statement(template(), 'DenyKeyChangeExceptBreakGlass')).toEqual({
+        Sid: 'DenyKeyChangeExceptBreakGlass',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'secretsmanager:UpdateSecret',
+        Resource: '*',
+        Condition: {
+          ArnNotLike: { 'aws:PrincipalArn': [EXEC_ROLE] },
+          Null: { 'secretsmanager:KmsKeyArn': 'false' },
+          StringNotEquals: { 'secretsmanager:KmsKeyArn': { 'Fn::GetAtt': [expect.stringMatching(/^SecretKey/), 'Arn'] } },
+        },
+      });
+    });
+
+    test.each([
+      [10, false],
+      [40, true],
+    ])('%d roles of other accounts: a resource policy over 20,480 characters fails synth (%s), naming count, size and limit', (count, fails) => {
+      // GIVEN a secret granted to roles of other accounts, each with a long name
+      const stack = newStack();
+      const secret = new HardenedSecret(stack, 'Secret', { rotation: NO_ROTATION });
+      for (let i = 0; i < count; i++) {
+        const account = String(200000000000 + i);
+        secret.grantRead(iam.Role.fromRoleArn(stack, `Partner${i}`, `arn:aws:iam::${account}:role/partner-${'x'.repeat(40)}-${i}`));
+      }
+      // WHEN synthesised
+      const synth = () => Template.fromStack(stack);
+      // THEN past the limit the error names the path, the count, the size and the limit
+      if (fails) {
+        expect(synth).toThrow(/Stack\/Secret: invalid `resource policy \(grants to principals of other accounts\)`: got "\d+ principals in \d+ statements, up to \d+ characters once deployed"; allowed: at most 20480 characters/);
+      } else {
+        expect(synth).not.toThrow();
+      }
+    });
+
     test('requests without TLS are denied', () => {
       const { template } = make();
       expect(statement(template(), 'DenyInsecureTransport')).toMatchObject({
@@ -176,7 +233,7 @@ describe('HardenedSecret', () => {
       return Template.fromStack(stack);
     }
 
-    test('pins GetSecretValue to AWSCURRENT and refuses reads by version id', () => {
+    test('pins GetSecretValue to AWSCURRENT with an operator for a single-valued key, and no version-id condition (the caching clients read by VersionId)', () => {
       granted().hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -185,8 +242,7 @@ describe('HardenedSecret', () => {
               Action: 'secretsmanager:GetSecretValue',
               Resource: { Ref: Match.stringLikeRegexp('^Secret') },
               Condition: {
-                'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-                'Null': { 'secretsmanager:VersionId': 'true' },
+                StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
               },
             },
           ]),
@@ -219,7 +275,13 @@ describe('HardenedSecret', () => {
       });
     });
 
-    test('rotation code can be given other stages, and then version ids', () => {
+    test("grantRead(r, ['AWSCURRENT']) gives exactly the pin of grantRead(r)", () => {
+      const statementsOf = (t: Template) => Object.values(t.findResources('AWS::IAM::Policy'))
+        .map((p) => p.Properties.PolicyDocument.Statement);
+      expect(statementsOf(granted(['AWSCURRENT']))).toEqual(statementsOf(granted()));
+    });
+
+    test('rotation code can be given other stages', () => {
       granted(['AWSCURRENT', 'AWSPENDING']).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -227,7 +289,7 @@ describe('HardenedSecret', () => {
               Effect: 'Allow',
               Action: 'secretsmanager:GetSecretValue',
               Resource: Match.anyValue(),
-              Condition: { 'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT', 'AWSPENDING'] } },
+              Condition: { StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT', 'AWSPENDING'] } },
             },
           ]),
         },
@@ -266,7 +328,7 @@ describe('HardenedSecret', () => {
             Action: 'secretsmanager:GetSecretValue',
             Principal: crossAccount,
             Condition: expect.objectContaining({
-              'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
+              StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
             }),
           }),
         ]),

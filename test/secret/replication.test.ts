@@ -171,8 +171,7 @@ describe('replicaRegions', () => {
           Action: 'secretsmanager:GetSecretValue',
           Resource: all,
           Condition: {
-            'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
-            'Null': { 'secretsmanager:VersionId': 'true' },
+            StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] },
           },
         },
         { Effect: 'Allow', Action: 'secretsmanager:DescribeSecret', Resource: all },
@@ -252,7 +251,7 @@ describe('replicaRegions', () => {
       Effect: 'Allow',
       Action: 'secretsmanager:GetSecretValue',
       Resource: replicaArn(secretId, 'eu-north-1'),
-      Condition: { 'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] }, 'Null': { 'secretsmanager:VersionId': 'true' } },
+      Condition: { StringEqualsIfExists: { 'secretsmanager:VersionStage': ['AWSCURRENT'] } },
     });
     expect(secret.replicaRegionNames).toEqual(['us-east-1', 'eu-north-1']);
     expect(() => secret.addReplicaRegion('eu-north-1')).toThrow(/invalid `addReplicaRegion\[0\]\.region`: got "eu-north-1"; allowed: each region once/);
