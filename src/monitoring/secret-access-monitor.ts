@@ -261,12 +261,7 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
     if (props.topic) {
       this.topic = props.topic;
     } else {
-      this.topic = new sns.Topic(this, 'Topic', {
-        displayName: 'Secrets Manager access alarms',
-        masterKey: key,
-        // Deny sns:Publish and every other action without TLS (aws:SecureTransport).
-        enforceSSL: true,
-      });
+      this.topic = this.createTopic(key!);
     }
 
     if (props.cloudTrailLogGroup) {
@@ -399,6 +394,40 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
   }
 
   // -------------------------------------------------------------------------------------------
+
+  private createTopic(key: kms.IKey): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'Topic', {
+      displayName: 'Secrets Manager access alarms',
+      masterKey: key,
+      // aws-cdk-lib's statement denies sns:Publish without TLS (AwsSolutions-SNS3 looks for it).
+      enforceSSL: true,
+    });
+    // The topic policy enforceSSL creates replaces SNS's default policy, which let the account's
+    // CloudWatch alarms publish: without this statement no alarm would ever notify. The conditions
+    // are those of the key statement, for the same confused-deputy reason.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      },
+    }));
+    // Every other action without TLS too (subscribe, policy changes).
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyInsecureTransport',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:*'],
+      resources: [topic.topicArn],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    return topic;
+  }
 
   private createKey(removalPolicy: RemovalPolicy): kms.Key {
     const stack = Stack.of(this);
