@@ -1,0 +1,15 @@
+import { Scenario } from '../matrix';
+import { HARDENED_SECRET_SCENARIOS } from './hardened-secret';
+import { REPLICA_SCENARIOS } from './replicas';
+import { MONITOR_SCENARIOS } from './secret-access-monitor';
+import { GUARDRAIL_SCENARIOS } from './secret-guardrails';
+import { ENDPOINT_SCENARIOS } from './secrets-manager-endpoint';
+
+/** Every access matrix of the library: the README's claims are rendered from these rows. */
+export const ALL_SCENARIOS: Scenario[] = [
+  ...HARDENED_SECRET_SCENARIOS,
+  ...REPLICA_SCENARIOS,
+  ...ENDPOINT_SCENARIOS,
+  ...GUARDRAIL_SCENARIOS,
+  ...MONITOR_SCENARIOS,
+];
