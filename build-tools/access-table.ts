@@ -30,6 +30,13 @@ const WHO: Record<string, string> = {
   partnerColleague: 'ungranted role of that account',
   keyAdmin: 'named key admin',
   config: 'AWS Config',
+  legacyReader: 'reader named by an existing policy',
+  publisher: 'publisher allowed by IAM',
+  generator: 'organisation role (GetRandomPassword)',
+  cloudwatch: 'CloudWatch',
+  cloudtrail: 'CloudTrail',
+  events: 'EventBridge',
+  s3Logging: 'S3 server access logging',
 };
 
 function principals(rows: AccessRow[], allowed: boolean): string {

@@ -117,11 +117,11 @@ describe('HardenedSecret', () => {
       });
     });
 
-    test('policy changes are denied to all but the CloudFormation execution role', () => {
+    test('policy changes and new replicas are denied to all but the CloudFormation execution role', () => {
       const { template } = make();
       const deny = statement(template(), 'DenyPolicyChangesExceptDeployment');
       expect(deny.Effect).toBe('Deny');
-      expect(deny.Action).toEqual(['secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy']);
+      expect(deny.Action).toEqual(['secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy', 'secretsmanager:ReplicateSecretToRegions']);
       expect(deny.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [EXEC_ROLE] } });
     });
 
