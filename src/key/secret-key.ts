@@ -231,8 +231,8 @@ function validateSecretKeyProps(path: string, stack: Stack, props: SecretKeyProp
 
 /** KMS refuses a key policy over its size limit at deployment: refuse it at synth. */
 function validateKeyPolicySize(key: SecretKey, policy: iam.PolicyDocument): string[] {
-  const size = measurePolicy(Stack.of(key), policy);
   const limit = POLICY_SIZE_LIMITS.keyPolicy;
+  const size = measurePolicy(Stack.of(key), policy, limit);
   const v = new PropsValidator(key);
   v.check(
     size.characters <= limit,

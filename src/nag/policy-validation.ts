@@ -64,9 +64,12 @@ export function policyDocuments(view: ResourceView): PolicyLocation[] {
     : [];
 }
 
-/** The problems of every policy a resource holds; each rule keeps the kinds it reports. */
+/**
+ * The problems of every policy a resource holds, computed once per validation run (the index is
+ * the run's) and shared by the rules that report them; each rule keeps the kinds it reports.
+ */
 export function policyProblems(view: ResourceView, index: TemplateIndex, reference: IamReference = IAM_REFERENCE): PolicyProblem[] {
-  return policyDocuments(view).flatMap(location => validatePolicy(location, index, reference));
+  return index.derive('policy-problems', view, () => policyDocuments(view).flatMap(location => validatePolicy(location, index, reference)));
 }
 
 /** The problems of one policy document. Parts the template cannot show (tokens, imports) are skipped. */

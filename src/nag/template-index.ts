@@ -78,6 +78,7 @@ export class TemplateIndex {
   private readonly attachments = new Map<string, ResourceView[]>();
   private readonly managedHolders = new Map<string, string[]>();
   private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
+  private readonly derived = new Map<string, Map<ResourceView, unknown>>();
 
   private readonly template?: { Resources?: Record<string, any>; Parameters?: Record<string, any> };
 
@@ -120,6 +121,24 @@ export class TemplateIndex {
       throw new Error(`${node.node.path} is not a resource of ${this.stack.node.path}`);
     }
     return view;
+  }
+
+  /**
+   * What `compute` derives from a resource, computed once for this index (one validation run)
+   * and shared by the rules that read it, e.g. the problems of a policy that two rules report.
+   *
+   * @param kind names what is derived; one kind, one type of value
+   */
+  public derive<T>(kind: string, view: ResourceView, compute: () => T): T {
+    let byView = this.derived.get(kind);
+    if (!byView) {
+      byView = new Map();
+      this.derived.set(kind, byView);
+    }
+    if (!byView.has(view)) {
+      byView.set(view, compute());
+    }
+    return byView.get(view) as T;
   }
 
   /** Every resource of the given CloudFormation type. */

@@ -45,7 +45,7 @@ export interface PolicySize {
  * token at the longest value it can have once CloudFormation resolves it, so that a policy that
  * passes here cannot pass the limit at deployment.
  */
-export function measurePolicy(stack: Stack, document: iam.PolicyDocument): PolicySize {
+export function measurePolicy(stack: Stack, document: iam.PolicyDocument, limit?: number): PolicySize {
   const resolved: unknown = stack.resolve(document.toJSON());
   const statements = ((resolved as { Statement?: unknown[] } | undefined)?.Statement ?? []) as Array<Record<string, unknown>>;
   let principals = 0;
@@ -54,11 +54,20 @@ export function measurePolicy(stack: Stack, document: iam.PolicyDocument): Polic
       principals += Array.isArray(value) ? value.length : 1;
     }
   }
-  return { characters: worstCaseLength(resolved, new ResourceLookup(stack)), statements: statements.length, principals };
+  // Looking resource types up walks the stack: skip it (keeping synth linear in the number of
+  // secrets) when counting every resource's ARN at the longest ARN IAM accepts already fits.
+  const coarse = worstCaseLength(resolved, { arnMax: () => ANY_ARN_MAX });
+  const characters = limit !== undefined && coarse <= limit ? coarse : worstCaseLength(resolved, new ResourceLookup(stack));
+  return { characters, statements: statements.length, principals };
+}
+
+/** The longest ARN of the resource a logical id names. */
+interface ArnBound {
+  arnMax(logicalId: string): number;
 }
 
 /** Finds what kind of resource a logical id is, to bound the length of its ARN. */
-class ResourceLookup {
+class ResourceLookup implements ArnBound {
   private byId?: Map<string, CfnResource>;
 
   constructor(private readonly stack: Stack) {}
@@ -97,7 +106,7 @@ class ResourceLookup {
 }
 
 /** The length of `value` as whitespace-free JSON, every intrinsic counted at its longest. */
-function worstCaseLength(value: unknown, lookup: ResourceLookup): number {
+function worstCaseLength(value: unknown, lookup: ArnBound): number {
   const intrinsic = stringLength(value, lookup);
   if (intrinsic !== undefined) {
     return intrinsic + 2; // the quotes around a string
@@ -114,7 +123,7 @@ function worstCaseLength(value: unknown, lookup: ResourceLookup): number {
 }
 
 /** The longest length of a string value (a literal or an intrinsic that yields a string), without quotes. */
-function stringLength(value: unknown, lookup: ResourceLookup): number | undefined {
+function stringLength(value: unknown, lookup: ArnBound): number | undefined {
   if (typeof value === 'string') {
     return JSON.stringify(value).length - 2;
   }

@@ -501,8 +501,8 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
 
   /** Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth. */
   private validatePolicySize(document: iam.PolicyDocument): string[] {
-    const size = measurePolicy(Stack.of(this), document);
     const limit = POLICY_SIZE_LIMITS.secretResourcePolicy;
+    const size = measurePolicy(Stack.of(this), document, limit);
     if (size.characters <= limit) {
       return [];
     }
