@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { replaceTable } from './markdown-table';
 import { ALL_SCENARIOS } from '../test/access/matrices';
 import { CLAIMS } from '../test/access/matrices/claims';
 import { AccessRow } from '../test/access/matrix';
@@ -56,12 +57,7 @@ export function accessTable(): string {
 
 /** The README with its access table replaced by {@link accessTable}. */
 export function readmeWithAccessTable(readme: string): string {
-  const start = readme.indexOf(HEADER);
-  if (start < 0) {
-    throw new Error('README.md has no access table header');
-  }
-  const end = readme.indexOf('\n\n', start);
-  return readme.slice(0, start) + accessTable() + readme.slice(end + 1);
+  return replaceTable(readme, HEADER, accessTable(), 'access table');
 }
 
 if (require.main === module && process.argv.includes('--write')) {

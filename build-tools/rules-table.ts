@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NagMessageLevel } from 'cdk-nag';
+import { replaceTable } from './markdown-table';
 import { RULES } from '../src/nag/rules';
 
 const README = path.join(__dirname, '..', 'README.md');
@@ -24,12 +25,7 @@ export function rulesTable(): string {
 
 /** The README with its rule table replaced by {@link rulesTable}. */
 export function readmeWithTable(readme: string): string {
-  const start = readme.indexOf(HEADER);
-  if (start < 0) {
-    throw new Error('README.md has no rule table header');
-  }
-  const end = readme.indexOf('\n\n', start);
-  return readme.slice(0, start) + rulesTable() + readme.slice(end + 1);
+  return replaceTable(readme, HEADER, rulesTable(), 'rule table');
 }
 
 if (require.main === module && process.argv.includes('--write')) {

@@ -1,12 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, RotationFunction, SecretKey, SecretRotationPolicy } from '../../../src';
-import { AccessModel, PolicyDocument } from '../engine';
+import { AccessModel, PolicyDocument, RequestPrincipal } from '../engine';
 import { AccessRow, ENV, OTHER_ACCOUNT, rows, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
+import { importedVpc, keyResource } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 const DESTRUCTIVE = ['secretsmanager:DeleteSecret', 'secretsmanager:RemoveRegionsFromReplication'];
@@ -48,15 +48,6 @@ function baseApp(rotation: (stack: Stack) => SecretRotationPolicy): BaseApp {
   return { app, stack, secret, other, breakGlass };
 }
 
-function isolatedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-a', 'subnet-b'],
-    isolatedSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
-  });
-}
-
 /**
  * The execution role the `AWS::SecretsManager` transform gives a hosted rotation function, as
  * AWS's rotation function templates write it: the secret's actions on the secret, and the
@@ -92,64 +83,54 @@ function rotationRows(): AccessRow[] {
   ];
 }
 
-const hostedScenario: Scenario = {
-  name: 'hosted rotation',
-  build: () => {
-    const { app, secret, other, breakGlass } = baseApp(() => SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()));
-    return {
-      app,
-      secrets: { secret, other },
-      principals: {
-        ...OUTSIDERS,
-        breakGlass: (m) => m.role(breakGlass),
-        rotation: (m: AccessModel) => m.external(
-          `arn:aws:iam::${ENV.account}:role/SecretsManagerRDSPostgreSQLRotationSingleUserRole`,
-          [hostedRotationRolePolicy(m.resource(secret).arn, m.resource(secret.secretKey).arn)],
-          'the hosted rotation role',
-        ),
-      },
-    };
-  },
-  rows: [...protectionRows(), ...rotationRows()],
-};
+/** What a rotation kind adds to the base app: its policy, and its role once synthesised. */
+interface RotationUnderTest {
+  readonly policy: SecretRotationPolicy;
+  readonly role: (model: AccessModel, secret: HardenedSecret) => RequestPrincipal;
+}
 
-const lambdaScenario: Scenario = {
-  name: 'Lambda rotation',
-  build: () => {
-    let fn: lambda.Function | undefined;
-    const { app, secret, other, breakGlass } = baseApp((stack) => {
-      fn = new lambda.Function(stack, 'Rotator', {
-        runtime: lambda.Runtime.NODEJS_22_X,
-        handler: 'index.handler',
-        code: lambda.Code.fromInline('exports.handler = async () => {};'),
+/** A scenario proving the protections and the rotation role's reach for one rotation kind. */
+function rotationScenario(name: string, rotation: (stack: Stack) => RotationUnderTest): Scenario {
+  return {
+    name,
+    build: () => {
+      let underTest: RotationUnderTest | undefined;
+      const { app, secret, other, breakGlass } = baseApp((stack) => {
+        underTest = rotation(stack);
+        return underTest.policy;
       });
-      return SecretRotationPolicy.lambda(fn);
-    });
-    return {
-      app,
-      secrets: { secret, other },
-      principals: { ...OUTSIDERS, breakGlass: (m) => m.role(breakGlass), rotation: (m) => m.role(fn!.role!, 'the rotation function\'s role') },
-    };
-  },
-  rows: [...protectionRows(), ...rotationRows()],
-};
+      return {
+        app,
+        secrets: { secret, other },
+        principals: { ...OUTSIDERS, breakGlass: (m) => m.role(breakGlass), rotation: (m) => underTest!.role(m, secret) },
+      };
+    },
+    rows: [...protectionRows(), ...rotationRows()],
+  };
+}
 
-const customScenario: Scenario = {
-  name: 'custom rotation (RotationFunction)',
-  build: () => {
-    let fn: RotationFunction | undefined;
-    const { app, secret, other, breakGlass } = baseApp((stack) => {
-      fn = new RotationFunction(stack, 'Rotator', { vpc: isolatedVpc(stack) });
-      return SecretRotationPolicy.custom(fn);
-    });
-    return {
-      app,
-      secrets: { secret, other },
-      principals: { ...OUTSIDERS, breakGlass: (m) => m.role(breakGlass), rotation: (m) => m.role(fn!.role, 'the RotationFunction role') },
-    };
-  },
-  rows: [...protectionRows(), ...rotationRows()],
-};
+const hostedScenario = rotationScenario('hosted rotation', () => ({
+  policy: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
+  role: (m, secret) => m.external(
+    `arn:aws:iam::${ENV.account}:role/SecretsManagerRDSPostgreSQLRotationSingleUserRole`,
+    [hostedRotationRolePolicy(m.resource(secret).arn, m.resource(secret.secretKey).arn)],
+    'the hosted rotation role',
+  ),
+}));
+
+const lambdaScenario = rotationScenario('Lambda rotation', (stack) => {
+  const fn = new lambda.Function(stack, 'Rotator', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+  return { policy: SecretRotationPolicy.lambda(fn), role: (m) => m.role(fn.role!, "the rotation function's role") };
+});
+
+const customScenario = rotationScenario('custom rotation (RotationFunction)', (stack) => {
+  const fn = new RotationFunction(stack, 'Rotator', { vpc: importedVpc(stack) });
+  return { policy: SecretRotationPolicy.custom(fn), role: (m) => m.role(fn.role, 'the RotationFunction role') };
+});
 
 /** A secret that does not rotate, with every kind of grant. */
 const grantsScenario: Scenario = {
@@ -174,10 +155,7 @@ const grantsScenario: Scenario = {
         writer: (m) => m.role(writer),
       },
       resources: {
-        key: (m) => {
-          const key = m.resource(secret.secretKey);
-          return { arn: key.arn, policy: key.properties.KeyPolicy as PolicyDocument };
-        },
+        key: (m) => keyResource(m, secret.secretKey),
       },
     };
   },
@@ -255,10 +233,7 @@ const namedAdminsScenario: Scenario = {
         ),
       },
       resources: {
-        key: (m) => {
-          const key = m.resource(secret.secretKey);
-          return { arn: key.arn, policy: key.properties.KeyPolicy as PolicyDocument };
-        },
+        key: (m) => keyResource(m, secret.secretKey),
       },
     };
   },

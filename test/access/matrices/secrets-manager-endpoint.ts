@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../../src';
 import { PolicyDocument } from '../engine';
 import { ENV, OTHER_ACCOUNT, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
+import { importedVpc } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 /** Through the scenario's endpoint. */
@@ -27,16 +27,6 @@ const ADMINISTRATION = [
   'secretsmanager:RotateSecret',
   'secretsmanager:TagResource',
 ];
-
-/** A VPC imported by id, with two isolated subnets (as test/network builds one). */
-function importedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-a', 'subnet-b'],
-    isolatedSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
-  });
-}
 
 /** A role of the app for a workload. */
 function workload(stack: Stack, id: string): iam.Role {

@@ -1,0 +1,12 @@
+/**
+ * Replaces a rendered table in a Markdown document: from its header line to the blank line that
+ * ends it. The README tables rendered from data (rules, access claims) are rewritten with this.
+ */
+export function replaceTable(markdown: string, header: string, table: string, what: string): string {
+  const start = markdown.indexOf(header);
+  if (start < 0) {
+    throw new Error(`the document has no ${what} header`);
+  }
+  const end = markdown.indexOf('\n\n', start);
+  return markdown.slice(0, start) + table + markdown.slice(end + 1);
+}
