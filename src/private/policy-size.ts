@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
@@ -84,9 +84,9 @@ class ResourceLookup implements ArnBound {
     const resource = this.byId.get(logicalId);
     if (resource instanceof iam.CfnRole) {
       const path = resource.path;
-      const pathMax = path === undefined ? 1 : typeof path === 'string' && !path.startsWith('${Token') ? path.length : PATH_MAX;
+      const pathMax = path === undefined ? 1 : typeof path === 'string' && !Token.isUnresolved(path) ? path.length : PATH_MAX;
       const name = resource.roleName;
-      return IAM_PREFIX + pathMax + (typeof name === 'string' && !name.startsWith('${Token') ? name.length : ROLE_NAME_MAX);
+      return IAM_PREFIX + pathMax + (typeof name === 'string' && !Token.isUnresolved(name) ? name.length : ROLE_NAME_MAX);
     }
     if (resource?.cfnResourceType === 'AWS::KMS::Key') {
       return KMS_KEY_ARN_MAX;
@@ -96,7 +96,7 @@ class ResourceLookup implements ArnBound {
       // string of at most 13 characters; Secrets Manager appends '-' and six characters.
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
       const name = (resource as CfnResource & { name?: unknown }).name;
-      const nameMax = typeof name === 'string' && !name.startsWith('${Token')
+      const nameMax = typeof name === 'string' && !Token.isUnresolved(name)
         ? name.length
         : this.stack.stackName.length + 1 + logicalId.length + 1 + 13;
       return SECRET_ARN_PREFIX + nameMax + '-xxxxxx'.length;
