@@ -75,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      // jest's default on two cores is one worker; the suites are independent (each PostgreSQL
+      // proof starts its own server on a free port, each CLI test its own directory).
+      maxWorkers: 2,
     },
   },
 

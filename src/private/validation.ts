@@ -55,6 +55,12 @@ export class PropsValidator {
     this.problems.push(`invalid \`${prop}\`: got ${describe(value)}; allowed: ${allowed}`);
   }
 
+  /** Throws at once with `prop` as the problem, and any recorded before it. */
+  public refuse(prop: string, value: unknown, allowed: string): never {
+    this.fail(prop, value, allowed);
+    throw new HardenedSecretsValidationError(this.path, [...this.problems]);
+  }
+
   /** Records a problem that concerns several props together. */
   public conflict(props: string[], allowed: string): void {
     this.problems.push(`conflicting props ${props.map((p) => `\`${p}\``).join(' and ')}: ${allowed}`);

@@ -166,7 +166,10 @@ class ScheduledRotation extends SecretRotationPolicy {
   /** Creates the schedule; returns the Secrets Manager endpoint a hosted rotation in a VPC uses. */
   private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): ec2.IInterfaceVpcEndpoint | undefined {
     const custom = this.target.rotationFunction;
-    const rotation = secret.addRotationSchedule('Rotation', {
+    // What Secret.addRotationSchedule does (same construct id), which HardenedSecret refuses to
+    // users so that a secret never gets a second schedule outside its `rotation`.
+    const rotation = new secretsmanager.RotationSchedule(secret, 'Rotation', {
+      secret,
       hostedRotation: this.target.hostedRotation,
       // aws-cdk-lib grants a function it owns more than rotation needs (kms:ReEncrypt*,
       // kms:GenerateDataKey*, and an invoke permission from any account). It grants nothing to

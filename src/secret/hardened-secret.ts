@@ -366,6 +366,21 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   }
 
   /**
+   * Refused: a `HardenedSecret` rotates as its `rotation` prop says, and a second schedule would
+   * contradict it (Secrets Manager keeps one rotation configuration per secret).
+   *
+   * @param id the id the schedule would have had
+   * @param options the schedule that is refused
+   */
+  public addRotationSchedule(id: string, options: secretsmanager.RotationScheduleOptions): secretsmanager.RotationSchedule {
+    return new PropsValidator(this).refuse(
+      `addRotationSchedule('${id}')`,
+      `a second rotation schedule (${options.hostedRotation ? 'hosted rotation' : 'a rotation function'})`,
+      'none: set the `rotation` prop (SecretRotationPolicy.hosted, .lambda, .custom or .none)',
+    );
+  }
+
+  /**
    * Does nothing: the resource policy already denies `DeleteSecret` to every principal but the
    * break-glass roles (and the deployment roles with `RemovalPolicy.DESTROY`).
    *

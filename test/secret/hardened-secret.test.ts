@@ -158,6 +158,13 @@ describe('HardenedSecret', () => {
       expect(denies.map((d) => d.Sid)).toEqual(['DenyDeletionExceptBreakGlass']);
     });
 
+    test('addRotationSchedule is refused and points to the rotation prop', () => {
+      const { secret } = make();
+      expect(() => secret.addRotationSchedule('Extra', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() })).toThrow(
+        /Stack\/Secret: invalid `addRotationSchedule\('Extra'\)`: got "a second rotation schedule \(hosted rotation\)"; allowed: none: set the `rotation` prop/,
+      );
+    });
+
     test('an UpdateSecret that names another key is denied to all but break glass and deployment', () => {
       const { template } = make();
       expect(statement(template(), 'DenyKeyChangeExceptBreakGlass')).toEqual({
