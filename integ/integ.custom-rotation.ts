@@ -28,7 +28,7 @@ const endpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
 const tokenRotation = new RotationFunction(stack, 'TokenRotation', {
   vpc,
   secretsManagerEndpoint: endpoint,
-  passwordPolicy: { length: 48, excludePunctuation: true },
+  passwordPolicy: { passwordLength: 48, excludePunctuation: true },
   field: 'token',
 });
 new HardenedSecret(stack, 'ApiToken', {

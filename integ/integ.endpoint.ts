@@ -31,7 +31,7 @@ endpoint.allowFrom(application, 'Orders application reads its API token');
 
 const rotation = new RotationFunction(stack, 'TokenRotation', {
   vpc,
-  passwordPolicy: { length: 48, excludePunctuation: true },
+  passwordPolicy: { passwordLength: 48, excludePunctuation: true },
 });
 new HardenedSecret(stack, 'ApiToken', {
   secretName: 'integ/orders/private-token',

@@ -8,7 +8,7 @@ import { createRotationHandler, Rotator } from '../../src/rotation/runtime'; // 
 
 const rotator: Rotator = {
   async generate(current, context) {
-    const token = await context.randomPassword({ length: 40, excludePunctuation: true });
+    const token = await context.randomPassword({ passwordLength: 40, excludePunctuation: true });
     return JSON.stringify({ ...JSON.parse(current), token });
   },
   async set(_pending, _current, context) {

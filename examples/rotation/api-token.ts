@@ -32,7 +32,7 @@ export function buildApiTokenApp(app: App = new App()): { app: App; stack: Stack
   const rotation = new RotationFunction(stack, 'TokenRotation', {
     vpc, // required: Control Tower forbids functions outside a VPC
     secretsManagerEndpoint: endpoint, // the function reaches Secrets Manager on 443 only
-    passwordPolicy: { length: 48, excludePunctuation: true },
+    passwordPolicy: { passwordLength: 48, excludePunctuation: true },
     field: 'token', // rotate one field of a JSON secret
   });
 

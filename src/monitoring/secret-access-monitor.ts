@@ -320,25 +320,25 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
   /**
    * The metric of one event kind: the count of matching CloudTrail events, or for a kind built as
    * an EventBridge rule, the rule's `MatchedEvents`.
+   *
+   * @param kind the event kind
+   * @param options overrides, as aws-cdk-lib's `metricXxx(props?)` take them
+   * @default options - the sum over the monitor's alarm period
    */
-  public metric(kind: SecretEventKind): cloudwatch.Metric {
+  public metric(kind: SecretEventKind, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     const spec = DETECTORS.find((d) => d.kind === kind)!;
     const rule = this.rules.get(kind);
+    const defaults = { statistic: cloudwatch.Stats.SUM, period: this.props.alarmPeriod ?? DEFAULT_PERIOD };
     if (rule) {
       return new cloudwatch.Metric({
         namespace: 'AWS/Events',
         metricName: 'MatchedEvents',
         dimensionsMap: { RuleName: rule.ruleName },
-        statistic: cloudwatch.Stats.SUM,
-        period: this.props.alarmPeriod ?? DEFAULT_PERIOD,
+        ...defaults,
+        ...options,
       });
     }
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName: spec.id,
-      statistic: cloudwatch.Stats.SUM,
-      period: this.props.alarmPeriod ?? DEFAULT_PERIOD,
-    });
+    return new cloudwatch.Metric({ namespace: this.metricNamespace, metricName: spec.id, ...defaults, ...options });
   }
 
   /**

@@ -14,7 +14,7 @@ export const ROTATION_RULE_IDS = [
 ] as const;
 
 /**
- * The `SecretsManagerChecks` finding for a literal `SecretString`; `allowPlaintext`
+ * The `SecretsManagerChecks` finding for a literal `SecretString`; `plaintextJustification`
  * acknowledges it with the user's justification.
  */
 export const LITERAL_VALUE_RULE_ID = 'HardenedSecrets-NoLiteralSecretString[SecretString]';

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { RandomValueRotationFunction } from './random-value-rotation-function';
 import { arnPrefixLength, IAM_QUOTAS, RotationGrants, secretArnLength } from './rotation-grants';
 import { allowedClasses, MAX_PASSWORD_LENGTH } from './runtime/password-policy';
+import { PasswordPolicyOptions } from './runtime/password-policy-options';
 import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
 import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
 import { acknowledge } from '../private/acknowledgements';
@@ -20,63 +21,6 @@ import { esbuildAvailable } from '../private/esbuild';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 import { FUNCTION_ACKNOWLEDGEMENTS, NETWORK_INTERFACE_REASON, UNSCOPED_ACTIONS_REASON } from '../private/rotation-acknowledgements';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
-
-/**
- * How the built-in rotator generates a new value: the parameters of Secrets Manager's
- * `GetRandomPassword`.
- *
- * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
- */
-export interface PasswordPolicyOptions {
-  /**
-   * The length of the value, from 1 to 4096 characters.
-   *
-   * @default 32
-   */
-  readonly length?: number;
-
-  /**
-   * Characters never to use.
-   *
-   * @default - none excluded
-   */
-  readonly excludeCharacters?: string;
-
-  /**
-   * Leave out punctuation (``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
-   *
-   * @default false
-   */
-  readonly excludePunctuation?: boolean;
-
-  /**
-   * Leave out digits.
-   *
-   * @default false
-   */
-  readonly excludeNumbers?: boolean;
-
-  /**
-   * Leave out uppercase letters.
-   *
-   * @default false
-   */
-  readonly excludeUppercase?: boolean;
-
-  /**
-   * Leave out lowercase letters.
-   *
-   * @default false
-   */
-  readonly excludeLowercase?: boolean;
-
-  /**
-   * Include at least one character of every class that is not excluded.
-   *
-   * @default true
-   */
-  readonly requireEachIncludedType?: boolean;
-}
 
 /**
  * What every rotation function takes: placement, limits and logging.
@@ -300,7 +244,7 @@ const NETWORK_INTERFACE_ACTIONS = [
  * Wire it to a secret with `SecretRotationPolicy.custom(fn)`.
  *
  * @example
- * const fn = new RotationFunction(this, 'TokenRotation', { vpc, passwordPolicy: { length: 48, excludePunctuation: true } });
+ * const fn = new RotationFunction(this, 'TokenRotation', { vpc, passwordPolicy: { passwordLength: 48, excludePunctuation: true } });
  * new HardenedSecret(this, 'Token', { rotation: SecretRotationPolicy.custom(fn) });
  */
 export class RotationFunction extends Construct implements iam.IGrantable, ec2.IConnectable {
@@ -659,7 +603,7 @@ function logsKey(scope: Construct, id: string): kms.Key {
 function builtInEnvironment(props: RotationFunctionProps): { [key: string]: string } {
   const policy = props.passwordPolicy ?? {};
   const values: Array<[string, string | number | boolean | undefined]> = [
-    [RANDOM_VALUE_ENV.passwordLength, policy.length],
+    [RANDOM_VALUE_ENV.passwordLength, policy.passwordLength],
     [RANDOM_VALUE_ENV.excludeCharacters, policy.excludeCharacters],
     [RANDOM_VALUE_ENV.excludePunctuation, policy.excludePunctuation],
     [RANDOM_VALUE_ENV.excludeNumbers, policy.excludeNumbers],
@@ -717,9 +661,9 @@ function validateRotationFunctionProps(
 
   const policy = props.passwordPolicy;
   if (policy !== undefined) {
-    if (policy.length !== undefined && isResolved(policy.length)) {
-      v.check(Number.isInteger(policy.length) && policy.length >= 1 && policy.length <= MAX_PASSWORD_LENGTH,
-        'passwordPolicy.length', policy.length, `a whole number from 1 to ${MAX_PASSWORD_LENGTH}`);
+    if (policy.passwordLength !== undefined && isResolved(policy.passwordLength)) {
+      v.check(Number.isInteger(policy.passwordLength) && policy.passwordLength >= 1 && policy.passwordLength <= MAX_PASSWORD_LENGTH,
+        'passwordPolicy.passwordLength', policy.passwordLength, `a whole number from 1 to ${MAX_PASSWORD_LENGTH}`);
     }
     if (policy.excludeCharacters !== undefined && isResolved(policy.excludeCharacters)) {
       v.check(policy.excludeCharacters.length <= 4096, 'passwordPolicy.excludeCharacters', policy.excludeCharacters, 'at most 4096 characters');

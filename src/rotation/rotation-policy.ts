@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RotationFunction } from './rotation-function';
 import { RotationNetwork, RotationPlan } from './rotation-plan';
 import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
-import { RotationScheduleOptions } from './schedule-options';
+import { RotationOptions } from './schedule-options';
 import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
 import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
@@ -49,7 +49,7 @@ export abstract class SecretRotationPolicy {
    * @param options the schedule
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
    */
-  public static hosted(rotation: secretsmanager.HostedRotation, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+  public static hosted(rotation: secretsmanager.HostedRotation, options: RotationOptions = {}): SecretRotationPolicy {
     return new ScheduledRotation(RotationKind.HOSTED, options, { hostedRotation: rotation });
   }
 
@@ -62,7 +62,7 @@ export abstract class SecretRotationPolicy {
    * @param options the schedule
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html
    */
-  public static lambda(fn: lambda.IFunction, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+  public static lambda(fn: lambda.IFunction, options: RotationOptions = {}): SecretRotationPolicy {
     return new ScheduledRotation(RotationKind.LAMBDA, options, { rotationLambda: fn });
   }
 
@@ -86,7 +86,7 @@ export abstract class SecretRotationPolicy {
    * @param options the schedule
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
    */
-  public static custom(fn: RotationFunction, options: RotationScheduleOptions = {}): SecretRotationPolicy {
+  public static custom(fn: RotationFunction, options: RotationOptions = {}): SecretRotationPolicy {
     return new ScheduledRotation(RotationKind.CUSTOM, options, { rotationFunction: fn });
   }
 
@@ -123,7 +123,7 @@ export abstract class SecretRotationPolicy {
 class ScheduledRotation extends SecretRotationPolicy {
   constructor(
     public readonly kind: RotationKind,
-    private readonly options: RotationScheduleOptions,
+    private readonly options: RotationOptions,
     private readonly target: RotationTarget,
   ) {
     super();

@@ -7,7 +7,7 @@ import { Duration } from 'aws-cdk-lib';
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
  */
-export interface RotationScheduleOptions {
+export interface RotationOptions {
   /**
    * Rotate after this long (4 hours to 365 days).
    *

@@ -1,4 +1,4 @@
-import { RotationScheduleOptions } from './schedule-options';
+import { RotationOptions } from './schedule-options';
 import { DEFAULTS } from '../private/defaults';
 import { isResolved, PropsValidator } from '../private/validation';
 
@@ -30,7 +30,7 @@ export function rateIntervalHours(expression: string): number | undefined {
 /**
  * Validates the schedule options into `v` (prop names prefixed with `prefix`) and resolves them.
  */
-export function resolveSchedule(v: PropsValidator, prefix: string, options: RotationScheduleOptions = {}): ResolvedSchedule {
+export function resolveSchedule(v: PropsValidator, prefix: string, options: RotationOptions = {}): ResolvedSchedule {
   const minHours = DEFAULTS.minRotationInterval.toHours();
   const maxHours = DEFAULTS.maxRotationInterval.toHours();
   const range = `from ${minHours} hours to ${DEFAULTS.maxRotationInterval.toDays()} days`;

@@ -97,7 +97,7 @@ export interface HardenedSecretProps {
    * The initial value, as a reference (`SecretValue.ssmSecure`, `SecretValue.cfnParameter`,
    * `SecretValue.secretsManager`, a resource attribute). A literal value
    * (`SecretValue.unsafePlainText('...')`) ends up in the template and is refused unless
-   * `allowPlaintext` gives a justification.
+   * `plaintextJustification` gives a justification.
    *
    * @default - the value is generated
    */
@@ -117,7 +117,7 @@ export interface HardenedSecretProps {
    *
    * @default - a literal value is an error
    */
-  readonly allowPlaintext?: string;
+  readonly plaintextJustification?: string;
 
   /**
    * What happens to the secret (and the key this construct creates) when it leaves the stack.
@@ -339,9 +339,9 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       checkRotationThroughEndpoints(this, props.requireVpcEndpoint, plan.network?.());
     }
 
-    if (props.allowPlaintext !== undefined && (props.secretStringValue !== undefined || props.secretObjectValue !== undefined)) {
+    if (props.plaintextJustification !== undefined && (props.secretStringValue !== undefined || props.secretObjectValue !== undefined)) {
       // The literal was accepted with a justification: record it where the pack looks.
-      acknowledge(this.node.defaultChild!, LITERAL_VALUE_RULE_ID, `Literal value accepted: ${props.allowPlaintext.trim()}`);
+      acknowledge(this.node.defaultChild!, LITERAL_VALUE_RULE_ID, `Literal value accepted: ${props.plaintextJustification.trim()}`);
     }
 
     const tags: Array<[string, string | undefined]> = [
@@ -667,11 +667,11 @@ function validateValue(v: PropsValidator, scope: Construct, props: HardenedSecre
       literalFields.push(field);
     }
   }
-  if (props.allowPlaintext !== undefined) {
+  if (props.plaintextJustification !== undefined) {
     v.check(
-      props.allowPlaintext.trim().length >= DEFAULTS.minJustificationLength,
-      'allowPlaintext',
-      props.allowPlaintext,
+      props.plaintextJustification.trim().length >= DEFAULTS.minJustificationLength,
+      'plaintextJustification',
+      props.plaintextJustification,
       `a justification of at least ${DEFAULTS.minJustificationLength} characters`,
     );
   } else {
@@ -680,7 +680,7 @@ function validateValue(v: PropsValidator, scope: Construct, props: HardenedSecre
       v.fail(
         field,
         '<a literal value, not shown>',
-        'a reference (SecretValue.ssmSecure, .cfnParameter, .secretsManager, .resourceAttribute) or a generated value; set allowPlaintext to a justification to accept a literal',
+        'a reference (SecretValue.ssmSecure, .cfnParameter, .secretsManager, .resourceAttribute) or a generated value; set plaintextJustification to a justification to accept a literal',
       );
     }
   }

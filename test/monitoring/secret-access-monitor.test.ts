@@ -692,3 +692,18 @@ describe('props validation', () => {
     expect(build({ accessDeniedThreshold: threshold, alarmPeriod: Duration.seconds(seconds) })).not.toThrow();
   });
 });
+
+describe('metric(kind, options)', () => {
+  test('is the sum over the alarm period unless the options say otherwise', () => {
+    // GIVEN a monitor on an organisation trail
+    const stack = newStack();
+    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
+    // WHEN the metric is asked for with and without options
+    const plain = monitor.metric(SecretEventKind.DELETION);
+    const daily = monitor.metric(SecretEventKind.DELETION, { period: Duration.days(1), statistic: 'Maximum', label: 'deletions' });
+    // THEN the defaults hold, and each option given replaces its default only
+    expect(plain.statistic).toBe('Sum');
+    expect(daily).toMatchObject({ statistic: 'Maximum', label: 'deletions', namespace: plain.namespace, metricName: plain.metricName });
+    expect(daily.period.toDays()).toBe(1);
+  });
+});

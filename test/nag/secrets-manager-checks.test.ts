@@ -75,11 +75,11 @@ describe('SecretsManagerChecks', () => {
       expect(cmk[0].description).toMatch(/cannot be proven to be a customer-managed key: it is an Fn::ImportValue from another stack/);
     });
 
-    test('a literal accepted with allowPlaintext is acknowledged with the justification', () => {
+    test('a literal accepted with plaintextJustification is acknowledged with the justification', () => {
       const stack = testStack();
       new HardenedSecret(stack, 'Fixture', {
         secretStringValue: SecretValue.unsafePlainText('not-a-real-password'),
-        allowPlaintext: 'Test fixture for the local emulator; grants nothing',
+        plaintextJustification: 'Test fixture for the local emulator; grants nothing',
         rotation: SecretRotationPolicy.none('Fixture value for the local emulator only'),
       });
       expect(packFindings(stack, { warnings: [] })).toEqual([]);

@@ -51,7 +51,7 @@ const cases: ComplianceCase[] = [
     const fn = new RotationFunction(stack, 'Rotation', {
       vpc,
       secretsManagerEndpoint: endpoint,
-      passwordPolicy: { length: 64, excludePunctuation: true },
+      passwordPolicy: { passwordLength: 64, excludePunctuation: true },
       field: 'token',
     });
     new HardenedSecret(stack, 'Secret', {

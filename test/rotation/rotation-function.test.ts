@@ -89,7 +89,7 @@ describe('RotationFunction', () => {
     test('the password policy and field become the environment of the built-in rotator', () => {
       const { template } = rotatedSecret({
         passwordPolicy: {
-          length: 48,
+          passwordLength: 48,
           excludeCharacters: '"@/\\',
           excludePunctuation: true,
           excludeNumbers: false,
@@ -528,9 +528,9 @@ describe('RotationFunction', () => {
 
   describe('validation', () => {
     test.each<[string, Partial<RotationFunctionProps>, RegExp]>([
-      ['length 0', { passwordPolicy: { length: 0 } }, /invalid `passwordPolicy.length`: got 0; allowed: a whole number from 1 to 4096/],
-      ['length 4097', { passwordPolicy: { length: 4097 } }, /invalid `passwordPolicy.length`: got 4097; allowed: a whole number from 1 to 4096/],
-      ['length 12.5', { passwordPolicy: { length: 12.5 } }, /invalid `passwordPolicy.length`: got 12.5/],
+      ['passwordLength 0', { passwordPolicy: { passwordLength: 0 } }, /invalid `passwordPolicy.passwordLength`: got 0; allowed: a whole number from 1 to 4096/],
+      ['passwordLength 4097', { passwordPolicy: { passwordLength: 4097 } }, /invalid `passwordPolicy.passwordLength`: got 4097; allowed: a whole number from 1 to 4096/],
+      ['passwordLength 12.5', { passwordPolicy: { passwordLength: 12.5 } }, /invalid `passwordPolicy.passwordLength`: got 12.5/],
       ['every class excluded', {
         passwordPolicy: { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true },
       }, /invalid `passwordPolicy`: .*allowed: at least one character class/],
@@ -551,16 +551,16 @@ describe('RotationFunction', () => {
 
     test.each([1, 4096])('length %d is accepted', (length) => {
       const stack = newStack();
-      expect(() => new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack), passwordPolicy: { length } })).not.toThrow();
+      expect(() => new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack), passwordPolicy: { passwordLength: length } })).not.toThrow();
     });
 
     test('every problem is reported at once', () => {
       const stack = newStack();
       expect(() => new RotationFunction(stack, 'Rotation', {
         vpc: importedVpc(stack),
-        passwordPolicy: { length: 0 },
+        passwordPolicy: { passwordLength: 0 },
         reservedConcurrentExecutions: 0,
-      })).toThrow(/Stack\/Rotation: 2 invalid props:\n {2}- invalid `reservedConcurrentExecutions`.*\n {2}- invalid `passwordPolicy.length`/);
+      })).toThrow(/Stack\/Rotation: 2 invalid props:\n {2}- invalid `reservedConcurrentExecutions`.*\n {2}- invalid `passwordPolicy.passwordLength`/);
     });
 
     test('a VPC is required (Control Tower CT.LAMBDA.PR.3)', () => {
@@ -643,7 +643,7 @@ describe('RotationFunction', () => {
 
     test('the built-in rotator options do not apply to a user module', () => {
       const stack = newStack();
-      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE, passwordPolicy: { length: 10 } } as any))
+      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE, passwordPolicy: { passwordLength: 10 } } as any))
         .toThrow(/conflicting props `entry` and `passwordPolicy`/);
     });
   });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, RotationFunction, RotationKind, RotationScheduleOptions, SecretRotationPolicy } from '../../src';
+import { HardenedSecret, RotationFunction, RotationKind, RotationOptions, SecretRotationPolicy } from '../../src';
 import { acknowledgements, newStack } from '../nag-helpers';
 
 function rotationFunction(stack: ReturnType<typeof newStack>): lambda.Function {
@@ -113,7 +113,7 @@ describe('SecretRotationPolicy', () => {
   });
 
   describe('schedule', () => {
-    function rules(options: RotationScheduleOptions): Record<string, unknown> {
+    function rules(options: RotationOptions): Record<string, unknown> {
       const stack = newStack();
       new HardenedSecret(stack, 'Secret', {
         rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser(), options),
@@ -122,7 +122,7 @@ describe('SecretRotationPolicy', () => {
       return schedule.Properties;
     }
 
-    test.each<[string, RotationScheduleOptions, Record<string, unknown>]>([
+    test.each<[string, RotationOptions, Record<string, unknown>]>([
       ['4 hours', { automaticallyAfter: Duration.hours(4) }, { ScheduleExpression: 'rate(4 hours)' }],
       ['1 day', { automaticallyAfter: Duration.days(1) }, { ScheduleExpression: 'rate(1 day)' }],
       ['365 days', { automaticallyAfter: Duration.days(365) }, { ScheduleExpression: 'rate(365 days)' }],
@@ -137,7 +137,7 @@ describe('SecretRotationPolicy', () => {
       expect(rules({ rotateImmediatelyOnUpdate: false }).RotateImmediatelyOnUpdate).toBe(false);
     });
 
-    test.each<[string, RotationScheduleOptions, RegExp]>([
+    test.each<[string, RotationOptions, RegExp]>([
       ['shorter than 4 hours', { automaticallyAfter: Duration.hours(3) }, /invalid `rotation.automaticallyAfter`: got 3 hours; allowed: whole hours from 4 hours to 365 days/],
       ['longer than 365 days', { automaticallyAfter: Duration.days(366) }, /invalid `rotation.automaticallyAfter`: got 366 days; allowed: whole hours from 4 hours to 365 days/],
       ['not whole hours', { automaticallyAfter: Duration.minutes(330) }, /invalid `rotation.automaticallyAfter`: got 5 hours 30 minutes/],

@@ -474,10 +474,10 @@ describe('HardenedSecret', () => {
       );
     });
 
-    test('allowPlaintext with a justification accepts a literal', () => {
+    test('plaintextJustification with a justification accepts a literal', () => {
       const { template } = make({
         secretStringValue: SecretValue.unsafePlainText('not-a-secret-placeholder'),
-        allowPlaintext: 'Placeholder overwritten by the bootstrap job before first use',
+        plaintextJustification: 'Placeholder overwritten by the bootstrap job before first use',
       });
       template().hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: 'not-a-secret-placeholder' });
     });
@@ -500,7 +500,7 @@ describe('HardenedSecret', () => {
       ['owner with a forbidden character', { owner: 'team#1' }, /invalid `owner`: got "team#1"; allowed: 1 to 256 letters/],
       ['empty environment', { environment: '' }, /invalid `environment`: got ""/],
       ['unknown classification', { dataClassification: 'secret' as DataClassification }, /invalid `dataClassification`: got "secret"; allowed: public, internal, confidential, restricted/],
-      ['short plaintext justification', { allowPlaintext: 'ok' }, /invalid `allowPlaintext`: got "ok"; allowed: a justification of at least 10 characters/],
+      ['short plaintext justification', { plaintextJustification: 'ok' }, /invalid `plaintextJustification`: got "ok"; allowed: a justification of at least 10 characters/],
       ['empty break-glass list', { breakGlassRoles: [] }, /invalid `breakGlassRoles`: got "\[\]"/],
       ['a generator template without a key', { generateSecretString: { secretStringTemplate: '{"u":"a"}' } }, /conflicting props `generateSecretString.secretStringTemplate` and `generateSecretString.generateStringKey`: give both/],
       ['a generator template that is not a JSON object', { generateSecretString: { secretStringTemplate: '[1]', generateStringKey: 'p' } }, /invalid `generateSecretString.secretStringTemplate`: got "\[1\]"; allowed: a JSON object/],

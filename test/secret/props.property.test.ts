@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as fc from 'fast-check';
-import { DataClassification, HardenedSecret, HardenedSecretProps, RotationScheduleOptions, SecretRotationPolicy } from '../../src';
+import { DataClassification, HardenedSecret, HardenedSecretProps, RotationOptions, SecretRotationPolicy } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 
 /**
@@ -47,14 +47,14 @@ function rarely<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
 }
 
-const scheduleOptions: fc.Arbitrary<RotationScheduleOptions> = fc.oneof(
+const scheduleOptions: fc.Arbitrary<RotationOptions> = fc.oneof(
   fc.record({ window: rarely(window), rotateImmediatelyOnUpdate: rarely(fc.boolean()) }),
   fc.record({ automaticallyAfter: duration, window: rarely(window) }),
   fc.record({ scheduleExpression: expression, window: rarely(window) }),
   fc.record({ automaticallyAfter: duration, scheduleExpression: expression }),
 );
 
-type RotationChoice = { kind: 'hosted' | 'none'; options: RotationScheduleOptions; justification: string };
+type RotationChoice = { kind: 'hosted' | 'none'; options: RotationOptions; justification: string };
 const rotation: fc.Arbitrary<RotationChoice> = fc.record({
   kind: fc.constantFrom('hosted' as const, 'none' as const),
   options: scheduleOptions,
@@ -79,7 +79,7 @@ interface Sample {
   readonly removalPolicy?: RemovalPolicy;
   readonly breakGlass?: number;
   readonly value?: 'literal' | 'ssm' | 'reference' | 'object-literal' | 'generate' | 'generate-template-only';
-  readonly allowPlaintext?: string;
+  readonly plaintextJustification?: string;
   readonly description?: string;
 }
 
@@ -100,7 +100,7 @@ const sample: fc.Arbitrary<Sample> = fc.record(
     ),
     breakGlass: rarely(fc.integer({ min: 0, max: 2 })),
     value: rarely(fc.constantFrom('literal' as const, 'ssm' as const, 'reference' as const, 'object-literal' as const, 'generate' as const, 'generate-template-only' as const)),
-    allowPlaintext: rarely(mostly(fc.constant('Placeholder replaced before first use'), fc.string({ maxLength: 30 }))),
+    plaintextJustification: rarely(mostly(fc.constant('Placeholder replaced before first use'), fc.string({ maxLength: 30 }))),
     description: rarely(fc.string({ maxLength: 30 })),
   },
   { requiredKeys: ['rotation', 'removalPolicy'] },
@@ -130,7 +130,7 @@ function toProps(stack: Stack, s: Sample): HardenedSecretProps {
     dataClassification: s.dataClassification as DataClassification | undefined,
     removalPolicy: s.removalPolicy,
     breakGlassRoles: s.breakGlass === undefined ? undefined : roles,
-    allowPlaintext: s.allowPlaintext,
+    plaintextJustification: s.plaintextJustification,
     description: s.description,
     ...values,
   };

@@ -10,7 +10,7 @@ import {
 /* eslint-enable import/no-extraneous-dependencies */
 import { jsonLogger, redact, redactingLogger, secretStrings } from './logger';
 import { randomPasswordRequest } from './password-policy';
-import { PasswordPolicy, RotationContext, RotationEvent, RotationLogger, Rotator } from './types';
+import { PasswordPolicyOptions, RotationContext, RotationEvent, RotationLogger, Rotator } from './types';
 
 /** The staging labels of the rotation contract. */
 export const AWSCURRENT = 'AWSCURRENT';
@@ -240,7 +240,7 @@ class Rotation {
     return { versionId: response.VersionId, value: response.SecretString };
   }
 
-  private async randomPassword(policy?: PasswordPolicy): Promise<string> {
+  private async randomPassword(policy?: PasswordPolicyOptions): Promise<string> {
     const response = await this.client.send(new GetRandomPasswordCommand(randomPasswordRequest(policy)));
     if (!response.RandomPassword) {
       throw new Error('GetRandomPassword returned no password');

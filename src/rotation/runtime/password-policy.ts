@@ -1,4 +1,4 @@
-import { PasswordPolicy } from './types';
+import { PasswordPolicyOptions } from './types';
 
 /** The character classes of Secrets Manager's GetRandomPassword. */
 export const CHARACTER_CLASSES = {
@@ -23,10 +23,10 @@ export interface RandomPasswordRequest {
   readonly RequireEachIncludedType: boolean;
 }
 
-/** Maps a `PasswordPolicy` to GetRandomPassword parameters, with the documented defaults filled in. */
-export function randomPasswordRequest(policy: PasswordPolicy = {}): RandomPasswordRequest {
+/** Maps a `PasswordPolicyOptions` to GetRandomPassword parameters, with the documented defaults filled in. */
+export function randomPasswordRequest(policy: PasswordPolicyOptions = {}): RandomPasswordRequest {
   return {
-    PasswordLength: policy.length ?? 32,
+    PasswordLength: policy.passwordLength ?? 32,
     ...(policy.excludeCharacters ? { ExcludeCharacters: policy.excludeCharacters } : {}),
     ExcludePunctuation: policy.excludePunctuation ?? false,
     ExcludeNumbers: policy.excludeNumbers ?? false,
@@ -40,7 +40,7 @@ export function randomPasswordRequest(policy: PasswordPolicy = {}): RandomPasswo
  * The classes a policy allows, each without its excluded characters; a class whose characters
  * are all excluded is not allowed.
  */
-export function allowedClasses(policy: PasswordPolicy = {}): Array<{ readonly name: string; readonly characters: string }> {
+export function allowedClasses(policy: PasswordPolicyOptions = {}): Array<{ readonly name: string; readonly characters: string }> {
   const excluded = new Set(policy.excludeCharacters ?? '');
   const flags: Record<keyof typeof CHARACTER_CLASSES, boolean | undefined> = {
     lowercase: policy.excludeLowercase,
@@ -58,7 +58,7 @@ export function allowedClasses(policy: PasswordPolicy = {}): Array<{ readonly na
  * Why `value` does not satisfy `policy`, as messages that never quote the value (they name the
  * rule and, for a forbidden character, its class, not the character). Empty when it does.
  */
-export function passwordViolations(value: string, policy: PasswordPolicy = {}): string[] {
+export function passwordViolations(value: string, policy: PasswordPolicyOptions = {}): string[] {
   const request = randomPasswordRequest(policy);
   const classes = allowedClasses(policy);
   const allowed = new Set(classes.flatMap(c => [...c.characters]));
@@ -84,8 +84,8 @@ export function passwordViolations(value: string, policy: PasswordPolicy = {}): 
  * Throws when a policy cannot generate a password: a length outside 1..4096, every class
  * excluded, or more classes required than there are characters.
  */
-export function validatePasswordPolicy(policy: PasswordPolicy = {}): void {
-  const length = policy.length ?? 32;
+export function validatePasswordPolicy(policy: PasswordPolicyOptions = {}): void {
+  const length = policy.passwordLength ?? 32;
   if (!Number.isInteger(length) || length < 1 || length > MAX_PASSWORD_LENGTH) {
     throw new Error(`Password length must be an integer from 1 to ${MAX_PASSWORD_LENGTH}, got ${length}`);
   }

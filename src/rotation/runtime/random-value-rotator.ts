@@ -1,10 +1,10 @@
 import { MAX_PASSWORD_LENGTH, passwordViolations, validatePasswordPolicy } from './password-policy';
-import { PasswordPolicy, RotationContext, Rotator } from './types';
+import { PasswordPolicyOptions, RotationContext, Rotator } from './types';
 
 /** Options of `RandomValueRotator`. */
 export interface RandomValueOptions {
   /** How the new value is generated (and what testSecret checks). @default GetRandomPassword's defaults */
-  readonly passwordPolicy?: PasswordPolicy;
+  readonly passwordPolicy?: PasswordPolicyOptions;
   /**
    * When the value is a JSON object, the field to rotate; the other fields are kept.
    * @default the whole value is replaced
@@ -62,7 +62,7 @@ export class RandomValueRotator implements Rotator {
     const field = env[RANDOM_VALUE_ENV.field];
     return new RandomValueRotator({
       passwordPolicy: {
-        length,
+        passwordLength: length,
         excludeCharacters: env[RANDOM_VALUE_ENV.excludeCharacters] || undefined,
         excludePunctuation: flag(RANDOM_VALUE_ENV.excludePunctuation),
         excludeNumbers: flag(RANDOM_VALUE_ENV.excludeNumbers),
@@ -74,7 +74,7 @@ export class RandomValueRotator implements Rotator {
     });
   }
 
-  private readonly policy: PasswordPolicy;
+  private readonly policy: PasswordPolicyOptions;
   private readonly field?: string;
 
   constructor(options: RandomValueOptions = {}) {

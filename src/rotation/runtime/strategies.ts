@@ -1,4 +1,4 @@
-import { PasswordPolicy, RotationContext, Rotator } from './types';
+import { PasswordPolicyOptions, RotationContext, Rotator } from './types';
 
 /** Database credentials as a secret stores them: JSON with at least a username and a password. */
 export interface DatabaseCredentials {
@@ -21,7 +21,7 @@ export interface CredentialService {
 /** Options of both strategies. */
 export interface StrategyOptions {
   /** How new passwords are generated. @default GetRandomPassword's defaults (32 characters, all classes) */
-  readonly passwordPolicy?: PasswordPolicy;
+  readonly passwordPolicy?: PasswordPolicyOptions;
 }
 
 /** Options of `alternatingUsers`. */

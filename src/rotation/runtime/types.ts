@@ -1,3 +1,7 @@
+import type { PasswordPolicyOptions } from './password-policy-options';
+
+export type { PasswordPolicyOptions } from './password-policy-options';
+
 /**
  * The contract between the rotation framework and a rotator.
  *
@@ -28,27 +32,9 @@ export interface RotationContext {
   /** Structured logger; never pass it a secret value. */
   readonly log: RotationLogger;
   /** Generates a random password with Secrets Manager's GetRandomPassword. */
-  randomPassword(options?: PasswordPolicy): Promise<string>;
+  randomPassword(options?: PasswordPolicyOptions): Promise<string>;
   /** The AWSCURRENT value of another secret (e.g. the admin secret of alternating users). */
   readSecret(secretId: string): Promise<string>;
-}
-
-/** How random passwords are generated (GetRandomPassword parameters). */
-export interface PasswordPolicy {
-  /** @default 32 */
-  readonly length?: number;
-  /** Characters never to use. @default '' */
-  readonly excludeCharacters?: string;
-  /** @default false */
-  readonly excludePunctuation?: boolean;
-  /** @default false */
-  readonly excludeNumbers?: boolean;
-  /** @default false */
-  readonly excludeUppercase?: boolean;
-  /** @default false */
-  readonly excludeLowercase?: boolean;
-  /** @default true: at least one character of each included class */
-  readonly requireEachIncludedType?: boolean;
 }
 
 /** A structured JSON logger. Field values must never be secret values. */

@@ -102,7 +102,7 @@ function instrumentService(service: CredentialService, injector: FaultInjector):
 
 type Strategy = 'single user' | 'alternating users (creates the clone)' | 'alternating users (flips back)' | 'random value';
 const STRATEGIES: Strategy[] = ['single user', 'alternating users (creates the clone)', 'alternating users (flips back)', 'random value'];
-const RANDOM_POLICY = { length: 24, excludeCharacters: '"\\' };
+const RANDOM_POLICY = { passwordLength: 24, excludeCharacters: '"\\' };
 
 /** A secret, its service, an instrumented handler, and the invariant checks. */
 class World {

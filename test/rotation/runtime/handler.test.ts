@@ -313,12 +313,12 @@ describe('the rotation contract', () => {
     await handlerFor(recordingRotator({
       generate: async (_current, context) => {
         read = await context.readSecret(other);
-        return context.randomPassword({ length: 12, excludePunctuation: true });
+        return context.randomPassword({ passwordLength: 12, excludePunctuation: true });
       },
     }))(event('createSecret', arn, token));
     expect(read).toBe('other-value');
-    expect(model.calls.find(c => c.command === 'GetRandomPassword')!.input).toEqual(randomPasswordRequest({ length: 12, excludePunctuation: true }));
-    expect(passwordViolations(model.valueOf(arn, AWSPENDING)!, { length: 12, excludePunctuation: true })).toEqual([]);
+    expect(model.calls.find(c => c.command === 'GetRandomPassword')!.input).toEqual(randomPasswordRequest({ passwordLength: 12, excludePunctuation: true }));
+    expect(passwordViolations(model.valueOf(arn, AWSPENDING)!, { passwordLength: 12, excludePunctuation: true })).toEqual([]);
   });
 });
 
@@ -336,7 +336,7 @@ describe('singleUser', () => {
     const db = database();
     const { arn, token } = await rotating(JSON.stringify(initial));
     // WHEN
-    await runSteps(handlerFor(singleUser(db, { passwordPolicy: { length: 20 } })), arn, token);
+    await runSteps(handlerFor(singleUser(db, { passwordPolicy: { passwordLength: 20 } })), arn, token);
     // THEN
     const current = JSON.parse(model.valueOf(arn, AWSCURRENT)!);
     expect(current).toEqual({ ...initial, password: expect.any(String) });
@@ -464,7 +464,7 @@ describe('RandomValueRotator', () => {
   });
 
   test('a full rotation to a value that satisfies the policy', async () => {
-    const policy = { length: 40, excludePunctuation: true, excludeCharacters: 'lI1O0' };
+    const policy = { passwordLength: 40, excludePunctuation: true, excludeCharacters: 'lI1O0' };
     const { arn, token } = await rotating('old-token');
     await runSteps(handlerFor(new RandomValueRotator({ passwordPolicy: policy })), arn, token);
     const current = model.valueOf(arn, AWSCURRENT)!;
@@ -495,7 +495,7 @@ describe('RandomValueRotator', () => {
   });
 
   test('test rejects an excluded character and checks the field of a JSON value', async () => {
-    const rotator = new RandomValueRotator({ passwordPolicy: { length: 4, excludeCharacters: 'x', requireEachIncludedType: false }, field: 'k' });
+    const rotator = new RandomValueRotator({ passwordPolicy: { passwordLength: 4, excludeCharacters: 'x', requireEachIncludedType: false }, field: 'k' });
     await expect(rotator.test('{"k":"abcd"}')).resolves.toBeUndefined();
     expect((await rejection(rotator.test('{"k":"abcx"}'))).message).toContain('1 character(s) outside the allowed classes or excluded');
     expect((await rejection(rotator.test('{"other":"abcd"}'))).message).toBe('The pending value has no string field "k"');
@@ -564,7 +564,7 @@ describe('RandomValueRotator', () => {
   });
 
   test('the constructor validates the policy and the field', () => {
-    expect(() => new RandomValueRotator({ passwordPolicy: { length: 0 } })).toThrow('Password length must be an integer from 1 to 4096, got 0');
+    expect(() => new RandomValueRotator({ passwordPolicy: { passwordLength: 0 } })).toThrow('Password length must be an integer from 1 to 4096, got 0');
     expect(() => new RandomValueRotator({ field: '' })).toThrow('field must not be empty');
   });
 });
@@ -621,8 +621,8 @@ describe('password policy', () => {
 
   test('validatePasswordPolicy accepts the defaults and a class emptied by exclusions counts as excluded', () => {
     expect(() => validatePasswordPolicy()).not.toThrow();
-    expect(() => validatePasswordPolicy({ length: 3, excludeCharacters: '0123456789' })).not.toThrow();
-    expect(() => validatePasswordPolicy({ length: 1.5 })).toThrow('Password length must be an integer');
+    expect(() => validatePasswordPolicy({ passwordLength: 3, excludeCharacters: '0123456789' })).not.toThrow();
+    expect(() => validatePasswordPolicy({ passwordLength: 1.5 })).toThrow('Password length must be an integer');
   });
 });
 

@@ -295,7 +295,7 @@ describe('GetRandomPassword', () => {
   test('property: every generated password satisfies the policy it was asked for', async () => {
     await fc.assert(fc.asyncProperty(
       fc.record({
-        length: fc.integer({ min: 4, max: 64 }),
+        passwordLength: fc.integer({ min: 4, max: 64 }),
         excludeCharacters: fc.string({ maxLength: 10 }),
         excludePunctuation: fc.boolean(),
         excludeNumbers: fc.boolean(),
@@ -305,7 +305,7 @@ describe('GetRandomPassword', () => {
       }),
       async policy => {
         const { RandomPassword } = await client.send(new GetRandomPasswordCommand({
-          PasswordLength: policy.length,
+          PasswordLength: policy.passwordLength,
           ExcludeCharacters: policy.excludeCharacters,
           ExcludePunctuation: policy.excludePunctuation,
           ExcludeNumbers: policy.excludeNumbers,
