@@ -1,7 +1,7 @@
 /**
- * Renders the rule table of README "For security teams" from the rule catalogue, so that the
- * README says exactly what the rules say. `test/nag/secrets-manager-checks.test.ts` fails when
- * the README table differs; `ts-node --project tsconfig.dev.json build-tools/rules-table.ts --write`
+ * Renders the rule table of RULES.md from the rule catalogue, so that RULES.md says exactly what
+ * the rules say. `test/nag/secrets-manager-checks.test.ts` fails when the table differs;
+ * `ts-node --project tsconfig.dev.json build-tools/rules-table.ts --write`
  * rewrites it.
  */
 import * as fs from 'fs';
@@ -10,7 +10,7 @@ import { NagMessageLevel } from 'cdk-nag';
 import { replaceTable } from './markdown-table';
 import { RULES } from '../src/nag/rules';
 
-const README = path.join(__dirname, '..', 'README.md');
+const RULES_MD = path.join(__dirname, '..', 'RULES.md');
 const HEADER = '| rule id | level | looks at | requirement | controls | fix |\n|---|---|---|---|---|---|\n';
 
 /** The table: header and one row per rule, in catalogue order. */
@@ -23,11 +23,11 @@ export function rulesTable(): string {
   return HEADER + rows.join('\n') + '\n';
 }
 
-/** The README with its rule table replaced by {@link rulesTable}. */
+/** RULES.md with its rule table replaced by {@link rulesTable}. */
 export function readmeWithTable(readme: string): string {
   return replaceTable(readme, HEADER, rulesTable(), 'rule table');
 }
 
 if (require.main === module && process.argv.includes('--write')) {
-  fs.writeFileSync(README, readmeWithTable(fs.readFileSync(README, 'utf8')));
+  fs.writeFileSync(RULES_MD, readmeWithTable(fs.readFileSync(RULES_MD, 'utf8')));
 }

@@ -29,10 +29,10 @@ describe('examples/monitoring/secret-access-monitor.ts', () => {
     expect(packFindings(app)).toEqual([]);
   });
 
-  test('the README snippet is the example, verbatim', () => {
+  test('the snippet of docs/monitoring.md is the example, verbatim', () => {
     const source = fs.readFileSync(path.join(__dirname, '..', 'examples', 'monitoring', 'secret-access-monitor.ts'), 'utf8');
     const snippet = /\/\/ README: monitoring\n([\s\S]*?)\n\s*\/\/ README: end/.exec(source)![1];
-    const readme = path.join(__dirname, '..', 'README.md');
+    const readme = path.join(__dirname, '..', 'docs', 'monitoring.md');
     const dedented = snippet.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n');
     expect(fs.readFileSync(readme, 'utf8')).toContain(dedented);
   });

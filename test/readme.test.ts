@@ -1,5 +1,6 @@
 /**
- * "README examples compile": every ```ts block of README.md is a contiguous excerpt of a file
+ * "Documentation examples compile": every ```ts block of README.md, RULES.md, CONTRIBUTING.md and
+ * every page of docs/ is a contiguous excerpt of a file
  * under examples/, which tsconfig.dev.json type-checks and the examples tests synthesise.
  * Lines are compared trimmed (indentation differs between a README block and a function body);
  * blank lines at both ends of a block are dropped, blank lines inside it must match.
@@ -11,7 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
-const README = path.join(ROOT, 'README.md');
+/** Every Markdown page users read: the front page, the rules, the contributing guide, docs/. */
+const PAGES = ['README.md', 'RULES.md', 'CONTRIBUTING.md',
+  ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => path.join('docs', f))];
 const EXAMPLES = path.join(ROOT, 'examples');
 const EXEMPT = /^\/\/ \S+: runtime code/;
 
@@ -21,10 +24,12 @@ interface CodeBlock {
   readonly line: number;
   /** The code, trimmed line by line, without blank lines at both ends. */
   readonly lines: string[];
+  /** The page it is on, when not README.md. */
+  readonly page?: string;
 }
 
 /** Every ```ts block of `markdown`. */
-function tsBlocks(markdown: string): CodeBlock[] {
+function tsBlocks(markdown: string, page = 'README.md'): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   const all = markdown.split('\n');
   for (let i = 0; i < all.length; i++) {
@@ -35,12 +40,12 @@ function tsBlocks(markdown: string): CodeBlock[] {
         end++;
       }
       if (end === all.length) {
-        throw new Error(`README.md:${i + 1}: a \`\`\`ts block is never closed`);
+        throw new Error(`${page}:${i + 1}: a \`\`\`ts block is never closed`);
       }
       const raw = all.slice(start, end).map((l) => l.trim());
       const first = raw.findIndex((l) => l !== '');
       const last = raw.length - 1 - [...raw].reverse().findIndex((l) => l !== '');
-      blocks.push({ line: start + 1 + Math.max(first, 0), lines: first === -1 ? [] : raw.slice(first, last + 1) });
+      blocks.push({ line: start + 1 + Math.max(first, 0), lines: first === -1 ? [] : raw.slice(first, last + 1), ...(page !== 'README.md' ? { page } : {}) });
       i = end;
     }
   }
@@ -90,7 +95,7 @@ function findExcerpt(block: string[], files: Map<string, string[]>): Match | und
 
 /** Why `block` fails, or undefined when it is an excerpt of an example. */
 function excerptProblem(block: CodeBlock, files: Map<string, string[]>): string | undefined {
-  const where = `README.md:${block.line}, the ts block starting "${block.lines[0] ?? ''}"`;
+  const where = `${block.page ?? 'README.md'}:${block.line}, the ts block starting "${block.lines[0] ?? ''}"`;
   if (block.lines.length === 0) {
     return `${where} is empty`;
   }
@@ -99,25 +104,25 @@ function excerptProblem(block: CodeBlock, files: Map<string, string[]>): string 
     return undefined;
   }
   const closest = match
-    ? `; closest: ${match.file} matches its first ${match.matched} line(s), then README.md:${block.line + match.matched} differs: "${block.lines[match.matched]}"`
+    ? `; closest: ${match.file} matches its first ${match.matched} line(s), then ${block.page ?? 'README.md'}:${block.line + match.matched} differs: "${block.lines[match.matched]}"`
     : '; not even its first line is in a file';
   return `${where}, is not a contiguous excerpt of any file under examples/${closest}`;
 }
 
 const files = exampleFiles(EXAMPLES);
-const blocks = tsBlocks(fs.readFileSync(README, 'utf8'));
+const blocks = PAGES.flatMap((page) => tsBlocks(fs.readFileSync(path.join(ROOT, page), 'utf8'), page));
 const checked = blocks.filter((b) => !EXEMPT.test(b.lines[0] ?? ''));
 const exempt = blocks.filter((b) => EXEMPT.test(b.lines[0] ?? ''));
 
-describe('README ts blocks are excerpts of compiled examples', () => {
-  test('README has ts blocks to check, and the exempt ones are runtime code only', () => {
+describe('ts blocks of README, RULES, CONTRIBUTING and docs/ are excerpts of compiled examples', () => {
+  test('the pages have ts blocks to check, and the exempt ones are runtime code only', () => {
     expect(checked.length).toBeGreaterThan(0);
     for (const b of exempt) {
       expect(b.lines[0]).toMatch(/^\/\/ handler\.ts: runtime code, runs in Lambda$/);
     }
   });
 
-  test.each(checked.map((b) => [`README.md:${b.line} ${b.lines[0] ?? '(empty)'}`, b] as const))('%s', (_name, block) => {
+  test.each(checked.map((b) => [`${b.page ?? 'README.md'}:${b.line} ${b.lines[0] ?? '(empty)'}`, b] as const))('%s', (_name, block) => {
     const problem = excerptProblem(block, files);
     if (problem) {
       throw new Error(problem);
@@ -156,6 +161,15 @@ describe('the excerpt check itself', () => {
   test('a block found nowhere and an empty block fail', () => {
     expect(excerptProblem({ line: 1, lines: ['nope();'] }, sample)).toMatch(/"nope\(\);", is not a contiguous excerpt .*not even its first line/);
     expect(excerptProblem({ line: 1, lines: [] }, sample)).toMatch(/is empty/);
+  });
+
+  test('a block of a docs page is reported with its page', () => {
+    expect(tsBlocks(['```ts', 'nope();', '```'].join('\n'), 'docs/x.md')).toEqual([{ line: 2, lines: ['nope();'], page: 'docs/x.md' }]);
+    expect(excerptProblem({ line: 2, lines: ['nope();'], page: 'docs/x.md' }, sample)).toMatch(/^docs\/x\.md:2, the ts block/);
+  });
+
+  test('every docs page is checked', () => {
+    expect(PAGES).toEqual(expect.arrayContaining(['README.md', 'RULES.md', 'docs/monitoring.md', 'docs/custom-rotation.md']));
   });
 
   test('the exemption matches runtime code only', () => {

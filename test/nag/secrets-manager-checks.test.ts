@@ -118,14 +118,14 @@ describe('SecretsManagerChecks', () => {
       }
     });
 
-    test('README "For security teams" holds the rule table rendered from the catalogue', () => {
+    test('RULES.md holds the rule table rendered from the catalogue', () => {
       // Regenerate with: ts-node --project tsconfig.dev.json build-tools/rules-table.ts --write
-      const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+      const readme = fs.readFileSync(path.join(__dirname, '../../RULES.md'), 'utf8');
       expect(readme).toContain(rulesTable());
     });
 
-    test('README "For security teams" lists every rule with its level', () => {
-      const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    test('RULES.md lists every rule with its level', () => {
+      const readme = fs.readFileSync(path.join(__dirname, '../../RULES.md'), 'utf8');
       for (const rule of RULES) {
         const level = rule.level === NagMessageLevel.ERROR ? 'error' : 'warning';
         expect(readme).toContain(`| \`HardenedSecrets-${rule.name}\` | ${level} |`);

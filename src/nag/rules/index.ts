@@ -30,7 +30,7 @@ import { SecretRotationInterval } from './secret-rotation-interval';
 import { SecretTags } from './secret-tags';
 import { SecretsEndpointInVpc } from './secrets-endpoint-in-vpc';
 
-/** Every rule of the pack, in catalogue order (README "For security teams" lists them in this order). */
+/** Every rule of the pack, in catalogue order (RULES.md lists them in this order). */
 export const RULES: readonly SecretsRule[] = [
   SecretCustomerManagedKey,
   SecretKeyRotation,
