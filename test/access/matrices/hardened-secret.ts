@@ -6,7 +6,7 @@ import { HardenedSecret, RotationFunction, SecretKey, SecretRotationPolicy } fro
 import { AccessModel, PolicyDocument, RequestPrincipal } from '../engine';
 import { AccessRow, ENV, OTHER_ACCOUNT, rows, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
-import { importedVpc, keyResource } from './fixtures';
+import { breakGlassRole, importedVpc, keyResource } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 const DESTRUCTIVE = ['secretsmanager:DeleteSecret', 'secretsmanager:RemoveRegionsFromReplication'];
@@ -39,10 +39,7 @@ interface BaseApp {
 function baseApp(rotation: (stack: Stack) => SecretRotationPolicy): BaseApp {
   const app = new App();
   const stack = new Stack(app, 'Access', { env: ENV });
-  const breakGlass = new iam.Role(stack, 'BreakGlass', {
-    assumedBy: new iam.AccountRootPrincipal(),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
-  });
+  const breakGlass = breakGlassRole(stack);
   const secret = new HardenedSecret(stack, 'Secret', { rotation: rotation(stack), breakGlassRoles: [breakGlass] });
   const other = new HardenedSecret(stack, 'Other', { rotation: SecretRotationPolicy.none('Unrelated secret of the same stack for the test') });
   return { app, stack, secret, other, breakGlass };

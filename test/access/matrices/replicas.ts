@@ -4,6 +4,7 @@ import { HardenedSecret, SecretRotationPolicy } from '../../../src';
 import { AccessModel, PolicyDocument } from '../engine';
 import { AccessRow, ENV, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
+import { breakGlassRole } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 /** The replica regions of the secret; the primary is in `ENV.region`. */
@@ -32,10 +33,7 @@ function keyIn(model: AccessModel, region: string): { arn: string; policy: Polic
 function replicatedApp(): ScenarioApp {
   const app = new App();
   const stack = new Stack(app, 'Access', { env: ENV });
-  const breakGlass = new iam.Role(stack, 'BreakGlass', {
-    assumedBy: new iam.AccountRootPrincipal(),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
-  });
+  const breakGlass = breakGlassRole(stack);
   const secret = new HardenedSecret(stack, 'Secret', {
     rotation: SecretRotationPolicy.none('A vendor token replicated to three regions, for the test'),
     breakGlassRoles: [breakGlass],

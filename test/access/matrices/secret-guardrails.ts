@@ -5,6 +5,7 @@ import { GuardrailMode, SecretGuardrails } from '../../../src';
 import { PolicyDocument } from '../engine';
 import { AccessRow, ENV, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
+import { breakGlassRole } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 const READ = 'secretsmanager:GetSecretValue';
@@ -23,10 +24,7 @@ const VIA_SECRETS_MANAGER: RowContext = { viaAwsService: true, extra: { 'kms:Via
 function enforcedApp(): ScenarioApp {
   const app = new App();
   const stack = new Stack(app, 'Plain', { env: ENV });
-  const breakGlass = new iam.Role(stack, 'BreakGlass', {
-    assumedBy: new iam.AccountRootPrincipal(),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
-  });
+  const breakGlass = breakGlassRole(stack);
   const l2 = new secretsmanager.Secret(stack, 'Secret');
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   l2.grantRead(reader);

@@ -4,7 +4,7 @@ import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerE
 import { PolicyDocument } from '../engine';
 import { ENV, OTHER_ACCOUNT, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
-import { importedVpc } from './fixtures';
+import { breakGlassRole, importedVpc } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 /** Through the scenario's endpoint. */
@@ -40,10 +40,7 @@ function workload(stack: Stack, id: string): iam.Role {
 function requiredEndpointApp(): ScenarioApp {
   const app = new App();
   const stack = new Stack(app, 'Access', { env: ENV });
-  const breakGlass = new iam.Role(stack, 'BreakGlass', {
-    assumedBy: new iam.AccountRootPrincipal(),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
-  });
+  const breakGlass = breakGlassRole(stack);
   const vpc = importedVpc(stack);
   const endpoint = SecretsManagerEndpoint.of(vpc);
   const rotation = new RotationFunction(stack, 'Rotation', { vpc });
