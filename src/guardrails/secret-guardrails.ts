@@ -11,7 +11,7 @@ import { SecretCustomerManagedKey } from '../nag/rules/secret-customer-managed-k
 import { SecretPolicyDenyDelete } from '../nag/rules/secret-policy-deny-delete';
 import { SecretRetained } from '../nag/rules/secret-retained';
 import { SecretRotationConfigured } from '../nag/rules/secret-rotation-configured';
-import { TemplateIndex } from '../nag/template-index';
+import { TemplateIndex } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { HardenedSecret } from '../secret/hardened-secret';

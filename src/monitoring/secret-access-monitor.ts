@@ -20,7 +20,7 @@ import {
   PatternInputs, PatternValue,
 } from './patterns';
 import { accountValue, addPrincipal, emptyPrincipalSet, keyValue, MutablePrincipalSet } from './principals';
-import { scheduleGap } from '../nag/schedule-gap';
+import { scheduleGap } from '../analysis/schedule';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { denyGrantsNotForAwsResources } from '../private/kms';

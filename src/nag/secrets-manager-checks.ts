@@ -5,7 +5,7 @@ import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-n
 import { IConstruct } from 'constructs';
 import { CheckOptions, PACK_NAME, RuleFinding, SecretsRule } from './rule';
 import { RULES } from './rules';
-import { TemplateIndex, refOrGetAttId } from './template-index';
+import { TemplateIndex, refOrGetAttId } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 import { PropsValidator } from '../private/validation';
 

@@ -6,7 +6,7 @@ import { collectReport } from './collect';
 import { ComplianceReport, ReportOptions } from './model';
 import { RecordedFinding, RecordingChecks } from './recording-checks';
 import { SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
-import { TemplateIndex } from '../nag/template-index';
+import { TemplateIndex } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 
 /** What to build a report from. */

@@ -6,11 +6,11 @@ import {
   ResourcePolicyEntry, RotationEntry, SCHEMA_ID, SCHEMA_VERSION, SecretCoverage, SecretEntry, TrailEntry,
 } from './model';
 import { RecordedFinding } from './recording-checks';
-import { Statement, actionMatches, coversEverySecret, grants, hasConditionKey, isConditioned, isPublicPrincipal, statements } from '../nag/policy';
-import { IAM_POLICY_TYPES, heldDocuments, holders, keyReference } from '../nag/rules/common';
-import { formatHours, scheduleGap } from '../nag/schedule-gap';
-import { AppIndex, ResourceView, TemplateIndex, asArray, isObject, refOrGetAttId } from '../nag/template-index';
-import { PLACEHOLDER, flatten, isTrue, literalText } from '../nag/values';
+import { Statement, actionMatches, coversEverySecret, grants, hasConditionKey, isConditioned, isPublicPrincipal, statements } from '../analysis/policy';
+import { IAM_POLICY_TYPES, heldDocuments, holders, keyReference } from '../analysis/resources';
+import { formatHours, scheduleGap } from '../analysis/schedule';
+import { AppIndex, ResourceView, TemplateIndex, asArray, isObject, refOrGetAttId } from '../analysis/template-index';
+import { PLACEHOLDER, flatten, isTrue, literalText } from '../analysis/values';
 
 /** What the report is computed from. */
 export interface CollectInput {

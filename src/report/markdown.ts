@@ -1,5 +1,5 @@
 import { ComplianceReport, ReaderEntry, SecretEntry } from './model';
-import { formatHours } from '../nag/schedule-gap';
+import { formatHours } from '../analysis/schedule';
 
 const STATUS: Record<string, string> = {
   'pass': 'PASS',

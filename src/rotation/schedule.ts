@@ -1,4 +1,5 @@
 import { RotationOptions } from './schedule-options';
+import { scheduleGap } from '../analysis/schedule';
 import { DEFAULTS } from '../private/defaults';
 import { isResolved, PropsValidator } from '../private/validation';
 
@@ -11,20 +12,6 @@ export interface ResolvedSchedule {
   /** `Nh`, or undefined. */
   readonly duration?: string;
   readonly rotateImmediatelyOnUpdate?: boolean;
-}
-
-const RATE = /^rate\((\d+) (hour|hours|day|days)\)$/;
-// Secrets Manager cron: six fields (minutes hours day-of-month month day-of-week year).
-const CRON = /^cron\(\s*\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s*\)$/;
-
-/** The interval of a `rate(...)` expression in hours, or undefined if it is not a rate. */
-export function rateIntervalHours(expression: string): number | undefined {
-  const m = RATE.exec(expression.trim());
-  if (!m) {
-    return undefined;
-  }
-  const n = Number(m[1]);
-  return m[2].startsWith('day') ? n * 24 : n;
 }
 
 /**
@@ -43,16 +30,21 @@ export function resolveSchedule(v: PropsValidator, prefix: string, options: Rota
   if (options.scheduleExpression !== undefined) {
     expression = options.scheduleExpression;
     if (isResolved(expression)) {
-      intervalHours = rateIntervalHours(expression);
-      if (intervalHours !== undefined) {
-        v.check(intervalHours >= minHours && intervalHours <= maxHours, `${prefix}.scheduleExpression`, expression, `a rate ${range}`);
-      } else {
-        v.check(
-          CRON.test(expression.trim()),
-          `${prefix}.scheduleExpression`,
-          expression,
-          "'rate(N hours|days)' or 'cron(minutes hours day-of-month month day-of-week year)'",
-        );
+      // The grammar the pack and the report read schedules with: a schedule this accepts is one
+      // they can judge, and one that never fires (cron(0 0 31 2 ? *)) is refused here too.
+      const prop = `${prefix}.scheduleExpression`;
+      const grammar = "'rate(N hours|days)' or 'cron(minutes hours day-of-month month day-of-week year)'";
+      let gap: ReturnType<typeof scheduleGap> | undefined;
+      try {
+        gap = scheduleGap(expression);
+      } catch (e) {
+        v.fail(prop, expression, `${grammar}: ${(e as Error).message}`);
+      }
+      if (gap !== undefined && gap.rateHours !== undefined) {
+        intervalHours = gap.rateHours;
+        v.check(intervalHours >= minHours && intervalHours <= maxHours, prop, expression, `a rate ${range}`);
+      } else if (gap !== undefined) {
+        v.check(Number.isFinite(gap.hours), prop, expression, `a cron schedule that keeps firing (${gap.explanation})`);
       }
     }
   } else {

@@ -145,6 +145,11 @@ describe('SecretRotationPolicy', () => {
       ['a rate over 365 days', { scheduleExpression: 'rate(400 days)' }, /invalid `rotation.scheduleExpression`: got "rate\(400 days\)"/],
       ['neither rate nor cron', { scheduleExpression: 'every day' }, /invalid `rotation.scheduleExpression`: got "every day"; allowed: 'rate\(N hours\|days\)' or 'cron\(/],
       ['a cron with five fields', { scheduleExpression: 'cron(0 4 * * ?)' }, /invalid `rotation.scheduleExpression`: got "cron\(0 4 \* \* \?\)"/],
+      // The pack's grammar, at synth: February 31st never comes.
+      ['a cron that never fires', { scheduleExpression: 'cron(0 0 31 2 ? *)' }, /invalid `rotation.scheduleExpression`: got "cron\(0 0 31 2 \? \*\)"; allowed: a cron schedule that keeps firing \(cron\(0 0 31 2 \? \*\) stops firing: it fires 0 time/],
+      ['a cron that stops after a year', { scheduleExpression: 'cron(0 0 1 * ? 2027)' }, /a cron schedule that keeps firing \(cron\(0 0 1 \* \? 2027\) stops firing after 2027\)/],
+      ['a cron with both day fields', { scheduleExpression: 'cron(0 0 1 * MON *)' }, /invalid `rotation.scheduleExpression`.*one of day-of-month and day-of-week must be '\?'/],
+      ['a cron with an hour out of range', { scheduleExpression: 'cron(0 25 * * ? *)' }, /invalid `rotation.scheduleExpression`.*field '25' is outside 0-23/],
       ['both interval and expression', { automaticallyAfter: Duration.days(7), scheduleExpression: 'rate(7 days)' }, /conflicting props `rotation.automaticallyAfter` and `rotation.scheduleExpression`: give one of them, not both/],
       ['a window under an hour', { window: Duration.minutes(30) }, /invalid `rotation.window`: got 30 minutes; allowed: whole hours from 1 to 24/],
       ['a window over 24 hours', { window: Duration.hours(25) }, /invalid `rotation.window`: got 1 day 1 hour; allowed: whole hours from 1 to 24/],

@@ -1,10 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, grantsAllSecretsActions, onEverySecret, statements } from '../policy';
+import { grants, grantsAllSecretsActions, onEverySecret, statements } from '../../analysis/policy';
 import { CheckOptions, RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex, asArray } from '../template-index';
-import { flatten } from '../values';
-import { IAM_POLICY_TYPES, heldDocuments, holders, statementName } from './common';
+import { TemplateIndex, asArray } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
+import { IAM_POLICY_TYPES, heldDocuments, holders, statementName } from '../../analysis/resources';
 
 /** AWS managed policies that give every Secrets Manager action on every secret. */
 const BROAD_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];

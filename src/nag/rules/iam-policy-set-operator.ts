@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { VALIDATED_POLICY_TYPES, policyProblems } from '../policy-validation';
+import { VALIDATED_POLICY_TYPES, policyProblems } from '../../analysis/policy-validation';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
+import { TemplateIndex } from '../../analysis/template-index';
 
 /**
  * No policy uses a multi-valued set operator (`ForAllValues:`, `ForAnyValue:`) on a

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { VALIDATED_POLICY_TYPES, policyProblems } from '../policy-validation';
+import { VALIDATED_POLICY_TYPES, policyProblems } from '../../analysis/policy-validation';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
+import { TemplateIndex } from '../../analysis/template-index';
 
 /**
  * Every IAM, resource, key and endpoint policy names only actions and condition keys that

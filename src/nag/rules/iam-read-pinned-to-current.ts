@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, hasConditionKey, onEverySecret, statements } from '../policy';
+import { grants, hasConditionKey, onEverySecret, statements } from '../../analysis/policy';
 import { CheckOptions, RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { IAM_POLICY_TYPES, heldDocuments, holders, rotationRoleIds, statementName } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { IAM_POLICY_TYPES, heldDocuments, holders, rotationRoleIds, statementName } from '../../analysis/resources';
 
 /** Read grants on a secret are pinned to the `AWSCURRENT` version stage. */
 export const IamReadPinnedToCurrent: SecretsRule = {

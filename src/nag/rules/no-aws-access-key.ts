@@ -1,5 +1,5 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { AWS_ACCESS_KEY_ID } from '../credentials';
+import { AWS_ACCESS_KEY_ID } from '../../analysis/credentials';
 import { SecretsRule } from '../rule';
 import { tokenFindings } from './token-scan';
 

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../template-index';
+import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
 import { NamedValue, literalCredentialFindings } from './common';
 
 /** No ECS or Batch container environment variable holds a literal credential. */

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule } from '../rule';
-import { TemplateIndex, isObject } from '../template-index';
+import { TemplateIndex, isObject } from '../../analysis/template-index';
 import { literalCredentialFindings } from './common';
 
 /** No Lambda environment variable holds a literal credential. */

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { flatten, literalText } from '../values';
+import { TemplateIndex } from '../../analysis/template-index';
+import { flatten, literalText } from '../../analysis/values';
 import { literalCredentialFindings } from './common';
 
 /** No plaintext SSM parameter holds a literal credential. */

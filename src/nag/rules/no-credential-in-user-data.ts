@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { decodeBase64Text, isCredentialName } from '../credentials';
+import { decodeBase64Text, isCredentialName } from '../../analysis/credentials';
 import { RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex, isObject } from '../template-index';
-import { PLACEHOLDER, flatten, walkStrings } from '../values';
+import { TemplateIndex, isObject } from '../../analysis/template-index';
+import { PLACEHOLDER, flatten, walkStrings } from '../../analysis/values';
 
 /** Where each resource type keeps its user data. */
 const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> = {

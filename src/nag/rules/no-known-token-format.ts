@@ -1,5 +1,5 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { KNOWN_TOKENS } from '../credentials';
+import { KNOWN_TOKENS } from '../../analysis/credentials';
 import { SecretsRule } from '../rule';
 import { tokenFindings } from './token-scan';
 

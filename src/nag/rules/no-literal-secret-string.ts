@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { literalCredentialKeys } from '../credentials';
+import { literalCredentialKeys } from '../../analysis/credentials';
 import { SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { flatten } from '../values';
+import { TemplateIndex } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
 
 /** A secret's value is not written into the template. */
 export const NoLiteralSecretString: SecretsRule = {

@@ -1,5 +1,5 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { PRIVATE_KEY_BLOCK } from '../credentials';
+import { PRIVATE_KEY_BLOCK } from '../../analysis/credentials';
 import { SecretsRule } from '../rule';
 import { tokenFindings } from './token-scan';
 

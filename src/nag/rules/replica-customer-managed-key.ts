@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { RuleFinding, SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../template-index';
-import { flatten, literalText } from '../values';
-import { keyReference } from './common';
+import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { flatten, literalText } from '../../analysis/values';
+import { keyReference } from '../../analysis/resources';
 
 /** Every replica region of a secret names a customer-managed key. */
 export const ReplicaCustomerManagedKey: SecretsRule = {

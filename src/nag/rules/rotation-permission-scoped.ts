@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { flatten } from '../values';
+import { TemplateIndex } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
 
 /** Secrets Manager may invoke a rotation function only for this account (or this secret). */
 export const RotationPermissionScoped: SecretsRule = {

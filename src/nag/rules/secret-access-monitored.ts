@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CheckOptions, SecretsRule, finding } from '../rule';
-import { AppIndex } from '../template-index';
+import { AppIndex } from '../../analysis/template-index';
 
 /** Access to secrets is monitored: by the app, or by a declared external monitor. */
 export const SecretAccessMonitored: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { isTrue } from '../values';
+import { TemplateIndex } from '../../analysis/template-index';
+import { isTrue } from '../../analysis/values';
 
 /** A secret has a resource policy with `BlockPublicPolicy: true`. */
 export const SecretBlockPublicPolicy: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { keyReference } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { keyReference } from '../../analysis/resources';
 
 /** A secret is encrypted with a customer-managed KMS key, not `aws/secretsmanager`. */
 export const SecretCustomerManagedKey: SecretsRule = {

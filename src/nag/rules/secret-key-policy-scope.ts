@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { isConditioned, isPublicPrincipal, statements } from '../policy';
+import { isConditioned, isPublicPrincipal, statements } from '../../analysis/policy';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { secretKeyIds, statementName } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { secretKeyIds, statementName } from '../../analysis/resources';
 
 /** The key policy of a secret's key grants nothing to `*` without a condition on who. */
 export const SecretKeyPolicyScope: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { isRetained, secretKeyIds } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { isRetained, secretKeyIds } from '../../analysis/resources';
 
 /** A KMS key that encrypts a secret is kept when its stack is deleted. */
 export const SecretKeyRetained: SecretsRule = {

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { isTrue } from '../values';
-import { secretKeyIds } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { isTrue } from '../../analysis/values';
+import { secretKeyIds } from '../../analysis/resources';
 
 /** A KMS key that encrypts a secret is symmetric and rotates its key material. */
 export const SecretKeyRotation: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { flatten, literalText } from '../values';
+import { TemplateIndex } from '../../analysis/template-index';
+import { flatten, literalText } from '../../analysis/values';
 
 /** A named secret follows the naming convention. */
 export const SecretNameConvention: SecretsRule = {

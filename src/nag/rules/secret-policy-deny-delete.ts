@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { Statement, grants, isPublicPrincipal, statements } from '../policy';
+import { Statement, grants, isPublicPrincipal, statements } from '../../analysis/policy';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
+import { TemplateIndex } from '../../analysis/template-index';
 
 /** A secret's resource policy denies `DeleteSecret` to everyone but named principals. */
 export const SecretPolicyDenyDelete: SecretsRule = {

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { isConditioned, isPublicPrincipal, statements } from '../policy';
+import { isConditioned, isPublicPrincipal, statements } from '../../analysis/policy';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { statementName } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { statementName } from '../../analysis/resources';
 
 /** A secret's resource policy has no unconditioned Allow to `*`. */
 export const SecretPolicyNoPublicAllow: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { secretKeyIds } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { secretKeyIds } from '../../analysis/resources';
 
 /** A secret, and a key that encrypts one, are kept when an update replaces them. */
 export const SecretRetainedOnReplace: SecretsRule = {

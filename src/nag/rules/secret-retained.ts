@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
-import { isRetained } from './common';
+import { TemplateIndex } from '../../analysis/template-index';
+import { isRetained } from '../../analysis/resources';
 
 /** A secret is kept when its stack is deleted. */
 export const SecretRetained: SecretsRule = {

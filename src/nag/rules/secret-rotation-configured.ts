@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../template-index';
+import { TemplateIndex } from '../../analysis/template-index';
 
 /** A secret has a rotation schedule with a rotation function and rules. */
 export const SecretRotationConfigured: SecretsRule = {

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
-import { formatHours, scheduleGap } from '../schedule-gap';
-import { TemplateIndex, isObject } from '../template-index';
-import { flatten, literalText } from '../values';
+import { formatHours, scheduleGap } from '../../analysis/schedule';
+import { TemplateIndex, isObject } from '../../analysis/template-index';
+import { flatten, literalText } from '../../analysis/values';
 
 /** A rotation schedule's worst-case gap between rotations is within the maximum. */
 export const SecretRotationInterval: SecretsRule = {

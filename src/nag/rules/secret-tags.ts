@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CheckOptions, SecretsRule, finding } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../template-index';
+import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
 
 /** A secret carries the required tags. */
 export const SecretTags: SecretsRule = {

@@ -1,10 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, statements } from '../policy';
+import { grants, statements } from '../../analysis/policy';
 import { SecretsRule, finding } from '../rule';
-import { ResourceView, TemplateIndex, asArray, isObject } from '../template-index';
-import { flatten } from '../values';
-import { heldDocuments } from './common';
+import { ResourceView, TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
+import { heldDocuments } from '../../analysis/resources';
 
 /** A function in a VPC that reads secrets has a Secrets Manager interface endpoint in that VPC. */
 export const SecretsEndpointInVpc: SecretsRule = {

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { TokenFormat, decodeBase64Text } from '../credentials';
+import { TokenFormat, decodeBase64Text } from '../../analysis/credentials';
 import { RuleFinding, finding } from '../rule';
-import { ResourceView, TemplateIndex } from '../template-index';
-import { displayPath, walkStrings } from '../values';
+import { ResourceView, TemplateIndex } from '../../analysis/template-index';
+import { displayPath, walkStrings } from '../../analysis/values';
 
 /**
  * Findings for every property string of `node` that contains one of `formats`; literal base64

@@ -134,7 +134,7 @@ describe('SecretRotationConfigured', () => {
       single(stack, 'Stack/Secret');
     });
 
-    // BUG (src/nag/template-index.ts, TemplateIndex.secretFor): a literal ARN is matched with
+    // BUG (src/analysis/template-index.ts, TemplateIndex.secretFor): a literal ARN is matched with
     // `secretId.includes(':secret:' + name)`, so the ARN of `prod/orders/db-replica` also
     // matches the secret named `prod/orders/db`. The schedule is credited to the wrong secret.
     test('Noncompliance 8: a schedule for a secret whose name extends this one\'s is not credited to this one', () => {

@@ -267,7 +267,7 @@ describe('SecretRotationInterval', () => {
       expect(single(stack, 'Stack/Rot').description).toMatch(/the rotation interval cannot be proven/i);
     });
 
-    // BUG (src/nag/rules/secret-rotation-interval.ts with src/nag/values.ts): flatten() calls a
+    // BUG (src/nag/rules/secret-rotation-interval.ts with src/analysis/values.ts): flatten() calls a
     // mix of literal text and an unknown part 'literal', and the rule then evaluates the text
     // with the unknown part deleted: 'rate(1' + import + ' days)' is judged as 'rate(1 days)'.
     test('Noncompliance 6: Fn.join whose imported piece is dropped still cannot be proven', () => {

@@ -1,4 +1,4 @@
-import { decodeBase64Text, isCredentialName } from '../../src/nag/credentials';
+import { decodeBase64Text, isCredentialName } from '../../src/analysis/credentials';
 
 function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');

@@ -1,4 +1,4 @@
-import { formatHours, scheduleGap } from '../../src/nag/schedule-gap';
+import { formatHours, scheduleGap } from '../../src/analysis/schedule';
 
 const DAY = 24;
 

@@ -1,5 +1,6 @@
 /**
- * The longest time a secret can go between two rotations under a Secrets Manager schedule.
+ * The longest time a secret can go between two rotations under a Secrets Manager schedule: the
+ * one schedule grammar of the library, read by the pack, the report and the constructs' validation.
  *
  * Secrets Manager accepts `AutomaticallyAfterDays`, `rate(N days|hours)` and six-field
  * `cron(minutes hours day-of-month month day-of-week year)` expressions.
@@ -13,6 +14,8 @@ export interface ScheduleGap {
   readonly hours: number;
   /** How the gap was found, for the finding text. */
   readonly explanation: string;
+  /** The interval of a `rate(...)` expression in hours; undefined for cron. */
+  readonly rateHours?: number;
 }
 
 const FIRST_YEAR = 2026;
@@ -39,7 +42,7 @@ function compute(expression: string): ScheduleGap {
   if (rate) {
     const n = Number(rate[1]);
     const hours = rate[2].toLowerCase().startsWith('day') ? n * 24 : n;
-    return { hours, explanation: `${expression} rotates every ${formatHours(hours)}` };
+    return { hours, rateHours: hours, explanation: `${expression} rotates every ${formatHours(hours)}` };
   }
   const cron = /^cron\((.*)\)$/i.exec(expression);
   if (!cron) {

@@ -1,6 +1,6 @@
 import { IAM_REFERENCE, IamAction, IamReference } from './iam-reference';
 import { rawStatements } from './policy';
-import { IAM_POLICY_TYPES, heldDocuments, statementName } from './rules/common';
+import { IAM_POLICY_TYPES, heldDocuments, statementName } from './resources';
 import { ResourceView, TemplateIndex, asArray, isObject } from './template-index';
 import { PLACEHOLDER, flatten } from './values';
 
