@@ -1,5 +1,6 @@
 import { awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
+import { layerZones } from './projenrc/layers';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-hardened-secrets',
@@ -90,6 +91,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     awsSdkConnectionReuse: false,
   },
   gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/'],
+});
+
+// Imports point down the layers of projenrc/layers.ts, and never in a circle.
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': ['error', { zones: layerZones() }],
 });
 
 // The audit command: `npx cdk-hardened-secrets audit cdk.out`.

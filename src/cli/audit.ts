@@ -1,9 +1,10 @@
 import { parseArgs } from 'util';
 import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { display, LoadedApp, loadTemplates, SourceLocation, UnusableInputError } from './load';
+import { AuditFinding, isSuppressed } from './finding';
+import { display, LoadedApp, loadTemplates, UnusableInputError } from './load';
 import { sarifLog } from './sarif';
-import { baseRuleId, FindingSuppression, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
+import { baseRuleId, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
 import { RULES } from '../nag/rules';
 import { HardenedSecretsValidationError } from '../private/validation';
 import { buildReport, packageVersion } from '../report/build';
@@ -40,26 +41,6 @@ Options:
 
 Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 findings; 2 unusable input or
 arguments.`;
-
-/** One finding of any pack, where it is and what it says. */
-export interface AuditFinding {
-  readonly pack: string;
-  /** Rule id without the `[...]` suffix. */
-  readonly rule: string;
-  /** Rule id as reported, with its suffix. */
-  readonly ruleId: string;
-  readonly level: 'error' | 'warning';
-  readonly message: string;
-  readonly constructPath: string;
-  readonly location?: SourceLocation;
-  /** The suppression the template writes for this finding, honoured or not. */
-  readonly suppression?: FindingSuppression;
-}
-
-/** Whether a finding is suppressed: left out of the exit code, still reported. */
-export function isSuppressed(f: AuditFinding): boolean {
-  return f.suppression?.honoured === true;
-}
 
 export interface AuditOptions {
   readonly input: string;

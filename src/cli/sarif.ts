@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { AuditFinding } from './audit';
+import type { AuditFinding } from './finding';
 import type { SourceLocation } from './load';
 import { packageVersion } from '../report/build';
 

@@ -19,12 +19,14 @@ import {
   EVENT_PATTERN_DEFAULT_MAX_LENGTH, EVENT_PATTERN_QUOTA_CEILING, eventPattern, FILTER_PATTERN_MAX_LENGTH, filterPattern,
   PatternInputs, PatternValue,
 } from './patterns';
-import { accountValue, addPrincipal, emptyPrincipalSet, keyValue, MutablePrincipalSet } from './principals';
+import { accountValue, addPrincipal, deploymentReaders, emptyPrincipalSet, keyValue, MutablePrincipalSet } from './principals';
 import { scheduleGap } from '../analysis/schedule';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 import { futurePath, HardenedSecretsValidationError, isResolved, PropsValidator } from '../private/validation';
+import { RotationKind } from '../rotation/rotation-policy';
+import { HardenedSecret } from '../secret/hardened-secret';
 
 /**
  * Something that watches secrets: `SecretAccessMonitor`, or your own implementation.
@@ -34,8 +36,12 @@ export interface ISecretAccessMonitor extends IConstruct {
    * Watches a secret: its readers, writers, rotation role and key join the monitor's lists, and
    * the errors of its rotation function raise an alarm.
    *
+   * A `HardenedSecret` (or a secret imported with `HardenedSecret.fromHardenedSecretAttributes`)
+   * brings its own lists: every principal it grants read or write access to, now or later, its
+   * deployment roles and its rotation function. `options` adds to them.
+   *
    * @param secret the secret
-   * @param options who may read and write it, and what rotates it
+   * @param options who else may read and write it, and what rotates it
    */
   watch(secret: secretsmanager.ISecret, options?: WatchOptions): void;
 }
@@ -79,10 +85,9 @@ export interface WatchOptions {
    * a rotation step that throws or times out, before Secrets Manager gives up with `RotationFailed`.
    * Secrets that share a function share its alarm.
    *
-   * `HardenedSecret`'s `monitor` prop passes the function of a `lambda` or `custom` rotation; a
-   * hosted rotation function is created at deployment, so it has none.
-   *
-   * @default - none: no alarm on rotation function errors
+   * @default - for a `HardenedSecret`, the function of its `lambda` or `custom` rotation (a hosted
+   * rotation function is created at deployment, so it has none); otherwise none: no alarm on
+   * rotation function errors
    * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
    */
   readonly rotationFunction?: lambda.IFunction;
@@ -200,8 +205,10 @@ const TOPIC_DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'];
 
 interface Watch {
   readonly secret: secretsmanager.ISecret;
-  readonly readers: iam.IGrantable[];
-  readonly writers: iam.IGrantable[];
+  /** The allowed readers as they stand now (grants made after `watch` count). */
+  readers(): iam.IGrantable[];
+  /** The allowed writers as they stand now. */
+  writers(): iam.IGrantable[];
   readonly rotationRole?: iam.IRole;
 }
 
@@ -220,7 +227,7 @@ interface Watch {
  * const monitor = new SecretAccessMonitor(this, 'Monitor', {
  *   cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(this, 'OrgTrail', 'aws-controltower/CloudTrailLogs'),
  * });
- * new HardenedSecret(this, 'Db', { rotation, monitor, readers: [appRole] });
+ * monitor.watch(new HardenedSecret(this, 'Db', { rotation, readers: [appRole] }));
  */
 export class SecretAccessMonitor extends Construct implements ISecretAccessMonitor {
   /** The topic alarms and rules notify. */
@@ -297,15 +304,37 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
         `watch(${secret.node.path}) was called during synthesis, after the monitor built its detectors; call it while building the app`,
       ]);
     }
-    this.watches.push({
-      secret,
-      // Kept by reference: HardenedSecret appends the principals it grants to later.
-      readers: options.allowedReaders ?? [],
-      writers: options.allowedWriters ?? [],
-      rotationRole: options.rotationRole ?? options.rotationFunction?.role,
-    });
-    if (options.rotationFunction) {
-      this.watchRotationFunction(secret, options.rotationFunction);
+    const readers = options.allowedReaders ?? [];
+    const writers = options.allowedWriters ?? [];
+    let rotationFunction = options.rotationFunction;
+    if (HardenedSecret.isHardenedSecret(secret)) {
+      // CloudFormation resolves {{resolve:secretsmanager:...}} as the deployment roles.
+      const deployment = deploymentReaders(Stack.of(secret), secret.deploymentRoles);
+      this.watches.push({
+        secret,
+        readers: () => [...deployment, ...secret.grantedReaders, ...readers],
+        writers: () => [...secret.grantedWriters, ...writers],
+        rotationRole: options.rotationRole ?? (rotationFunction ?? secret.rotationFunction)?.role,
+      });
+      rotationFunction = rotationFunction ?? secret.rotationFunction;
+      if (secret.rotationKind === RotationKind.HOSTED && options.rotationRole === undefined) {
+        Annotations.of(secret).addWarningV2(
+          'cdk-hardened-secrets:monitor-hosted-rotation-role',
+          'Hosted rotation creates its Lambda role at deployment, so the monitor cannot exempt it: each rotation raises the ' +
+            'WRITE_OUTSIDE_ROTATION alarm. Once deployed, add the role with monitor.watch(secret, { rotationRole }).',
+        );
+      }
+    } else {
+      this.watches.push({
+        secret,
+        // Read at synthesis: principals pushed to the lists later count too.
+        readers: () => readers,
+        writers: () => writers,
+        rotationRole: options.rotationRole ?? rotationFunction?.role,
+      });
+    }
+    if (rotationFunction) {
+      this.watchRotationFunction(secret, rotationFunction);
     }
   }
 
@@ -759,8 +788,8 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
       if (w.secret.encryptionKey) {
         addUnique(keys, keyValue(w.secret.encryptionKey.keyArn));
       }
-      this.addAll(readers, w, w.readers);
-      this.addAll(writers, w, w.writers);
+      this.addAll(readers, w, w.readers());
+      this.addAll(writers, w, w.writers());
       if (w.rotationRole) {
         // Rotation reads AWSPENDING / AWSCURRENT and writes AWSPENDING.
         addPrincipal(readers, w.rotationRole);
@@ -801,14 +830,10 @@ function sameFunction(a: lambda.IFunction, b: lambda.IFunction): boolean {
   return a === b || (!Token.isUnresolved(a.functionArn) && a.functionArn === b.functionArn);
 }
 
-/**
- * The regions a secret is replicated to: `HardenedSecret.replicaRegionNames` (read without
- * importing the class, which imports this module), or the `ReplicaRegions` of an L1 secret.
- */
+/** The regions a secret is replicated to: those of an `IHardenedSecret`, or the `ReplicaRegions` of an L1 secret. */
 function replicaRegions(secret: secretsmanager.ISecret): string[] {
-  const names = (secret as { replicaRegionNames?: unknown }).replicaRegionNames;
-  if (Array.isArray(names)) {
-    return names.filter((n): n is string => typeof n === 'string');
+  if (HardenedSecret.isHardenedSecret(secret)) {
+    return secret.replicaRegionNames;
   }
   const cfn = secret.node.defaultChild;
   if (cfn instanceof secretsmanager.CfnSecret) {

@@ -3,7 +3,21 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint';
 import { PropsValidator } from '../private/validation';
-import { RotationNetwork } from '../rotation/rotation-plan';
+
+/** How a rotation function calls Secrets Manager (internal): what the endpoint checks need to know. */
+export interface RotationNetwork {
+  /** The rotation function, as messages name it. */
+  readonly name: string;
+  /** Whether it runs in a VPC; `undefined` when that cannot be known (an imported function). */
+  readonly inVpc?: boolean;
+  /** The Secrets Manager endpoint its calls go through, when known. */
+  readonly endpoint?: ec2.IInterfaceVpcEndpoint;
+  /**
+   * True when it runs in a VPC where the library found no Secrets Manager endpoint to let it into
+   * (none given, none made for the VPC in the app before it): it calls through the VPC's routes.
+   */
+  readonly withoutEndpoint?: boolean;
+}
 
 /** The prop of `HardenedSecret` these checks are about. */
 const PROP = 'requireVpcEndpoint';

@@ -2,7 +2,7 @@ import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 
 /**
@@ -84,9 +84,6 @@ const WORKLOAD_ACTIONS: readonly string[] = Object.freeze([
 /** The construct id `SecretsManagerEndpoint.of` creates the endpoint with, below the VPC. */
 const OF_ID = 'SecretsManagerEndpoint';
 
-/** The endpoint made for each VPC (a `SecretsManagerEndpoint`, by the VPC construct). */
-const REGISTRY = new WeakMap<IConstruct, SecretsManagerEndpoint>();
-
 /**
  * Actions that name no secret: they need `Resource: "*"`.
  *
@@ -149,11 +146,10 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
    * @param vpc the VPC
    */
   public static of(vpc: ec2.IVpc): SecretsManagerEndpoint {
-    const existing = REGISTRY.get(vpc);
-    if (existing) {
-      return existing;
+    const { own, other } = findEndpoints(vpc);
+    if (own) {
+      return own;
     }
-    const other = findOtherEndpoint(vpc);
     if (other) {
       const v = new PropsValidator(futurePath(vpc, OF_ID));
       v.fail('vpc', vpc.node.path, `a VPC without another Secrets Manager interface endpoint, but ${other.node.path} is one ` +
@@ -175,7 +171,8 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
    * @internal
    */
   public static _find(vpc: ec2.IVpc): ec2.IInterfaceVpcEndpoint | undefined {
-    return REGISTRY.get(vpc) ?? findOtherEndpoint(vpc);
+    const { own, other } = findEndpoints(vpc);
+    return own ?? other;
   }
 
   /**
@@ -210,7 +207,6 @@ export class SecretsManagerEndpoint extends Resource implements ec2.IInterfaceVp
     const subnets = validateEndpointProps(futurePath(scope, id), props);
     super(scope, id);
     this.vpc = props.vpc;
-    REGISTRY.set(props.vpc, this);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -352,7 +348,7 @@ function validateEndpointProps(path: string, props: SecretsManagerEndpointProps)
     v.fail('vpc', undefined, 'the VPC of the endpoint');
     v.throwIfInvalid();
   }
-  const existing = REGISTRY.get(props.vpc);
+  const existing = findEndpoints(props.vpc).own;
   if (existing) {
     v.fail('vpc', props.vpc.node.path, `a VPC without a Secrets Manager endpoint, but ${existing.node.path} is its endpoint ` +
       '(two with private DNS in one VPC fail to deploy): use SecretsManagerEndpoint.of(vpc)');
@@ -448,16 +444,25 @@ function ruleDescription(text: string): string {
   return clean.length > 255 ? `${clean.slice(0, 252)}...` : clean;
 }
 
-/** A Secrets Manager endpoint made in the app for `vpc` other than a `SecretsManagerEndpoint`. */
-function findOtherEndpoint(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint | undefined {
+/**
+ * The Secrets Manager endpoints made in the app for `vpc`: the `SecretsManagerEndpoint` made for
+ * it, and any other (aws-cdk-lib) Secrets Manager interface endpoint in it.
+ */
+function findEndpoints(vpc: ec2.IVpc): { own?: SecretsManagerEndpoint; other?: ec2.InterfaceVpcEndpoint } {
   const stack = Stack.of(vpc);
   const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
-  return vpc.node.root.node.findAll()
-    .filter((c): c is ec2.InterfaceVpcEndpoint => c instanceof ec2.InterfaceVpcEndpoint && !(c.node.scope instanceof SecretsManagerEndpoint))
-    .find((c) => {
+  let own: SecretsManagerEndpoint | undefined;
+  let other: ec2.InterfaceVpcEndpoint | undefined;
+  // The app's tree is the registry: one walk finds ours and any other Secrets Manager endpoint.
+  for (const c of vpc.node.root.node.findAll()) {
+    if (c instanceof SecretsManagerEndpoint) {
+      own = own ?? (c.vpc === vpc ? c : undefined);
+    } else if (other === undefined && c instanceof ec2.InterfaceVpcEndpoint && !(c.node.scope instanceof SecretsManagerEndpoint)) {
       const cfn = c.node.defaultChild as ec2.CfnVPCEndpoint;
-      return isSecretsManager(cfn) && sameVpc(cfn, stack, vpcId, vpc.vpcId);
-    });
+      other = isSecretsManager(cfn) && sameVpc(cfn, stack, vpcId, vpc.vpcId) ? c : undefined;
+    }
+  }
+  return { own, other };
 }
 
 function isSecretsManager(cfn: ec2.CfnVPCEndpoint): boolean {

@@ -66,6 +66,14 @@ export class PropsValidator {
     this.problems.push(`conflicting props ${props.map((p) => `\`${p}\``).join(' and ')}: ${allowed}`);
   }
 
+  /**
+   * Records the problems `other` recorded: a factory validates its options before the construct
+   * they are for has a path, and the construct reports them as its own.
+   */
+  public adopt(other: PropsValidator): void {
+    this.problems.push(...other.problems);
+  }
+
   /** Throws one error listing every recorded problem, if any. */
   public throwIfInvalid(): void {
     if (this.problems.length > 0) {

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RandomValueRotationFunction } from './random-value-rotation-function';
-import { arnPrefixLength, IAM_QUOTAS, RotationGrants, secretArnLength } from './rotation-grants';
+import { arnPrefixLength, IAM_QUOTAS, ReplicaRotationGrants, RotationGrants, secretArnLength } from './rotation-grants';
 import { allowedClasses, MAX_PASSWORD_LENGTH } from './runtime/password-policy';
 import { PasswordPolicyOptions } from './runtime/password-policy-options';
 import { RANDOM_VALUE_ENV } from './runtime/random-value-rotator';
@@ -406,10 +406,11 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
    * `RotationGrants` of that stack), so a function in a shared stack can rotate secrets of other
    * stacks: their stacks depend on this one (function ARN, role name), never the other way round.
    *
+   * @param replicas the grants that follow the secret's replica keys, when it has replicas
    * @returns what the schedule must wait for: the invoke permission and the policy with the grants
    * @internal
    */
-  public _bindSecret(secret: secretsmanager.ISecret, schedule: Construct): Construct[] {
+  public _bindSecret(secret: secretsmanager.ISecret, schedule: Construct, replicas?: ReplicaRotationGrants): Construct[] {
     const stack = Stack.of(secret);
     const own = Stack.of(this);
     if (own.account !== stack.account || own.region !== stack.region) {
@@ -433,7 +434,7 @@ export class RotationFunction extends Construct implements iam.IGrantable, ec2.I
     });
     const grants = RotationGrants.of(this, this.executionRole, secret);
     this.grants.add(grants);
-    return [permission, grants.grant(secret)];
+    return [permission, grants.grant(secret, replicas)];
   }
 
   /**

@@ -5,7 +5,18 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from '../private/acknowledgements';
 import { CROSS_STACK_ROTATION_RULE, crossStackRotationReason } from '../private/rotation-acknowledgements';
-import { SecretReplication } from '../secret/replication';
+
+/**
+ * What a rotation role needs so that the versions it writes replicate: key statements on the
+ * replica keys of the secret, now and for replicas added later (internal). The secret's
+ * replication implements it; rotation never looks the secret's replication up.
+ */
+export interface ReplicaRotationGrants {
+  /** Adds the statements to `grantee` (and to every later replica). */
+  grantRotation(grantee: iam.IGrantable): void;
+  /** The statements `grantRotation` would add now, to size a policy before adding them. */
+  rotationStatements(): iam.PolicyStatement[];
+}
 
 /**
  * IAM quotas that bound how many secrets one rotation function's role can be given.
@@ -87,9 +98,9 @@ export class RotationGrants extends Construct {
    * Lets the role rotate `secret`; returns the policy that holds its statements (what the
    * rotation schedule must wait for).
    */
-  public grant(secret: secretsmanager.ISecret): iam.ManagedPolicy {
+  public grant(secret: secretsmanager.ISecret, replicas?: ReplicaRotationGrants): iam.ManagedPolicy {
     let policy = this.policies[this.policies.length - 1];
-    if (policy === undefined || !policy.fits(secret)) {
+    if (policy === undefined || !policy.fits(secret, replicas)) {
       policy = new GrantsPolicy(this, `Policy${this.policies.length + 1}`, this.role);
       this.policies.push(policy);
       if (Stack.of(this.role) !== Stack.of(this)) {
@@ -98,7 +109,7 @@ export class RotationGrants extends Construct {
         acknowledge(policy.policy.node.defaultChild!, CROSS_STACK_ROTATION_RULE, crossStackRotationReason(this.owner.node.path));
       }
     }
-    policy.add(secret);
+    policy.add(secret, replicas);
     return policy.policy;
   }
 
@@ -141,21 +152,21 @@ class GrantsPolicy {
   }
 
   /** Whether `secret` (its key and its replica keys) still fit in this policy. */
-  public fits(secret: secretsmanager.ISecret): boolean {
+  public fits(secret: secretsmanager.ISecret, replicas?: ReplicaRotationGrants): boolean {
     const key = secret.encryptionKey;
     const newKey = key !== undefined && !this.keyArns.has(key.keyArn);
-    const replicaStatements = SecretReplication.of(secret)?.rotationStatements() ?? [];
+    const replicaStatements = replicas?.rotationStatements() ?? [];
     return this.lengthWith([secret], newKey ? [key.keyArn] : [], replicaStatements) <= IAM_QUOTAS.managedPolicyChars;
   }
 
-  public add(secret: secretsmanager.ISecret): void {
+  public add(secret: secretsmanager.ISecret, replicas?: ReplicaRotationGrants): void {
     this.secrets.push(secret);
     this.secretStatement.addResources(secret.secretFullArn ?? `${secret.secretArn}-??????`);
     this.addKey(secret.encryptionKey);
     // Secrets Manager replicates each version the function writes with the function's identity,
     // which needs kms:GenerateDataKey and kms:Encrypt on each replica key (in that region).
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets_troubleshoot.html
-    SecretReplication.of(secret)?.grantRotation(this.grantee);
+    replicas?.grantRotation(this.grantee);
   }
 
   private addKey(key: kms.IKey | undefined): void {

@@ -2,14 +2,28 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ReplicaRotationGrants } from './rotation-grants';
 import { RotationFunction } from './rotation-function';
-import { RotationNetwork, RotationPlan } from './rotation-plan';
-import { resolveSchedule, ResolvedSchedule, scheduleLabel } from './schedule';
 import { RotationOptions } from './schedule-options';
+import { scheduleGap } from '../analysis/schedule';
+import { RotationNetwork } from '../network/require-vpc-endpoint';
 import { SecretsManagerEndpoint } from '../network/secrets-manager-endpoint';
 import { acknowledge, ROTATION_RULE_IDS } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
-import { PropsValidator } from '../private/validation';
+import { isResolved, PropsValidator } from '../private/validation';
+
+/**
+ * What binding a rotation policy to a secret built (internal): everything the secret needs
+ * afterwards, complete when `_bind` returns.
+ */
+export interface RotationBinding {
+  /** The schedule resource; undefined without rotation. */
+  readonly schedule?: secretsmanager.RotationSchedule;
+  /** The rotation function when it is a construct of the app (not for hosted rotation). */
+  readonly rotationFunction?: lambda.IFunction;
+  /** How the rotation function reaches Secrets Manager; undefined without rotation. */
+  readonly network?: RotationNetwork;
+}
 
 /**
  * The kind of rotation a secret has.
@@ -23,6 +37,8 @@ export enum RotationKind {
   CUSTOM = 'custom',
   /** No rotation, with a recorded justification. */
   NONE = 'none',
+  /** A secret imported without saying how it rotates: rotation is managed outside this app. */
+  UNKNOWN = 'unknown',
 }
 
 /**
@@ -104,48 +120,64 @@ export abstract class SecretRotationPolicy {
   public abstract readonly kind: RotationKind;
 
   /**
-   * Validates this policy into `v` and returns what to build.
+   * The value of the `rotation` tag: `hosted-30d`, `lambda-12h`, `custom-cron`, `none`.
    *
    * @internal
    */
-  public abstract _plan(v: PropsValidator): RotationPlan;
+  public abstract readonly _label: string;
 
   /**
-   * The rotation function when it is a construct of the app (the Lambda function of a
-   * `RotationFunction`, or the function given to `lambda`); undefined for hosted rotation, whose
-   * function is created at deployment, and for no rotation.
+   * The problems the factory found in its options, with prop names under `rotation`; the secret
+   * reports them with its own path (the factory cannot know it).
    *
    * @internal
    */
-  public abstract _rotationFunction(): lambda.IFunction | undefined;
+  protected readonly _problems = new PropsValidator('rotation');
+
+  /**
+   * Reports the factory's problems into the validator of the secret being built.
+   *
+   * @internal
+   */
+  public _validate(v: PropsValidator): void {
+    v.adopt(this._problems);
+  }
+
+  /**
+   * Creates the rotation of a validated secret: its schedule, the function's permissions and
+   * the network access of a hosted function. Called once, by the secret.
+   *
+   * @param secret the secret being built
+   * @param replicas grants that follow the secret's replica keys, when it has replicas
+   * @internal
+   */
+  public abstract _bind(secret: secretsmanager.Secret, replicas?: ReplicaRotationGrants): RotationBinding;
 }
 
 class ScheduledRotation extends SecretRotationPolicy {
+  public readonly _label: string;
+  private readonly schedule: ResolvedSchedule;
+
   constructor(
     public readonly kind: RotationKind,
     private readonly options: RotationOptions,
     private readonly target: RotationTarget,
   ) {
     super();
-  }
-
-  public _plan(v: PropsValidator): RotationPlan {
-    if (this.kind === RotationKind.CUSTOM && !(this.target.rotationFunction instanceof RotationFunction)) {
-      v.fail('rotation (SecretRotationPolicy.custom function)', this.target.rotationFunction === undefined ? undefined : 'another object', 'a RotationFunction');
+    if (kind === RotationKind.CUSTOM && !(target.rotationFunction instanceof RotationFunction)) {
+      this._problems.fail('rotation (SecretRotationPolicy.custom function)', target.rotationFunction === undefined ? undefined : 'another object', 'a RotationFunction');
     }
-    const schedule = resolveSchedule(v, 'rotation', this.options);
-    let hostedEndpoint: ec2.IInterfaceVpcEndpoint | undefined;
-    return {
-      label: `${this.kind}-${scheduleLabel(schedule)}`,
-      apply: (secret) => {
-        hostedEndpoint = this.apply(secret, schedule);
-      },
-      network: () => this.network(hostedEndpoint),
-    };
+    this.schedule = resolveSchedule(this._problems, 'rotation', options);
+    this._label = `${kind}-${scheduleLabel(this.schedule)}`;
   }
 
-  public _rotationFunction(): lambda.IFunction | undefined {
-    return this.target.rotationFunction?.function ?? this.target.rotationLambda;
+  public _bind(secret: secretsmanager.Secret, replicas?: ReplicaRotationGrants): RotationBinding {
+    const { schedule, endpoint } = this.createSchedule(secret, replicas);
+    return {
+      schedule,
+      rotationFunction: this.target.rotationFunction?.function ?? this.target.rotationLambda,
+      network: this.network(endpoint),
+    };
   }
 
   /** How the rotation function reaches Secrets Manager (see `RotationNetwork`). */
@@ -163,8 +195,12 @@ class ScheduledRotation extends SecretRotationPolicy {
     return { name: 'the hosted rotation function', inVpc, endpoint: hostedEndpoint, withoutEndpoint: inVpc && hostedEndpoint === undefined };
   }
 
-  /** Creates the schedule; returns the Secrets Manager endpoint a hosted rotation in a VPC uses. */
-  private apply(secret: secretsmanager.Secret, schedule: ResolvedSchedule): ec2.IInterfaceVpcEndpoint | undefined {
+  /** Creates the schedule; returns it and the Secrets Manager endpoint a hosted rotation in a VPC uses. */
+  private createSchedule(
+    secret: secretsmanager.Secret,
+    replicas?: ReplicaRotationGrants,
+  ): { schedule: secretsmanager.RotationSchedule; endpoint?: ec2.IInterfaceVpcEndpoint } {
+    const schedule = this.schedule;
     const custom = this.target.rotationFunction;
     // What Secret.addRotationSchedule does (same construct id), which HardenedSecret refuses to
     // users so that a secret never gets a second schedule outside its `rotation`.
@@ -209,7 +245,7 @@ class ScheduledRotation extends SecretRotationPolicy {
     if (custom) {
       // The permission and the grants are made in the secret's stack, so a function of another
       // stack adds no reference back to this one (no dependency cycle).
-      const bound = custom._bindSecret(secret, rotation);
+      const bound = custom._bindSecret(secret, rotation, replicas);
       // Secrets Manager invokes the function as soon as the schedule exists: the permission, the
       // grants and the role's own policies (children of the role) must be in place first. The
       // role of another stack becomes a dependency on that stack. On the schedule resource only:
@@ -228,7 +264,7 @@ class ScheduledRotation extends SecretRotationPolicy {
         }
       }
     }
-    return endpoint;
+    return { schedule: rotation, endpoint };
   }
 }
 
@@ -249,30 +285,112 @@ interface RotationTarget {
 
 class NoRotation extends SecretRotationPolicy {
   public readonly kind = RotationKind.NONE;
+  public readonly _label = 'none';
 
   constructor(private readonly justification: string) {
     super();
-  }
-
-  public _rotationFunction(): lambda.IFunction | undefined {
-    return undefined;
-  }
-
-  public _plan(v: PropsValidator): RotationPlan {
-    v.check(
-      typeof this.justification === 'string' && this.justification.trim().length >= DEFAULTS.minJustificationLength,
+    this._problems.check(
+      typeof justification === 'string' && justification.trim().length >= DEFAULTS.minJustificationLength,
       'rotation (SecretRotationPolicy.none justification)',
-      this.justification,
+      justification,
       `a reason of at least ${DEFAULTS.minJustificationLength} characters`,
     );
-    return {
-      label: 'none',
-      apply: (secret) => {
-        const resource = secret.node.defaultChild!;
-        for (const id of ROTATION_RULE_IDS) {
-          acknowledge(resource, id, `Rotation waived: ${this.justification.trim()}`);
-        }
-      },
-    };
   }
+
+  public _bind(secret: secretsmanager.Secret): RotationBinding {
+    const resource = secret.node.defaultChild!;
+    for (const id of ROTATION_RULE_IDS) {
+      acknowledge(resource, id, `Rotation waived: ${this.justification.trim()}`);
+    }
+    return {};
+  }
+}
+
+/** A rotation schedule after validation, ready to render. */
+export interface ResolvedSchedule {
+  /** `rate(...)` or `cron(...)`. */
+  readonly expression: string;
+  /** The interval in hours, when the expression is a rate. */
+  readonly intervalHours?: number;
+  /** `Nh`, or undefined. */
+  readonly duration?: string;
+  readonly rotateImmediatelyOnUpdate?: boolean;
+}
+
+/**
+ * Validates the schedule options into `v` (prop names prefixed with `prefix`) and resolves them.
+ */
+export function resolveSchedule(v: PropsValidator, prefix: string, options: RotationOptions = {}): ResolvedSchedule {
+  const minHours = DEFAULTS.minRotationInterval.toHours();
+  const maxHours = DEFAULTS.maxRotationInterval.toHours();
+  const range = `from ${minHours} hours to ${DEFAULTS.maxRotationInterval.toDays()} days`;
+
+  let expression: string;
+  let intervalHours: number | undefined;
+  if (options.automaticallyAfter && options.scheduleExpression) {
+    v.conflict([`${prefix}.automaticallyAfter`, `${prefix}.scheduleExpression`], 'give one of them, not both');
+  }
+  if (options.scheduleExpression !== undefined) {
+    expression = options.scheduleExpression;
+    if (isResolved(expression)) {
+      // The grammar the pack and the report read schedules with: a schedule this accepts is one
+      // they can judge, and one that never fires (cron(0 0 31 2 ? *)) is refused here too.
+      const prop = `${prefix}.scheduleExpression`;
+      const grammar = "'rate(N hours|days)' or 'cron(minutes hours day-of-month month day-of-week year)'";
+      let gap: ReturnType<typeof scheduleGap> | undefined;
+      try {
+        gap = scheduleGap(expression);
+      } catch (e) {
+        v.fail(prop, expression, `${grammar}: ${(e as Error).message}`);
+      }
+      if (gap !== undefined && gap.rateHours !== undefined) {
+        intervalHours = gap.rateHours;
+        v.check(intervalHours >= minHours && intervalHours <= maxHours, prop, expression, `a rate ${range}`);
+      } else if (gap !== undefined) {
+        v.check(Number.isFinite(gap.hours), prop, expression, `a cron schedule that keeps firing (${gap.explanation})`);
+      }
+    }
+  } else {
+    const after = options.automaticallyAfter ?? DEFAULTS.rotationInterval;
+    if (after.isUnresolved()) {
+      expression = `rate(${after.toDays()} days)`;
+    } else {
+      const hours = after.toHours({ integral: false });
+      v.check(
+        Number.isInteger(hours) && hours >= minHours && hours <= maxHours,
+        `${prefix}.automaticallyAfter`,
+        after,
+        `whole hours ${range}`,
+      );
+      intervalHours = hours;
+      expression = hours % 24 === 0 ? `rate(${hours / 24} ${hours === 24 ? 'day' : 'days'})` : `rate(${hours} hours)`;
+    }
+  }
+
+  let duration: string | undefined;
+  if (options.window) {
+    const hours = options.window.toHours({ integral: false });
+    const okHours =
+      Number.isInteger(hours) && hours >= DEFAULTS.minRotationWindowHours && hours <= DEFAULTS.maxRotationWindowHours;
+    v.check(
+      okHours,
+      `${prefix}.window`,
+      options.window,
+      `whole hours from ${DEFAULTS.minRotationWindowHours} to ${DEFAULTS.maxRotationWindowHours}`,
+    );
+    if (okHours && intervalHours !== undefined && hours >= intervalHours) {
+      v.fail(`${prefix}.window`, options.window, `shorter than the rotation interval (${intervalHours} hours)`);
+    }
+    duration = `${hours}h`;
+  }
+  return { expression, intervalHours, duration, rotateImmediatelyOnUpdate: options.rotateImmediatelyOnUpdate };
+}
+
+/** A short, tag-safe summary of a schedule: `30d`, `12h`, `cron`. */
+export function scheduleLabel(schedule: ResolvedSchedule): string {
+  const h = schedule.intervalHours;
+  if (h === undefined) {
+    return schedule.expression.startsWith('cron') ? 'cron' : 'custom';
+  }
+  return h % 24 === 0 ? `${h / 24}d` : `${h}h`;
 }

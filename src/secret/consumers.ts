@@ -2,6 +2,7 @@ import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { GrantToFunctionOptions, SecretsExtensionOptions } from './consumer-options';
 import { acknowledge } from '../private/acknowledgements';
 import { isResolved, PropsValidator } from '../private/validation';
@@ -57,7 +58,7 @@ export function grantToFunction(secret: secretsmanager.ISecret, fn: lambda.Funct
       secretsManagerTtl: extension.cacheTtl,
     })._bind(fn, fn);
     settings = describeExtension(fn, version, bound);
-    const earlier = EXTENSIONS.get(fn);
+    const earlier = ExtensionSettings.of(fn);
     if (earlier !== undefined && earlier !== settings) {
       v.fail('grantToFunction extension', settings,
         `the settings of the extension an earlier grantToFunction added to ${fn.node.path} (${earlier}): ` +
@@ -72,8 +73,8 @@ export function grantToFunction(secret: secretsmanager.ISecret, fn: lambda.Funct
 
   const grant = secret.grantRead(fn);
   fn.addEnvironment(variable, secret.secretArn);
-  if (bound !== undefined && !EXTENSIONS.has(fn)) {
-    EXTENSIONS.set(fn, settings!);
+  if (bound !== undefined && ExtensionSettings.of(fn) === undefined) {
+    new ExtensionSettings(fn, settings!);
     fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(fn, 'ParamsAndSecretsLayer', bound.arn));
     for (const [key, value] of Object.entries(bound.environmentVars)) {
       fn.addEnvironment(key, String(value));
@@ -85,8 +86,24 @@ export function grantToFunction(secret: secretsmanager.ISecret, fn: lambda.Funct
 /** What `ParamsAndSecretsLayerVersion._bind` returns (its type is not exported). */
 type ExtensionBinding = ReturnType<lambda.ParamsAndSecretsLayerVersion['_bind']>;
 
-/** The settings of the extension `grantToFunction` added to each function, as `describeExtension` tells them. */
-const EXTENSIONS = new WeakMap<lambda.Function, string>();
+/** The id of the `ExtensionSettings` below a function that `grantToFunction` gave the extension. */
+const EXTENSION_SETTINGS_ID = 'HardenedSecretsExtensionSettings';
+
+/**
+ * The settings of the extension `grantToFunction` added to a function, as `describeExtension`
+ * tells them: a construct below the function, so the tree is the record (no module state).
+ */
+class ExtensionSettings extends Construct {
+  /** The settings recorded below `fn`, if `grantToFunction` added the extension. */
+  public static of(fn: lambda.Function): string | undefined {
+    const found = fn.node.tryFindChild(EXTENSION_SETTINGS_ID);
+    return found instanceof ExtensionSettings ? found.settings : undefined;
+  }
+
+  constructor(fn: lambda.Function, public readonly settings: string) {
+    super(fn, EXTENSION_SETTINGS_ID);
+  }
+}
 
 /** The settings that make two extensions differ, defaults applied: `version 1.0.103, cacheTtl 300 s, cacheSize 1000`. */
 function describeExtension(fn: lambda.Function, version: string, bound: ExtensionBinding): string {

@@ -10,6 +10,7 @@ import { SecretKey } from '../key/secret-key';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { isResolved, PropsValidator } from '../private/validation';
+import { ReplicaRotationGrants } from '../rotation/rotation-grants';
 
 /** The reason of the `AwsSolutions-IAM5` acknowledgement on a grantee's policy for a replica key. */
 export const REPLICA_KEY_WILDCARD_REASON =
@@ -36,9 +37,6 @@ interface Replica {
 
 /** What replicating a new version needs on a replica key. */
 const REPLICATION_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt'];
-
-/** The replication of each `HardenedSecret`, for code that holds the secret as an `ISecret`. */
-const REPLICATIONS = new WeakMap<IConstruct, SecretReplication>();
 
 /** Whether a key is an alias (an `IAlias` is also an `IKey`). */
 function isAlias(key: kms.IKey): key is kms.IAlias {
@@ -155,19 +153,13 @@ function validateReplicaKey(v: PropsValidator, prop: string, region: string, key
  * The replication of one `HardenedSecret`: the `ReplicaRegions` of its template, the replica keys
  * and the grants that must follow every replica.
  */
-export class SecretReplication {
-  /** The replication of `secret` when it is a `HardenedSecret`. */
-  public static of(secret: IConstruct): SecretReplication | undefined {
-    return REPLICATIONS.get(secret);
-  }
-
+export class SecretReplication implements ReplicaRotationGrants {
   private readonly replicas: Replica[] = [];
   private readonly readers: iam.IGrantable[] = [];
   private readonly writers: iam.IGrantable[] = [];
   private readonly rotators: iam.IGrantable[] = [];
 
   constructor(private readonly secret: secretsmanager.Secret, private readonly removalPolicy: RemovalPolicy) {
-    REPLICATIONS.set(secret, this);
     const cfn = secret.node.defaultChild as secretsmanager.CfnSecret;
     cfn.replicaRegions = Lazy.any(
       { produce: () => this.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })) },

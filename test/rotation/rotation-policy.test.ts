@@ -187,17 +187,18 @@ describe('SecretRotationPolicy', () => {
     });
   });
 
-  describe('_rotationFunction (the function a monitor alarms on)', () => {
+  describe('rotationFunction (what the secret tells a monitor to alarm on)', () => {
     test('the Lambda function of a RotationFunction, the function given to lambda, nothing for hosted or none', () => {
       const stack = newStack();
       const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
       const custom = new RotationFunction(stack, 'TokenRotation', { vpc });
       const fn = rotationFunction(stack);
-      expect(SecretRotationPolicy.custom(custom)._rotationFunction()).toBe(custom.function);
-      expect(SecretRotationPolicy.custom(custom)._rotationFunction()!.role).toBe(custom.role);
-      expect(SecretRotationPolicy.lambda(fn)._rotationFunction()).toBe(fn);
-      expect(SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser())._rotationFunction()).toBeUndefined();
-      expect(SecretRotationPolicy.none('Vendor API key without a rotation API')._rotationFunction()).toBeUndefined();
+      const secretWith = (id: string, rotation: SecretRotationPolicy) => new HardenedSecret(stack, id, { rotation });
+      expect(secretWith('Custom', SecretRotationPolicy.custom(custom)).rotationFunction).toBe(custom.function);
+      expect(secretWith('Custom2', SecretRotationPolicy.custom(custom)).rotationFunction!.role).toBe(custom.role);
+      expect(secretWith('Lambda', SecretRotationPolicy.lambda(fn)).rotationFunction).toBe(fn);
+      expect(secretWith('Hosted', SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser())).rotationFunction).toBeUndefined();
+      expect(secretWith('None', SecretRotationPolicy.none('Vendor API key without a rotation API')).rotationFunction).toBeUndefined();
     });
   });
 });
