@@ -50,13 +50,10 @@ export function keyReference(value: unknown, index: TemplateIndex): KeyReference
   return { kind: 'customer', display: text };
 }
 
-const secretKeysCache = new WeakMap<TemplateIndex, Set<string>>();
-
-/** Logical ids of the KMS keys of this stack that encrypt a secret (primary or replica). */
+/** Logical ids of the KMS keys of this stack that encrypt a secret (primary or replica), once per index. */
 export function secretKeyIds(index: TemplateIndex): Set<string> {
-  let ids = secretKeysCache.get(index);
-  if (!ids) {
-    ids = new Set();
+  return index.fact('secret-key-ids', () => {
+    const ids = new Set<string>();
     for (const secret of index.ofType('AWS::SecretsManager::Secret')) {
       const refs = [secret.properties.KmsKeyId, ...asArray(secret.properties.ReplicaRegions).filter(isObject).map(r => r.KmsKeyId)];
       for (const ref of refs) {
@@ -66,21 +63,17 @@ export function secretKeyIds(index: TemplateIndex): Set<string> {
         }
       }
     }
-    secretKeysCache.set(index, ids);
-  }
-  return ids;
+    return ids;
+  });
 }
 
-const rotationRolesCache = new WeakMap<TemplateIndex, Set<string>>();
-
 /**
- * Logical ids of the roles of this stack's rotation functions. Rotation code must read
- * `AWSPENDING`, so its grants are exempt from the `AWSCURRENT` pin.
+ * Logical ids of the roles of this stack's rotation functions, once per index. Rotation code
+ * must read `AWSPENDING`, so its grants are exempt from the `AWSCURRENT` pin.
  */
 export function rotationRoleIds(index: TemplateIndex): Set<string> {
-  let ids = rotationRolesCache.get(index);
-  if (!ids) {
-    ids = new Set();
+  return index.fact('rotation-role-ids', () => {
+    const ids = new Set<string>();
     for (const schedule of index.ofType('AWS::SecretsManager::RotationSchedule')) {
       const fn = index.target(schedule.properties.RotationLambdaARN);
       const role = fn ? index.targetId(fn.properties.Role) : undefined;
@@ -88,9 +81,8 @@ export function rotationRoleIds(index: TemplateIndex): Set<string> {
         ids.add(role);
       }
     }
-    rotationRolesCache.set(index, ids);
-  }
-  return ids;
+    return ids;
+  });
 }
 
 /** A policy document held by an IAM resource, and where in the resource it sits. */

@@ -24,6 +24,10 @@ const LAST_YEAR = 2034;
 const STOPS_BEFORE = 2100;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+/**
+ * Module-level on purpose, unlike the template indexes (see `AnalysisRun`): a pure memo of a
+ * pure function of the expression text, which no construct tree or run can make stale.
+ */
 const cache = new Map<string, ScheduleGap>();
 
 /** Parses a schedule expression; throws with the reason when it is not one Secrets Manager accepts. */

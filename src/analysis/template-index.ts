@@ -19,6 +19,12 @@ export interface ResourceView {
   readonly node: CfnResource;
 }
 
+/** What the index reads of a template synth wrote: its resources and parameters. */
+export interface SynthesisedTemplate {
+  readonly Resources?: Record<string, any>;
+  readonly Parameters?: Record<string, any>;
+}
+
 /** A template parameter: its default is what a `Ref` to it holds unless the deployer overrides it. */
 export interface ParameterView {
   readonly logicalId: string;
@@ -27,49 +33,16 @@ export interface ParameterView {
 }
 
 /**
- * Everything the rules need to know about one stack, built once per validation run.
+ * Everything the rules need to know about one stack, as it stands in one analysis run.
  *
  * Rules look things up here (which rotation schedule and resource policy belong to a secret,
  * which key a secret uses, which policies a role has) instead of scanning the stack for each
  * resource, which keeps a validation run linear in the number of resources.
+ *
+ * Get one from `AnalysisRun.index`, which builds one per stack per run; what is derived from
+ * an index (`derive`, `fact`) lives on it and goes with it when the run ends.
  */
 export class TemplateIndex {
-  /**
-   * The index of the stack that holds `node`, built on first use in this validation run.
-   */
-  public static of(node: IConstruct): TemplateIndex {
-    const stack = Stack.of(node);
-    let index = TemplateIndex.cache.get(stack);
-    if (!index || (CfnResource.isCfnResource(node) && !index.byNode.has(node))) {
-      // First use in this run, or the resource was added after the stack was indexed.
-      index = new TemplateIndex(stack);
-      TemplateIndex.cache.set(stack, index);
-    }
-    return index;
-  }
-
-  /**
-   * Forgets every index. The pack calls this at the start of each validation run because the
-   * construct tree may have changed since the last one.
-   */
-  public static reset(): void {
-    TemplateIndex.cache = new WeakMap();
-    TemplateIndex.templates = new Map();
-    AppIndex.reset();
-  }
-
-  /**
-   * Uses templates CDK has just synthesised (by stack construct path), instead
-   * of resolving each resource again. The validation framework hands plugins these files; a
-   * stack without one is resolved resource by resource.
-   */
-  public static useTemplates(templates: Map<string, any>): void {
-    TemplateIndex.templates = templates;
-  }
-
-  private static cache = new WeakMap<Stack, TemplateIndex>();
-  private static templates = new Map<string, any>();
-
   public readonly stack: Stack;
   private readonly byId = new Map<string, ResourceView>();
   private readonly byNode = new Map<CfnResource, ResourceView>();
@@ -79,12 +52,19 @@ export class TemplateIndex {
   private readonly managedHolders = new Map<string, string[]>();
   private readonly secretAttachments = new Map<string, Map<string, ResourceView[]>>();
   private readonly derived = new Map<string, Map<ResourceView, unknown>>();
+  private readonly facts = new Map<string, unknown>();
 
-  private readonly template?: { Resources?: Record<string, any>; Parameters?: Record<string, any> };
+  private readonly template?: SynthesisedTemplate;
 
-  private constructor(stack: Stack) {
+  /**
+   * Indexes `stack` as its construct tree stands now.
+   *
+   * @param template the template synth wrote for the stack, if any: its resources are read from
+   * it instead of being resolved one by one
+   */
+  constructor(stack: Stack, template?: SynthesisedTemplate) {
     this.stack = stack;
-    this.template = TemplateIndex.templates.get(stack.node.path);
+    this.template = template;
     this.collect(stack);
     for (const policy of [...this.ofType('AWS::IAM::Policy'), ...this.ofType('AWS::IAM::ManagedPolicy')]) {
       for (const key of ['Roles', 'Users', 'Groups']) {
@@ -114,6 +94,11 @@ export class TemplateIndex {
     }
   }
 
+  /** Whether `node` was a resource of the stack when it was indexed. */
+  public has(node: CfnResource): boolean {
+    return this.byNode.has(node);
+  }
+
   /** The view of a resource of this stack. */
   public view(node: CfnResource): ResourceView {
     const view = this.byNode.get(node);
@@ -139,6 +124,19 @@ export class TemplateIndex {
       byView.set(view, compute());
     }
     return byView.get(view) as T;
+  }
+
+  /**
+   * A fact about the whole stack that `compute` derives, computed once for this index and
+   * shared by the rules that read it, e.g. which keys encrypt a secret.
+   *
+   * @param kind names the fact; one kind, one type of value
+   */
+  public fact<T>(kind: string, compute: () => T): T {
+    if (!this.facts.has(kind)) {
+      this.facts.set(kind, compute());
+    }
+    return this.facts.get(kind) as T;
   }
 
   /** Every resource of the given CloudFormation type. */
@@ -274,29 +272,17 @@ export class TemplateIndex {
 
 /**
  * Facts about the whole app (every stack), for rules whose answer does not live in one stack:
- * is Secrets Manager access monitored anywhere?
+ * is Secrets Manager access monitored anywhere? Get one from `AnalysisRun.appIndex`.
  */
 export class AppIndex {
-  public static of(node: IConstruct): AppIndex {
-    const root = node.node.root;
-    let index = AppIndex.cache.get(root);
-    if (!index) {
-      index = new AppIndex(root);
-      AppIndex.cache.set(root, index);
-    }
-    return index;
-  }
-
-  public static reset(): void {
-    AppIndex.cache = new WeakMap();
-  }
-
-  private static cache = new WeakMap<IConstruct, AppIndex>();
-
   /** Paths of the metric filters and event rules that watch Secrets Manager API calls. */
   public readonly monitors: string[] = [];
 
-  private constructor(root: IConstruct) {
+  /**
+   * @param root the root of the construct tree
+   * @param indexOf the index of the stack that holds a resource, in the same run
+   */
+  constructor(root: IConstruct, indexOf: (node: CfnResource) => TemplateIndex) {
     for (const c of root.node.findAll()) {
       if (!CfnResource.isCfnResource(c)) {
         continue;
@@ -304,7 +290,7 @@ export class AppIndex {
       if (c.cfnResourceType !== 'AWS::Logs::MetricFilter' && c.cfnResourceType !== 'AWS::Events::Rule') {
         continue;
       }
-      const view = TemplateIndex.of(c).view(c);
+      const view = indexOf(c).view(c);
       const watched = JSON.stringify(view.properties.FilterPattern ?? view.properties.EventPattern ?? '');
       if (/secretsmanager/i.test(watched)) {
         this.monitors.push(c.node.path);

@@ -2,8 +2,9 @@ import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, RemovalPoli
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
+import { AnalysisRun } from '../analysis/analysis-run';
 import { SecretKey } from '../key/secret-key';
-import { CheckOptions, SecretsRule } from '../nag/rule';
+import { CheckOptions, SecretsRule, ruleContext } from '../nag/rule';
 import { NoLiteralSecretString } from '../nag/rules/no-literal-secret-string';
 import { ReplicaCustomerManagedKey } from '../nag/rules/replica-customer-managed-key';
 import { SecretBlockPublicPolicy } from '../nag/rules/secret-block-public-policy';
@@ -11,7 +12,6 @@ import { SecretCustomerManagedKey } from '../nag/rules/secret-customer-managed-k
 import { SecretPolicyDenyDelete } from '../nag/rules/secret-policy-deny-delete';
 import { SecretRetained } from '../nag/rules/secret-retained';
 import { SecretRotationConfigured } from '../nag/rules/secret-rotation-configured';
-import { TemplateIndex } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { HardenedSecret } from '../secret/hardened-secret';
@@ -114,6 +114,8 @@ export class SecretGuardrails implements IAspect {
 
   private readonly props: SecretGuardrailsProps;
   private readonly done = new WeakSet<CfnResource>();
+  /** The analysis of the stack being visited; a stack starts a new one. */
+  private run = new AnalysisRun();
 
   constructor(props: SecretGuardrailsProps = {}) {
     this.props = props;
@@ -125,7 +127,7 @@ export class SecretGuardrails implements IAspect {
   public visit(node: IConstruct): void {
     if (Stack.isStack(node)) {
       // Aspects visit a stack before its resources: index it as it is now, once.
-      TemplateIndex.reset();
+      this.run = new AnalysisRun();
       return;
     }
     if (!(node instanceof secretsmanager.CfnSecret) || this.done.has(node) || isHardened(node)) {
@@ -135,7 +137,8 @@ export class SecretGuardrails implements IAspect {
     // Judge the secret against the pack's own rules. ENFORCE fixes the key, the removal
     // policy and the resource policy itself, so only what it cannot decide is judged there.
     const rules = this.mode === GuardrailMode.ENFORCE ? SECRET_RULES.filter(r => !ENFORCED.includes(r)) : SECRET_RULES;
-    const problems = rules.flatMap(rule => rule.check(node, AUDIT_OPTIONS).map(f => `${rule.name}: ${f.message}`));
+    const context = ruleContext(AUDIT_OPTIONS, this.run);
+    const problems = rules.flatMap(rule => rule.check(node, context).map(f => `${rule.name}: ${f.message}`));
     if (this.mode === GuardrailMode.ENFORCE) {
       this.enforce(node);
     }

@@ -1,18 +1,37 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
+import { AnalysisRun, Indexes } from '../analysis/analysis-run';
+import { TemplateIndex } from '../analysis/template-index';
 
-/** The pack's options after defaults are applied; what every rule receives. */
+/** The pack's options after defaults are applied; what every rule receives in its context. */
 export interface CheckOptions {
   /** The longest gap between two rotations a schedule may leave, in hours. */
   readonly maxRotationIntervalHours: number;
-  /** Whether a role (by its view in the template) is a named admin role allowed broad access. */
-  readonly isAdminRole: (node: CfnResource, roleLogicalId: string) => boolean;
+  /** Whether a role of the stack `index` holds (by logical id) is a named admin role allowed broad access. */
+  readonly isAdminRole: (index: TemplateIndex, roleLogicalId: string) => boolean;
   /** Pattern a secret's `Name` must match. */
   readonly namePattern: RegExp;
   /** Tag keys every secret must carry. */
   readonly requiredTags: string[];
   /** A declared monitor outside this app, or undefined. */
   readonly externalMonitor?: string;
+}
+
+/**
+ * What a rule receives besides the resource: the pack's options, and the indexes of the
+ * analysis in progress (`index(node)`, `appIndex(node)`), shared by every rule of the run.
+ */
+export interface RuleContext extends Indexes {
+  readonly options: CheckOptions;
+}
+
+/** The context of the rules run with `options` in `run`. */
+export function ruleContext(options: CheckOptions, run: AnalysisRun): RuleContext {
+  return {
+    options,
+    index: node => run.index(node),
+    appIndex: node => run.appIndex(node),
+  };
 }
 
 /** One thing a rule found wrong with one resource. */
@@ -33,8 +52,9 @@ export interface RuleFinding {
 }
 
 /**
- * One rule of the `SecretsManagerChecks` pack: a pure function of a `CfnResource` (and the
- * pack's options) that returns what it finds wrong, plus the text the finding carries.
+ * One rule of the `SecretsManagerChecks` pack: a pure function of a `CfnResource` (read through
+ * the run's indexes, with the pack's options) that returns what it finds wrong, plus the text
+ * the finding carries.
  */
 export interface SecretsRule {
   /** The rule's name; its id is `HardenedSecrets-<name>`. */
@@ -48,7 +68,7 @@ export interface SecretsRule {
   readonly controls: string;
   /** How to fix a finding. */
   readonly fix: string;
-  check(node: CfnResource, options: CheckOptions): RuleFinding[];
+  check(node: CfnResource, context: RuleContext): RuleFinding[];
 }
 
 /** The prefix of every rule id of the pack. */

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
-import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { CheckOptions, PACK_NAME, RuleFinding, SecretsRule } from './rule';
+import { CheckOptions, PACK_NAME, RuleContext, RuleFinding, SecretsRule, ruleContext } from './rule';
 import { RULES } from './rules';
-import { TemplateIndex, refOrGetAttId } from '../analysis/template-index';
+import { AnalysisRun } from '../analysis/analysis-run';
+import { SynthesisedTemplate, refOrGetAttId } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 import { PropsValidator } from '../private/validation';
 
@@ -86,7 +87,9 @@ export class SecretsManagerChecks extends NagPack {
   private readonly active: readonly SecretsRule[];
   private readonly byType = new Map<string, SecretsRule[]>();
   /** Templates of the synth in progress, by stack construct path, while `validate` runs. */
-  private templates?: Map<string, any>;
+  private templates?: Map<string, SynthesisedTemplate>;
+  /** What the rules of the validation run in progress read the tree through; none between runs. */
+  private context?: RuleContext;
   /** What each finding said, by rule id and construct path: cdk-nag keeps one text per rule id. */
   private readonly descriptions = new Map<string, { description: string; severity: string }>();
 
@@ -138,7 +141,7 @@ export class SecretsManagerChecks extends NagPack {
    * resolving every resource again.
    */
   public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const templates = new Map<string, any>();
+    const templates = new Map<string, SynthesisedTemplate>();
     for (const stack of context.stackTemplates ?? []) {
       try {
         templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
@@ -161,28 +164,27 @@ export class SecretsManagerChecks extends NagPack {
    */
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // The tree may have changed since the last run: index it afresh.
-    TemplateIndex.reset();
-    if (this.templates) {
-      TemplateIndex.useTemplates(this.templates);
-    }
+    this.context = ruleContext(this.options, new AnalysisRun(this.templates));
     this.descriptions.clear();
     try {
       return this.perResource(super.validateScope(scope));
     } finally {
-      TemplateIndex.reset();
+      this.context = undefined;
     }
   }
 
 
   protected checkResource(node: CfnResource): void {
+    // cdk-nag calls this from `validateScope`'s walk of the tree; a direct call is a run of its own.
+    const context = this.context ?? ruleContext(this.options, new AnalysisRun());
     for (const rule of this.rulesFor(node.cfnResourceType)) {
       let findings: RuleFinding[];
       try {
-        findings = rule.check(node, this.options);
+        findings = rule.check(node, context);
       } catch (e) {
         findings = [{ message: `the rule could not evaluate the resource (${(e as Error).message}), so compliance cannot be proven.`, unproven: true }];
       }
-      this.report(rule, node, findings);
+      this.report(rule, node, findings, context);
     }
   }
 
@@ -217,7 +219,7 @@ export class SecretsManagerChecks extends NagPack {
     return rules;
   }
 
-  private report(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): void {
+  private report(rule: SecretsRule, node: CfnResource, findings: RuleFinding[], context: RuleContext): void {
     const explanation = `${rule.requirement} Controls: ${rule.controls}.`;
     const id = `${PACK_NAME}-${rule.name}`;
     // Findings without a suffix share the rule id on a resource: report them as one, at the
@@ -229,7 +231,7 @@ export class SecretsManagerChecks extends NagPack {
     ];
     for (const { suffix, items } of groups) {
       const level = items.every(f => f.unproven) ? NagMessageLevel.WARN : rule.level;
-      const info = describe(rule, node, items);
+      const info = describe(rule, node, items, context);
       const ruleName = suffix === undefined ? id : `${id}[${suffix}]`;
       this.descriptions.set(`${ruleName}|${node.node.path}`, { description: info, severity: level === NagMessageLevel.ERROR ? 'error' : 'warning' });
       this.applyRule({
@@ -245,9 +247,9 @@ export class SecretsManagerChecks extends NagPack {
 }
 
 /** The finding text: what is wrong (per resource), why (controls) and how to fix it. */
-function describe(rule: SecretsRule, node: CfnResource, findings: RuleFinding[]): string {
+function describe(rule: SecretsRule, node: CfnResource, findings: RuleFinding[], context: RuleContext): string {
   const what = findings.map(f => capitalise(f.message)).join(' ');
-  return `${node.cfnResourceType} ${TemplateIndex.of(node).view(node).logicalId}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
+  return `${node.cfnResourceType} ${context.index(node).view(node).logicalId}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
 }
 
 /** Capitalises a sentence that starts with a word (not with `rate(...)` or a property path). */
@@ -263,9 +265,8 @@ function adminMatcher(roles: iam.IRole[]): CheckOptions['isAdminRole'] {
   if (roles.length === 0) {
     return () => false;
   }
-  return (node, roleLogicalId) => {
-    const stack = Stack.of(node);
-    const index = TemplateIndex.of(node);
+  return (index, roleLogicalId) => {
+    const stack = index.stack;
     const role = index.resource(roleLogicalId);
     const roleName = role?.properties.RoleName;
     return roles.some(admin => {

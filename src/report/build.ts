@@ -5,8 +5,8 @@ import { IConstruct } from 'constructs';
 import { collectReport } from './collect';
 import { ComplianceReport, ReportOptions } from './model';
 import { RecordedFinding, RecordingChecks } from './recording-checks';
+import { AnalysisRun } from '../analysis/analysis-run';
 import { SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
-import { TemplateIndex } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
 
 /** What to build a report from. */
@@ -27,7 +27,7 @@ export interface BuildResult {
 
 /**
  * Runs SecretsManagerChecks (recording acknowledged findings too), then builds the report from
- * the same templates and indexes.
+ * the same templates, in an analysis run of its own.
  */
 export function buildReport(input: BuildInput): BuildResult {
   const checks = input.checks ?? {};
@@ -42,22 +42,17 @@ export function buildReport(input: BuildInput): BuildResult {
     }
     files.set(stack.stackConstructPath, path.basename(stack.templatePath));
   }
-  TemplateIndex.reset();
-  TemplateIndex.useTemplates(templates);
-  try {
-    const report = collectReport({
-      root: input.root,
-      templates,
-      templateFiles: files,
-      sourceKind: input.context ? 'cloud-assembly' : 'templates',
-      options: reportOptions(checks),
-      findings: recorded,
-      generatorVersion: packageVersion(),
-    });
-    return { report, findings: recorded };
-  } finally {
-    TemplateIndex.reset();
-  }
+  const report = collectReport({
+    root: input.root,
+    indexes: new AnalysisRun(templates),
+    templates,
+    templateFiles: files,
+    sourceKind: input.context ? 'cloud-assembly' : 'templates',
+    options: reportOptions(checks),
+    findings: recorded,
+    generatorVersion: packageVersion(),
+  });
+  return { report, findings: recorded };
 }
 
 function reportOptions(checks: SecretsManagerChecksProps): ReportOptions {

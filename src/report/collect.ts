@@ -6,15 +6,18 @@ import {
   ResourcePolicyEntry, RotationEntry, SCHEMA_ID, SCHEMA_VERSION, SecretCoverage, SecretEntry, TrailEntry,
 } from './model';
 import { RecordedFinding } from './recording-checks';
+import { Indexes } from '../analysis/analysis-run';
 import { Statement, actionMatches, coversEverySecret, grants, hasConditionKey, isConditioned, isPublicPrincipal, statements } from '../analysis/policy';
 import { IAM_POLICY_TYPES, heldDocuments, holders, keyReference } from '../analysis/resources';
 import { formatHours, scheduleGap } from '../analysis/schedule';
-import { AppIndex, ResourceView, TemplateIndex, asArray, isObject, refOrGetAttId } from '../analysis/template-index';
+import { ResourceView, TemplateIndex, asArray, isObject, refOrGetAttId } from '../analysis/template-index';
 import { PLACEHOLDER, flatten, isTrue, literalText } from '../analysis/values';
 
 /** What the report is computed from. */
 export interface CollectInput {
   readonly root: IConstruct;
+  /** The indexes of the report's analysis run (built from `templates`). */
+  readonly indexes: Indexes;
   /** Synthesised templates by stack construct path (at synth); empty for the CLI. */
   readonly templates: Map<string, any>;
   /** Template file of each stack, by stack construct path, for `source`. */
@@ -44,13 +47,13 @@ interface SecretRef {
 }
 
 /**
- * Builds the report. Call it with the indexes of the run (TemplateIndex.useTemplates done by
- * the caller), after the pack has recorded its findings.
+ * Builds the report, reading the app through `input.indexes`, after the pack has recorded its
+ * findings.
  */
 export function collectReport(input: CollectInput): ComplianceReport {
   const stacks = stacksOf(input.root);
-  const indexes = stacks.map(s => TemplateIndex.of(s));
-  const exports = exportsOf(stacks, input.templates);
+  const indexes = stacks.map(s => input.indexes.index(s));
+  const exports = exportsOf(stacks, input.templates, input.indexes);
   const secrets: SecretRef[] = [];
   for (const index of indexes) {
     for (const view of index.ofType('AWS::SecretsManager::Secret')) {
@@ -63,7 +66,7 @@ export function collectReport(input: CollectInput): ComplianceReport {
   collectIdentityReaders(indexes, secrets, secretsByKey, exports, roleUse);
 
   const coverage = appCoverage(indexes, input);
-  const findings = findingEntries(input.findings);
+  const findings = findingEntries(input.findings, input.indexes);
   relatedResources(secrets, findings);
   const bySecret = new Map<string, FindingEntry[]>();
   for (const f of findings) {
@@ -71,7 +74,7 @@ export function collectReport(input: CollectInput): ComplianceReport {
       bySecret.set(id, [...(bySecret.get(id) ?? []), f]);
     }
   }
-  const entries = secrets.map(s => secretEntry(s, coverage, roleUse, bySecret.get(s.id) ?? []));
+  const entries = secrets.map(s => secretEntry(s, coverage, roleUse, bySecret.get(s.id) ?? [], input.indexes));
 
   const controls = controlEntries(entries, findings, coverage, input.options);
   const evidence = evidenceItems(entries, findings, coverage, controls);
@@ -147,10 +150,10 @@ interface ExportTarget {
 }
 
 /** Export name → the stack that exports it and the exported value. */
-function exportsOf(stacks: Stack[], templates: Map<string, any>): Map<string, ExportTarget> {
+function exportsOf(stacks: Stack[], templates: Map<string, any>, indexes: Indexes): Map<string, ExportTarget> {
   const out = new Map<string, ExportTarget>();
   for (const stack of stacks) {
-    const index = TemplateIndex.of(stack);
+    const index = indexes.index(stack);
     const template = templates.get(stack.node.path);
     if (template && isObject(template.Outputs)) {
       for (const output of Object.values(template.Outputs)) {
@@ -527,10 +530,10 @@ function appCoverage(indexes: TemplateIndex[], input: CollectInput): AppCoverage
     }
   }
   const monitors: AppCoverage['monitors'] = [];
-  for (const path of AppIndex.of(input.root).monitors) {
+  for (const path of input.indexes.appIndex(input.root).monitors) {
     const node = input.root.node.findAll().find(c => c.node.path === path);
     if (node && CfnResource.isCfnResource(node)) {
-      const index = TemplateIndex.of(node);
+      const index = input.indexes.index(node);
       monitors.push({ resource: resourceId(index, index.view(node)), type: node.cfnResourceType, constructPath: path });
     }
   }
@@ -564,9 +567,9 @@ function vpcName(value: unknown, index: TemplateIndex): string {
 // Findings
 // ---------------------------------------------------------------------------------------------
 
-function findingEntries(recorded: RecordedFinding[]): FindingEntry[] {
+function findingEntries(recorded: RecordedFinding[], indexes: Indexes): FindingEntry[] {
   return recorded.map(f => {
-    const index = TemplateIndex.of(f.node);
+    const index = indexes.index(f.node);
     return {
       rule: f.rule,
       ruleName: f.ruleName,
@@ -633,7 +636,7 @@ function relatedResources(secrets: SecretRef[], findings: FindingEntry[]): void 
 // One secret
 // ---------------------------------------------------------------------------------------------
 
-function secretEntry(s: SecretRef, coverage: AppCoverage, roleUse: Map<string, string[]>, own: FindingEntry[]): SecretEntry {
+function secretEntry(s: SecretRef, coverage: AppCoverage, roleUse: Map<string, string[]>, own: FindingEntry[], indexes: Indexes): SecretEntry {
   const { index, view } = s;
   const p = view.properties;
   const policies = index.attachedToSecret(view, 'AWS::SecretsManager::ResourcePolicy');
@@ -662,7 +665,7 @@ function secretEntry(s: SecretRef, coverage: AppCoverage, roleUse: Map<string, s
     }),
     resourcePolicy: resourcePolicyEntry(index, policies),
     readers,
-    coverage: secretCoverage(readers, coverage, index),
+    coverage: secretCoverage(readers, coverage, index, indexes),
     findings: own,
   };
 }
@@ -799,7 +802,7 @@ function deniesInsecureTransport(s: Statement): boolean {
     && Object.entries(block).some(([k, v]) => k.toLowerCase() === 'aws:securetransport' && asArray(v).some(x => String(x).toLowerCase() === 'false')));
 }
 
-function secretCoverage(readers: ReaderEntry[], coverage: AppCoverage, index: TemplateIndex): SecretCoverage {
+function secretCoverage(readers: ReaderEntry[], coverage: AppCoverage, index: TemplateIndex, indexes: Indexes): SecretCoverage {
   const monitoredBy = [
     ...coverage.monitors.map(m => m.resource),
     ...(coverage.externalMonitor !== null ? [`external: ${coverage.externalMonitor}`] : []),
@@ -813,7 +816,7 @@ function secretCoverage(readers: ReaderEntry[], coverage: AppCoverage, index: Te
         continue;
       }
       const stack = stacksByPath(index, m[1]);
-      const fnIndex = stack ? TemplateIndex.of(stack) : undefined;
+      const fnIndex = stack ? indexes.index(stack) : undefined;
       const fn = fnIndex?.resource(m[2]);
       const vpcConfig = fn?.properties.VpcConfig;
       if (!fnIndex || !isObject(vpcConfig) || asArray(vpcConfig.SubnetIds).length === 0) {

@@ -18,7 +18,7 @@ export interface RecordedFinding {
  * `SecretsManagerChecks` itself, recording every finding it makes, including the acknowledged
  * ones the pack leaves out of its report (an auditor wants both, and the reason of each).
  *
- * The report's findings are the pack's findings, made by the same rules on the same indexes
+ * The report's findings are the pack's findings, made by the same rules on the same templates
  * with the same options: the two cannot disagree.
  */
 export class RecordingChecks extends SecretsManagerChecks {

@@ -56,6 +56,21 @@ describe('SecretsManagerChecks', () => {
       ]);
     });
 
+    test('each validation run reads the tree afresh: a fix made after a run is seen by the next', () => {
+      // GIVEN a pack that has found a secret without a customer-managed key
+      const stack = testStack();
+      const secret = new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
+      const pack = new SecretsManagerChecks(undefined, { warnings: [] });
+      const keyFindings = () => pack.validateScope(stack).violations
+        .filter(v => v.ruleName === 'HardenedSecrets-SecretCustomerManagedKey')
+        .flatMap(v => v.violatingResources.map(r => r.constructPath));
+      expect(keyFindings()).toEqual(['Stack/Raw']);
+      // WHEN the secret is given a key by ARN (no resource is added: only a new run can see the change)
+      secret.kmsKeyId = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      // THEN the same pack no longer finds it
+      expect(keyFindings()).toEqual([]);
+    });
+
     test('a finding says what is wrong, why (controls) and how to fix it', () => {
       const stack = testStack();
       new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });

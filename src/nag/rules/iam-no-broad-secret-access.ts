@@ -1,10 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { grants, grantsAllSecretsActions, onEverySecret, statements } from '../../analysis/policy';
-import { CheckOptions, RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex, asArray } from '../../analysis/template-index';
-import { flatten } from '../../analysis/values';
 import { IAM_POLICY_TYPES, heldDocuments, holders, statementName } from '../../analysis/resources';
+import { asArray } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
+import { RuleContext, RuleFinding, SecretsRule, finding } from '../rule';
 
 /** AWS managed policies that give every Secrets Manager action on every secret. */
 const BROAD_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
@@ -17,11 +17,11 @@ export const IamNoBroadSecretAccess: SecretsRule = {
   requirement: 'No IAM policy grants secretsmanager:* (or "*"), or secretsmanager:GetSecretValue on Resource "*", except to the admin roles named in the pack options.',
   controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1.2, 7.2; NIST 800-53 AC-6, AC-6(1)',
   fix: 'Grant read on the one secret (secret.grantRead(principal)); list true administrators in adminRoles.',
-  check(node: CfnResource, options: CheckOptions) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const view = index.view(node);
     const held = holders(view, index);
-    if (held.length > 0 && held.every(id => options.isAdminRole(node, id))) {
+    if (held.length > 0 && held.every(id => context.options.isAdminRole(index, id))) {
       return [];
     }
     const out: RuleFinding[] = [];

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { VALIDATED_POLICY_TYPES, policyProblems } from '../../analysis/policy-validation';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /**
  * No policy uses a multi-valued set operator (`ForAllValues:`, `ForAnyValue:`) on a
@@ -19,8 +18,8 @@ export const IamPolicySetOperator: SecretsRule = {
   requirement: 'No statement of an IAM, resource, key or endpoint policy applies ForAllValues: or ForAnyValue: to a single-valued condition key.',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-3, AC-6',
   fix: 'Use the plain operator (StringEquals), or its ...IfExists form where requests without the key are to match; keep set operators for multi-valued keys (aws:TagKeys, kms:ResourceAliases).',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     return policyProblems(index.view(node), index)
       .filter(p => p.kind === 'set-operator-single-valued')
       .map(p => finding(p.message, p.suffix));

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { VALIDATED_POLICY_TYPES, policyProblems } from '../../analysis/policy-validation';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /**
  * Every IAM, resource, key and endpoint policy names only actions and condition keys that
@@ -21,8 +20,8 @@ export const IamPolicyValid: SecretsRule = {
     'condition keys that exist and that its actions support (or global keys), and no Deny is conditioned on a key its actions never carry with an operator that is false when the key is absent.',
   controls: 'SOC 2 CC6.1, CC8.1; NIST 800-53 AC-3, AC-6, CM-6',
   fix: 'Correct the action or condition key (see the Service Authorization Reference for the service); condition a Deny on a key its actions support, or use the ...IfExists operator.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     return policyProblems(index.view(node), index)
       .filter(p => p.kind !== 'set-operator-single-valued')
       .map(p => finding(p.message, p.suffix));

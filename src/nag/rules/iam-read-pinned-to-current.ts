@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { grants, hasConditionKey, onEverySecret, statements } from '../../analysis/policy';
-import { CheckOptions, RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { IAM_POLICY_TYPES, heldDocuments, holders, rotationRoleIds, statementName } from '../../analysis/resources';
+import { RuleContext, RuleFinding, SecretsRule, finding } from '../rule';
 
 /** Read grants on a secret are pinned to the `AWSCURRENT` version stage. */
 export const IamReadPinnedToCurrent: SecretsRule = {
@@ -13,12 +12,12 @@ export const IamReadPinnedToCurrent: SecretsRule = {
   requirement: 'A grant of secretsmanager:GetSecretValue on a secret is conditioned on secretsmanager:VersionStage (AWSCURRENT), except for rotation functions.',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-6',
   fix: 'Use HardenedSecret.grantRead, which adds StringEqualsIfExists secretsmanager:VersionStage = AWSCURRENT, or add that condition.',
-  check(node: CfnResource, options: CheckOptions) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const view = index.view(node);
     const held = holders(view, index);
     const rotation = rotationRoleIds(index);
-    if (held.length > 0 && held.every(id => rotation.has(id) || options.isAdminRole(node, id))) {
+    if (held.length > 0 && held.every(id => rotation.has(id) || context.options.isAdminRole(index, id))) {
       return [];
     }
     const out: RuleFinding[] = [];

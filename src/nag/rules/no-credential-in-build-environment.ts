@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { asArray, isObject } from '../../analysis/template-index';
+import { RuleContext, SecretsRule } from '../rule';
 import { literalCredentialFindings } from './common';
 
 /** No CodeBuild plaintext environment variable holds a literal credential. */
@@ -12,8 +12,8 @@ export const NoCredentialInBuildEnvironment: SecretsRule = {
   requirement: 'No PLAINTEXT CodeBuild environment variable whose name looks like a credential holds a literal value.',
   controls: 'SOC 2 CC6.1, CC8.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Use Type SECRETS_MANAGER with the secret name or ARN (BuildEnvironmentVariableType.SECRETS_MANAGER); rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const env = index.view(node).properties.Environment;
     const vars = isObject(env) ? asArray(env.EnvironmentVariables).filter(isObject) : [];
     return literalCredentialFindings(

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { asArray, isObject } from '../../analysis/template-index';
+import { RuleContext, SecretsRule } from '../rule';
 import { NamedValue, literalCredentialFindings } from './common';
 
 /** No ECS or Batch container environment variable holds a literal credential. */
@@ -12,8 +12,8 @@ export const NoCredentialInContainerEnvironment: SecretsRule = {
   requirement: 'No container Environment entry whose name looks like a credential holds a literal value (use the container Secrets list instead).',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Move the value to Secrets (ecs.Secret.fromSecretsManager(secret)), which injects it at task start; rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const props = index.view(node).properties;
     const pairs: NamedValue[] = [];
     const containers: [unknown, string][] = node.cfnResourceType === 'AWS::ECS::TaskDefinition'

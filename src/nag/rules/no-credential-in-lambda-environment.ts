@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule } from '../rule';
-import { TemplateIndex, isObject } from '../../analysis/template-index';
+import { isObject } from '../../analysis/template-index';
+import { RuleContext, SecretsRule } from '../rule';
 import { literalCredentialFindings } from './common';
 
 /** No Lambda environment variable holds a literal credential. */
@@ -12,8 +12,8 @@ export const NoCredentialInLambdaEnvironment: SecretsRule = {
   requirement: 'No Lambda environment variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) holds a literal value, and none holds a URL with a password.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Pass the secret ARN instead and read the value at run time (secret.grantRead(fn)); rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const env = index.view(node).properties.Environment;
     const variables = isObject(env) && isObject(env.Variables) ? env.Variables : {};
     return literalCredentialFindings(

@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
-import { flatten, literalText } from '../../analysis/values';
 import { literalCredentialFindings } from './common';
+import { flatten, literalText } from '../../analysis/values';
+import { RuleContext, SecretsRule } from '../rule';
 
 /** No plaintext SSM parameter holds a literal credential. */
 export const NoCredentialInSsmParameter: SecretsRule = {
@@ -13,8 +12,8 @@ export const NoCredentialInSsmParameter: SecretsRule = {
   requirement: 'No String or StringList SSM parameter whose name looks like a credential holds a literal value.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
   fix: 'Store the credential in Secrets Manager (HardenedSecret) and put only its ARN in the parameter; rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const view = index.view(node);
     // Without a Name, judge the construct's name: the logical id without CDK's hash and a
     // trailing "Parameter" (`DbPasswordParameter1A2B3C4D` is about a DB password).

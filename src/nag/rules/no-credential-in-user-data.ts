@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { decodeBase64Text, isCredentialName } from '../../analysis/credentials';
-import { RuleFinding, SecretsRule, finding } from '../rule';
-import { TemplateIndex, isObject } from '../../analysis/template-index';
+import { isObject } from '../../analysis/template-index';
 import { PLACEHOLDER, flatten, walkStrings } from '../../analysis/values';
+import { RuleContext, RuleFinding, SecretsRule, finding } from '../rule';
 
 /** Where each resource type keeps its user data. */
 const USER_DATA: Record<string, (p: Record<string, any>) => [unknown, string]> = {
@@ -31,8 +31,8 @@ export const NoCredentialInUserData: SecretsRule = {
   requirement: 'EC2 user data and cfn-init metadata (instances, launch templates, launch configurations) assign no literal value to a credential-like variable, flag or config key.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Fetch the value at boot (aws secretsmanager get-secret-value with the instance role granted read on the one secret); rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const [userData, path] = USER_DATA[node.cfnResourceType](index.view(node).properties);
     // cfn-init (Metadata AWS::CloudFormation::Init) writes files and runs commands at boot too.
     const init = index.view(node).metadata['AWS::CloudFormation::Init'];

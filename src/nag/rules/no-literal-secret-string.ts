@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { literalCredentialKeys } from '../../analysis/credentials';
-import { SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding, unproven } from '../rule';
 
 /** A secret's value is not written into the template. */
 export const NoLiteralSecretString: SecretsRule = {
@@ -13,8 +12,8 @@ export const NoLiteralSecretString: SecretsRule = {
   requirement: 'SecretString is not a literal: the value is generated (GenerateSecretString), a dynamic reference, or a reference to a NoEcho parameter without a default.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
   fix: 'Use GenerateSecretString, or pass the value at deploy time (NoEcho parameter, {{resolve:...}}), then rotate the exposed value.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const value = index.view(node).properties.SecretString;
     if (value === undefined) {
       return [];

@@ -11,5 +11,5 @@ export const NoPrivateKeyMaterial: SecretsRule = {
   requirement: 'No resource property or Metadata contains a private key block (-----BEGIN ... PRIVATE KEY-----, PuTTY key files).',
   controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 IA-5(7), SC-12',
   fix: 'Store the key in Secrets Manager (or ACM / KMS for TLS and signing keys), reference it, and replace the exposed key.',
-  check: node => tokenFindings(node, [PRIVATE_KEY_BLOCK]),
+  check: (node, context) => tokenFindings(node, context.index(node), [PRIVATE_KEY_BLOCK]),
 };

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { RuleFinding, SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
-import { flatten, literalText } from '../../analysis/values';
 import { keyReference } from '../../analysis/resources';
+import { asArray, isObject } from '../../analysis/template-index';
+import { flatten, literalText } from '../../analysis/values';
+import { RuleContext, RuleFinding, SecretsRule, finding, unproven } from '../rule';
 
 /** Every replica region of a secret names a customer-managed key. */
 export const ReplicaCustomerManagedKey: SecretsRule = {
@@ -13,8 +13,8 @@ export const ReplicaCustomerManagedKey: SecretsRule = {
   requirement: 'Each entry of ReplicaRegions names a customer-managed KmsKeyId in that region.',
   controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5; NIST 800-53 SC-12, SC-28',
   fix: 'Give each replica region a KmsKeyId: a multi-Region replica of the secret key, or a key in that region.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const out: RuleFinding[] = [];
     asArray(index.view(node).properties.ReplicaRegions).forEach((replica, i) => {
       const region = isObject(replica) ? literalText(flatten(replica.Region, index)) || `#${i + 1}` : `#${i + 1}`;

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** Secrets Manager may invoke a rotation function only for this account (or this secret). */
 export const RotationPermissionScoped: SecretsRule = {
@@ -12,8 +11,8 @@ export const RotationPermissionScoped: SecretsRule = {
   requirement: 'A Lambda permission for secretsmanager.amazonaws.com sets SourceAccount or SourceArn.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, AC-6 (confused deputy)',
   fix: 'Set SourceAccount to the account (and SourceArn to the secret ARN) on the permission; SecretRotationPolicy.lambda does.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const p = index.view(node).properties;
     if (!/secretsmanager/.test(flatten(p.Principal, index).text)) {
       return [];

@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding } from '../rule';
-import { AppIndex } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** Access to secrets is monitored: by the app, or by a declared external monitor. */
 export const SecretAccessMonitored: SecretsRule = {
@@ -11,8 +10,8 @@ export const SecretAccessMonitored: SecretsRule = {
   requirement: 'The app has a CloudWatch Logs metric filter or EventBridge rule on Secrets Manager API calls, or the pack declares an external monitor.',
   controls: 'SOC 2 CC7.2, CC7.3; PCI DSS 3.2.1 10.2, 10.6; NIST 800-53 AU-6, AU-12, SI-4',
   fix: 'Add CloudWatch Logs metric filters (on a CloudTrail log group) or EventBridge rules on secretsmanager.amazonaws.com events, with alarms, or set externalMonitor to describe the organisation monitor that covers this account.',
-  check(node: CfnResource, options: CheckOptions) {
-    if (options.externalMonitor !== undefined || AppIndex.of(node).monitors.length > 0) {
+  check(node: CfnResource, context: RuleContext) {
+    if (context.options.externalMonitor !== undefined || context.appIndex(node).monitors.length > 0) {
       return [];
     }
     return [finding('nothing in the app watches Secrets Manager API calls (no metric filter or EventBridge rule on secretsmanager events) and no external monitor is declared, so reads, deletions and policy changes go unnoticed.')];

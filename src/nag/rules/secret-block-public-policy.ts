@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { isTrue } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret has a resource policy with `BlockPublicPolicy: true`. */
 export const SecretBlockPublicPolicy: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretBlockPublicPolicy: SecretsRule = {
   requirement: 'An AWS::SecretsManager::ResourcePolicy for the secret sets BlockPublicPolicy: true.',
   controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 3.2.1 7.1, 1.3; NIST 800-53 AC-3, AC-21',
   fix: 'Attach a resource policy with BlockPublicPolicy: true (HardenedSecret and SecretGuardrails ENFORCE do).',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');
     if (policies.length === 0) {
       return [finding('no AWS::SecretsManager::ResourcePolicy targets this secret, so nothing stops a later policy change from making it public.')];

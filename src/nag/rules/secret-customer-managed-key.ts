@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { keyReference } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding, unproven } from '../rule';
 
 /** A secret is encrypted with a customer-managed KMS key, not `aws/secretsmanager`. */
 export const SecretCustomerManagedKey: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretCustomerManagedKey: SecretsRule = {
   requirement: 'The secret is encrypted with a customer-managed KMS key (KmsKeyId set, not aws/secretsmanager).',
   controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 SC-12, SC-28',
   fix: 'Set KmsKeyId to a customer-managed key: HardenedSecret creates a SecretKey, SecretGuardrails ENFORCE adds one per stack.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const key = keyReference(index.view(node).properties.KmsKeyId, index);
     switch (key.kind) {
       case 'absent':

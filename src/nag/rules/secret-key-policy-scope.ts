@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { isConditioned, isPublicPrincipal, statements } from '../../analysis/policy';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { secretKeyIds, statementName } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** The key policy of a secret's key grants nothing to `*` without a condition on who. */
 export const SecretKeyPolicyScope: SecretsRule = {
@@ -13,8 +12,8 @@ export const SecretKeyPolicyScope: SecretsRule = {
   requirement: 'The key policy of a key that encrypts a secret has no Allow to Principal "*" without a condition on who.',
   controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1, 3.5.2; NIST 800-53 AC-3, AC-6',
   fix: 'Name the principals, or condition the statement (kms:CallerAccount and kms:ViaService = secretsmanager.<region>.amazonaws.com), as SecretKey does.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const key = index.view(node);
     if (!secretKeyIds(index).has(key.logicalId)) {
       return [];

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { isRetained, secretKeyIds } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A KMS key that encrypts a secret is kept when its stack is deleted. */
 export const SecretKeyRetained: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretKeyRetained: SecretsRule = {
   requirement: 'A KMS key that encrypts a secret has DeletionPolicy: Retain.',
   controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.6; NIST 800-53 CP-9, SC-12',
   fix: 'Use RemovalPolicy.RETAIN (the SecretKey default) or DeletionPolicy: Retain.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const key = index.view(node);
     if (!secretKeyIds(index).has(key.logicalId) || isRetained(key.deletionPolicy)) {
       return [];

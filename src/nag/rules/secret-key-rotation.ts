@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
-import { isTrue } from '../../analysis/values';
 import { secretKeyIds } from '../../analysis/resources';
+import { isTrue } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A KMS key that encrypts a secret is symmetric and rotates its key material. */
 export const SecretKeyRotation: SecretsRule = {
@@ -13,8 +12,8 @@ export const SecretKeyRotation: SecretsRule = {
   requirement: 'A KMS key that encrypts a secret is a symmetric encryption key with EnableKeyRotation: true.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 3.6.4; NIST 800-53 SC-12, SC-12(1)',
   fix: 'Set EnableKeyRotation: true (SecretKey always does).',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const key = index.view(node);
     if (!secretKeyIds(index).has(key.logicalId)) {
       return [];

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { flatten, literalText } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding, unproven } from '../rule';
 
 /** A named secret follows the naming convention. */
 export const SecretNameConvention: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretNameConvention: SecretsRule = {
   requirement: 'A secret Name matches the naming convention (default <environment>/<application>/<name>), which IAM conditions and audits rely on.',
   controls: 'SOC 2 CC6.1; NIST 800-53 CM-8, AC-6',
   fix: 'Rename the secret to <environment>/<application>/<name>, or set secretNamePattern to your convention.',
-  check(node: CfnResource, options: CheckOptions) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const name = index.view(node).properties.Name;
     if (name === undefined) {
       return []; // CloudFormation generates a unique name
@@ -23,8 +22,8 @@ export const SecretNameConvention: SecretsRule = {
       return [unproven(`the Name cannot be checked against the convention: ${flat.unknownBecause ?? 'part of it is a reference resolved at deploy time'}.`)];
     }
     const text = literalText(flat);
-    return options.namePattern.test(text)
+    return context.options.namePattern.test(text)
       ? []
-      : [finding(`the Name '${text}' does not match ${options.namePattern.source}.`)];
+      : [finding(`the Name '${text}' does not match ${context.options.namePattern.source}.`)];
   },
 };

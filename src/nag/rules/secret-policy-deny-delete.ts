@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { Statement, grants, isPublicPrincipal, statements } from '../../analysis/policy';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret's resource policy denies `DeleteSecret` to everyone but named principals. */
 export const SecretPolicyDenyDelete: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretPolicyDenyDelete: SecretsRule = {
   requirement: 'The secret resource policy has a Deny of secretsmanager:DeleteSecret to Principal "*" (named break-glass principals may be excepted by condition).',
   controls: 'SOC 2 A1.2, CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, CP-9',
   fix: 'Add a Deny of secretsmanager:DeleteSecret to "*" with an aws:PrincipalArn exception for break-glass roles (HardenedSecret and SecretGuardrails ENFORCE do).',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');
     const denies = policies.some(p =>
       statements(p.properties.ResourcePolicy, index).some(

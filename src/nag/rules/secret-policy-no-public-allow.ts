@@ -1,9 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { isConditioned, isPublicPrincipal, statements } from '../../analysis/policy';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { statementName } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret's resource policy has no unconditioned Allow to `*`. */
 export const SecretPolicyNoPublicAllow: SecretsRule = {
@@ -13,8 +12,8 @@ export const SecretPolicyNoPublicAllow: SecretsRule = {
   requirement: 'The secret resource policy has no Allow statement to Principal "*" without a condition on who.',
   controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 3.2.1 7.1, 7.2; NIST 800-53 AC-3, AC-6',
   fix: 'Name the principals that may read the secret (grantRead), or condition the statement on aws:PrincipalOrgID / aws:PrincipalAccount.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     return statements(index.view(node).properties.ResourcePolicy, index)
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.effect === 'Allow' && isPublicPrincipal(s) && !isConditioned(s))

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { secretKeyIds } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret, and a key that encrypts one, are kept when an update replaces them. */
 export const SecretRetainedOnReplace: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretRetainedOnReplace: SecretsRule = {
   requirement: 'The secret, and a KMS key that encrypts a secret, have UpdateReplacePolicy: Retain.',
   controls: 'SOC 2 A1.2; NIST 800-53 CP-9',
   fix: 'Use RemovalPolicy.RETAIN in CDK (it sets both policies) or add UpdateReplacePolicy: Retain.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const view = index.view(node);
     if (view.type === 'AWS::KMS::Key' && !secretKeyIds(index).has(view.logicalId)) {
       return [];

@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
 import { isRetained } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret is kept when its stack is deleted. */
 export const SecretRetained: SecretsRule = {
@@ -12,8 +11,8 @@ export const SecretRetained: SecretsRule = {
   requirement: 'The secret has DeletionPolicy: Retain.',
   controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.1; NIST 800-53 CP-9, SI-12',
   fix: 'Use RemovalPolicy.RETAIN (the HardenedSecret default) or DeletionPolicy: Retain.',
-  check(node: CfnResource) {
-    const view = TemplateIndex.of(node).view(node);
+  check(node: CfnResource, context: RuleContext) {
+    const view = context.index(node).view(node);
     return isRetained(view.deletionPolicy)
       ? []
       : [finding(`DeletionPolicy is ${view.deletionPolicy ?? 'absent (Delete)'}, so deleting the stack deletes the secret and everything that authenticates with it breaks.`)];

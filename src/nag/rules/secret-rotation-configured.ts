@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { SecretsRule, finding } from '../rule';
-import { TemplateIndex } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret has a rotation schedule with a rotation function and rules. */
 export const SecretRotationConfigured: SecretsRule = {
@@ -11,8 +10,8 @@ export const SecretRotationConfigured: SecretsRule = {
   requirement: 'The secret has an AWS::SecretsManager::RotationSchedule with a rotation function (hosted or Lambda) and RotationRules.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1), SC-12',
   fix: 'Add a rotation schedule (HardenedSecret: SecretRotationPolicy.hosted/lambda); if the secret truly cannot rotate, use SecretRotationPolicy.none(justification) or acknowledge the finding with the reason.',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const secret = index.view(node);
     const schedules = index.attachedToSecret(secret, 'AWS::SecretsManager::RotationSchedule');
     if (schedules.length === 0) {

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding, unproven } from '../rule';
 import { formatHours, scheduleGap } from '../../analysis/schedule';
-import { TemplateIndex, isObject } from '../../analysis/template-index';
+import { isObject } from '../../analysis/template-index';
 import { flatten, literalText } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding, unproven } from '../rule';
 
 /** A rotation schedule's worst-case gap between rotations is within the maximum. */
 export const SecretRotationInterval: SecretsRule = {
@@ -13,13 +13,13 @@ export const SecretRotationInterval: SecretsRule = {
   requirement: 'The longest gap the schedule allows between two rotations (AutomaticallyAfterDays, rate() or cron(), worst case) is at most the maximum (default 30 days).',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1)',
   fix: 'Shorten the schedule (automaticallyAfter, or a cron whose longest gap is within the maximum), or raise maxRotationInterval for this app.',
-  check(node: CfnResource, options: CheckOptions) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const rules = index.view(node).properties.RotationRules;
     if (!isObject(rules)) {
       return []; // SecretRotationConfigured reports a schedule without rules
     }
-    const limit = options.maxRotationIntervalHours;
+    const limit = context.options.maxRotationIntervalHours;
     let hours: number;
     let how: string;
     if (rules.ScheduleExpression !== undefined) {

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CheckOptions, SecretsRule, finding } from '../rule';
-import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { asArray, isObject } from '../../analysis/template-index';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A secret carries the required tags. */
 export const SecretTags: SecretsRule = {
@@ -11,9 +11,9 @@ export const SecretTags: SecretsRule = {
   requirement: 'The secret has a non-empty value for every required tag (default: owner, environment, data-classification).',
   controls: 'SOC 2 CC6.1, CC3.2; PCI DSS 3.2.1 2.4, 12.3.3; NIST 800-53 CM-8, RA-2',
   fix: 'Set owner, environment and dataClassification on HardenedSecret, or Tags.of(secret).add(key, value).',
-  check(node: CfnResource, options: CheckOptions) {
-    const tags = asArray(TemplateIndex.of(node).view(node).properties.Tags).filter(isObject);
-    const missing = options.requiredTags.filter(key => !tags.some(t => t.Key === key && t.Value !== undefined && t.Value !== ''));
+  check(node: CfnResource, context: RuleContext) {
+    const tags = asArray(context.index(node).view(node).properties.Tags).filter(isObject);
+    const missing = context.options.requiredTags.filter(key => !tags.some(t => t.Key === key && t.Value !== undefined && t.Value !== ''));
     return missing.length === 0
       ? []
       : [finding(`the secret has no ${missing.join(', ')} tag${missing.length > 1 ? 's' : ''}, so nobody can tell who owns it or how sensitive it is.`)];

@@ -1,10 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { grants, statements } from '../../analysis/policy';
-import { SecretsRule, finding } from '../rule';
+import { heldDocuments } from '../../analysis/resources';
 import { ResourceView, TemplateIndex, asArray, isObject } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
-import { heldDocuments } from '../../analysis/resources';
+import { RuleContext, SecretsRule, finding } from '../rule';
 
 /** A function in a VPC that reads secrets has a Secrets Manager interface endpoint in that VPC. */
 export const SecretsEndpointInVpc: SecretsRule = {
@@ -14,8 +14,8 @@ export const SecretsEndpointInVpc: SecretsRule = {
   requirement: 'A Lambda function in a VPC whose role may read secrets has a Secrets Manager interface VPC endpoint in the same VPC.',
   controls: 'SOC 2 CC6.6; PCI DSS 3.2.1 1.3, 4.1; NIST 800-53 SC-7, AC-4',
   fix: 'Add an interface VPC endpoint for Secrets Manager in the VPC (vpc.addInterfaceEndpoint with InterfaceVpcEndpointAwsService.SECRETS_MANAGER, private DNS on).',
-  check(node: CfnResource) {
-    const index = TemplateIndex.of(node);
+  check(node: CfnResource, context: RuleContext) {
+    const index = context.index(node);
     const fn = index.view(node);
     const vpcConfig = fn.properties.VpcConfig;
     if (!isObject(vpcConfig) || asArray(vpcConfig.SubnetIds).length === 0) {

@@ -1,17 +1,16 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { TokenFormat, decodeBase64Text } from '../../analysis/credentials';
-import { RuleFinding, finding } from '../rule';
 import { ResourceView, TemplateIndex } from '../../analysis/template-index';
 import { displayPath, walkStrings } from '../../analysis/values';
+import { RuleFinding, finding } from '../rule';
 
 /**
  * Findings for every property string of `node` that contains one of `formats`; literal base64
  * strings (pre-encoded user data) are decoded first. Names the path and the format, never the value.
  */
-export function tokenFindings(node: CfnResource, formats: TokenFormat[]): RuleFinding[] {
+export function tokenFindings(node: CfnResource, index: TemplateIndex, formats: TokenFormat[]): RuleFinding[] {
   // One finding per property path (its suffix), naming every format found there.
   const found = new Map<string, Set<string>>();
-  const index = TemplateIndex.of(node);
   for (const { path, candidates } of stringsOf(index.view(node), index)) {
     for (const format of formats) {
       if (candidates.some(c => format.pattern.test(c))) {
@@ -30,12 +29,9 @@ interface ScannedString {
   readonly candidates: string[];
 }
 
-/** The strings of a resource, walked once per validation run and shared by the scanning rules. */
-const scanned = new WeakMap<ResourceView, ScannedString[]>();
-
+/** The strings of a resource, walked once per index (one validation run) and shared by the scanning rules. */
 function stringsOf(view: ResourceView, index: TemplateIndex): ScannedString[] {
-  let strings = scanned.get(view);
-  if (!strings) {
+  return index.derive('scanned-strings', view, () => {
     const found: ScannedString[] = [];
     const visit = (path: string, text: string) => {
       const decoded = decodeBase64Text(text);
@@ -44,8 +40,6 @@ function stringsOf(view: ResourceView, index: TemplateIndex): ScannedString[] {
     walkStrings(view.properties, visit, '', index);
     // cfn-init writes files and runs commands from Metadata: credentials end up there too.
     walkStrings(view.metadata, visit, 'Metadata', index);
-    strings = found;
-    scanned.set(view, strings);
-  }
-  return strings;
+    return found;
+  });
 }
