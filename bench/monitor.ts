@@ -5,7 +5,7 @@
  *
  * - "monitored": one stack with one shared `SecretKey`, N `HardenedSecret`s (each with one
  *   reader, three reader roles shared among them) and a `SecretAccessMonitor` on an existing
- *   organisation-trail log group that every secret registers with (`monitor` prop);
+ *   organisation-trail log group that watches every secret (`monitor.watch(secret)`);
  * - "baseline": the same stack without the monitor.
  *
  * It reports the metric filters, alarms and EventBridge rules the monitor adds (they must not
@@ -76,12 +76,12 @@ function build(variant: Variant, n: number, outdir: string): { app: App; stack: 
   const key = new SecretKey(stack, 'Key');
   const readers = [0, 1, 2].map((i) => iam.Role.fromRoleArn(stack, `Reader${i}`, `arn:aws:iam::${ENV.account}:role/reader-${i}`, { mutable: false }));
   for (let i = 0; i < n; i++) {
-    new HardenedSecret(stack, `S${i}`, {
+    const secret = new HardenedSecret(stack, `S${i}`, {
       encryptionKey: key,
       rotation: SecretRotationPolicy.none('Benchmark secret without rotation'),
       readers: [readers[i % readers.length]],
-      monitor,
     });
+    monitor?.watch(secret);
   }
   return { app, stack };
 }

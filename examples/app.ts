@@ -139,7 +139,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
 
   // ---- Secrets ----------------------------------------------------------------------------
   const dbRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: isolated });
-  new HardenedSecret(stack, 'DatabaseSecret', {
+  const databaseSecret = new HardenedSecret(stack, 'DatabaseSecret', {
     secretName: 'prod/orders/database',
     environment: 'prod',
     owner: 'orders-team',
@@ -150,8 +150,8 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
       excludePunctuation: true,
     },
     rotation: SecretRotationPolicy.hosted(dbRotation),
-    monitor,
   });
+  monitor.watch(databaseSecret);
   endpointSg.connections.allowFrom(dbRotation, ec2.Port.HTTPS, 'Secrets Manager API from the hosted rotation function');
 
   // The initial value is a random placeholder; the vendor's key is put in by hand (PutSecretValue).
@@ -161,8 +161,8 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     owner: 'orders-team',
     dataClassification: DataClassification.CONFIDENTIAL,
     rotation: SecretRotationPolicy.none(API_KEY_ROTATION_JUSTIFICATION),
-    monitor,
   });
+  monitor.watch(apiKey);
 
   // ---- Function reading the API key ------------------------------------------------------
   const fnLogGroup = new logs.LogGroup(stack, 'ApiClientLogs', {

@@ -21,7 +21,7 @@ const monitor = new SecretAccessMonitor(stack, 'Monitor', {
 });
 
 const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-new HardenedSecret(stack, 'Database', {
+const database = new HardenedSecret(stack, 'Database', {
   secretName: 'integ/orders/database',
   environment: 'integ',
   owner: 'orders-team',
@@ -32,8 +32,8 @@ new HardenedSecret(stack, 'Database', {
   },
   rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser(), { automaticallyAfter: Duration.days(30) }),
   readers: [reader],
-  monitor,
 });
+monitor.watch(database);
 
 const integ = new IntegTest(app, 'SecretAccessMonitorIntegTest', { testCases: [stack] });
 // The assertion stack is empty: these snapshots are compared offline, nothing is deployed.

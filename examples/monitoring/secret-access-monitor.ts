@@ -30,8 +30,8 @@ export class OrdersSecretsStack extends Stack {
     const api = iam.Role.fromRoleArn(this, 'OrdersApi', `arn:aws:iam::${this.account}:role/orders-api`, { mutable: false });
     const db = new HardenedSecret(this, 'Database', {
       rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
-      monitor, // registers the secret, its key and every principal granted below
     });
+    monitor.watch(db); // its key, its deployment roles and every principal it grants, now or later
     db.grantRead(api); // an allowed reader: its reads raise no alarm
 
     // A secret made elsewhere is watched with an explicit list.

@@ -478,7 +478,7 @@ describe('IamPolicyValid', () => {
       ['a SecretAccessMonitor with a new trail', (stack) => {
         const monitor = new SecretAccessMonitor(stack, 'Monitor');
         const reader = iam.Role.fromRoleArn(stack, 'Reader', 'arn:aws:iam::111111111111:role/orders-api', { mutable: false });
-        new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(rotator(stack)), monitor, readers: [reader] });
+        monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(rotator(stack)), readers: [reader] }));
       }],
       ['a SecretAccessMonitor on an organisation trail, with dashboard and Config rules', (stack) => {
         const monitor = new SecretAccessMonitor(stack, 'Monitor', {
@@ -486,7 +486,7 @@ describe('IamPolicyValid', () => {
           dashboard: true,
           configRules: true,
         });
-        new HardenedSecret(stack, 'Secret', { rotation: NONE, monitor });
+        monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: NONE }));
       }],
     ])('%s: no finding of IamPolicyValid or IamPolicySetOperator in any stack of the app', (_name, build) => {
       // GIVEN
