@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { isolatedVpc } from './monitor-fixtures';
 import { HardenedSecret, RotationFunction, SecretAccessMonitor, SecretRotationPolicy } from '../../src';
 import { CONTROL_TOWER_EXCEPTIONS, TRAIL_ACKNOWLEDGEMENTS } from '../../src/monitoring/acknowledgements';
 import { packFindings } from '../nag/pack-helpers';
@@ -19,7 +20,7 @@ const newTrail: Build = (stack) => {
   });
   // An imported role: its policies live elsewhere, so the packs judge only what the monitor adds.
   const reader = iam.Role.fromRoleArn(stack, 'Reader', 'arn:aws:iam::111111111111:role/orders-api', { mutable: false });
-  new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(fn), monitor, readers: [reader] });
+  monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(fn), readers: [reader] }));
   return monitor;
 };
 
@@ -30,24 +31,18 @@ const orgTrail: Build = (stack) => {
     dashboard: true,
     configRules: true,
   });
-  new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API'), monitor });
+  monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API') }));
   return monitor;
 };
 
 /** A new trail watching two secrets that share a RotationFunction: the function's errors alarm too. */
 const customRotation: Build = (stack) => {
   const monitor = new SecretAccessMonitor(stack, 'Monitor');
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
+  const vpc = isolatedVpc(stack);
   const endpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
   const fn = new RotationFunction(stack, 'TokenRotation', { vpc, secretsManagerEndpoint: endpoint });
-  new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn), monitor });
-  new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn), monitor });
+  monitor.watch(new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) }));
+  monitor.watch(new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn) }));
   return monitor;
 };
 

@@ -1,6 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +11,7 @@ import {
 } from './cloudtrail-records';
 import { eventMatches } from './event-pattern';
 import { filterMatches } from './filter-pattern';
+import { isolatedVpc, orgTrail, roleArnOfLength } from './monitor-fixtures';
 import { deployedEventPattern, deployedFilterPattern, logicalId } from './template-values';
 import { DetectorType, HardenedSecret, RotationFunction, SecretAccessMonitor, SecretEventKind, SecretRotationPolicy } from '../../src';
 import { DETECTORS, detectorOf } from '../../src/monitoring/event-kinds';
@@ -20,19 +20,6 @@ import { emptyPrincipalSet, accountValue, addPrincipal } from '../../src/monitor
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 import { ruleFindings } from '../nag/pack-helpers';
 import { newStack } from '../nag-helpers';
-
-const orgTrail = (stack: Stack) => logs.LogGroup.fromLogGroupName(stack, 'OrgTrail', 'aws-controltower/CloudTrailLogs');
-
-/** An existing VPC with two isolated subnets, for RotationFunctions. */
-function isolatedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
-}
 
 /** A Lambda function imported by ARN, in account OWNER and eu-west-1 unless told otherwise. */
 function importedFunction(stack: Stack, id: string, name: string, region = 'eu-west-1'): lambda.IFunction {
@@ -43,12 +30,6 @@ function importedFunction(stack: Stack, id: string, name: string, region = 'eu-w
 function functionErrorAlarms(stack: Stack): Array<{ [key: string]: any }> {
   const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda' } });
   return Object.values(alarms).map((a) => a.Properties);
-}
-
-/** A role ARN of exactly `length` characters in account OWNER. */
-function roleArnOfLength(i: number, length: number): string {
-  const prefix = `arn:aws:iam::${OWNER}:role/r${i}-`;
-  return prefix + 'x'.repeat(length - prefix.length);
 }
 
 /** A monitor on the org trail watching one imported secret read by `n` roles of the given ARN length. */
@@ -216,7 +197,7 @@ describe('SecretAccessMonitor on an organisation trail log group', () => {
   test('satisfies the SecretAccessMonitored rule of SecretsManagerChecks', () => {
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API'), monitor });
+    monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API') }));
     expect(ruleFindings(stack, 'SecretAccessMonitored')).toEqual([]);
   });
 });
@@ -251,14 +232,14 @@ describe('O(1) in the number of secrets', () => {
     expect(counts(1000)).toEqual(one);
   });
 
-  test('HardenedSecrets with the monitor prop: 1 and 50 secrets give the same monitor resources', () => {
+  test('watched HardenedSecrets: 1 and 50 secrets give the same monitor resources', () => {
     const monitorResources = (n: number) => {
       const stack = newStack();
       const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
       const key = new kms.Key(stack, 'Shared', { enableKeyRotation: true });
       const reader = iam.Role.fromRoleArn(stack, 'Reader', READER_ROLE, { mutable: false });
       for (let i = 0; i < n; i++) {
-        new HardenedSecret(stack, `S${i}`, { encryptionKey: key, rotation: SecretRotationPolicy.none('Test secret without rotation'), monitor, readers: [reader] });
+        monitor.watch(new HardenedSecret(stack, `S${i}`, { encryptionKey: key, rotation: SecretRotationPolicy.none('Test secret without rotation'), readers: [reader] }));
       }
       Template.fromStack(stack);
       return monitor.node.findAll()
@@ -391,82 +372,6 @@ describe('filter pattern length and the EventBridge fallback', () => {
   });
 });
 
-describe('HardenedSecret registers with its monitor', () => {
-  test('readers granted after construction are allowed too', () => {
-    // GIVEN a secret with a monitor
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    const early = iam.Role.fromRoleArn(stack, 'Early', READER_ROLE, { mutable: false });
-    const late = iam.Role.fromRoleArn(stack, 'Late', `arn:aws:iam::${OWNER}:role/late-reader`, { mutable: false });
-    const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation'), monitor, readers: [early] });
-    // WHEN a reader is granted later
-    secret.grantRead(late);
-    // THEN both are allowed, others alarm
-    const pattern = deployedFilterPattern(monitor, SecretEventKind.UNEXPECTED_READ);
-    expect(filterMatches(pattern, secretsCall('GetSecretValue', assumedRole(READER_ROLE)))).toBe(false);
-    expect(filterMatches(pattern, secretsCall('GetSecretValue', assumedRole(`arn:aws:iam::${OWNER}:role/late-reader`)))).toBe(false);
-    expect(filterMatches(pattern, secretsCall('GetSecretValue', assumedRole(INTRUDER_ROLE)))).toBe(true);
-  });
-
-  test('grantWrite principals and the rotation role of a Lambda rotation are allowed writers', () => {
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    const fn = lambda.Function.fromFunctionAttributes(stack, 'Rotator', {
-      functionArn: `arn:aws:lambda:eu-west-1:${OWNER}:function:rotator`,
-      role: iam.Role.fromRoleArn(stack, 'RotatorRole', ROTATION_ROLE, { mutable: false }),
-      sameEnvironment: true,
-    });
-    const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(fn), monitor });
-    secret.grantWrite(iam.Role.fromRoleArn(stack, 'Writer', READER_ROLE, { mutable: false }));
-    const writes = deployedFilterPattern(monitor, SecretEventKind.WRITE_OUTSIDE_ROTATION);
-    expect(filterMatches(writes, secretsCall('PutSecretValue', assumedRole(ROTATION_ROLE)))).toBe(false);
-    expect(filterMatches(writes, secretsCall('PutSecretValue', assumedRole(READER_ROLE)))).toBe(false);
-    expect(filterMatches(writes, secretsCall('PutSecretValue', assumedRole(INTRUDER_ROLE)))).toBe(true);
-    // The rotation role also reads AWSPENDING without an alarm.
-    const reads = deployedFilterPattern(monitor, SecretEventKind.UNEXPECTED_READ);
-    expect(filterMatches(reads, secretsCall('GetSecretValue', assumedRole(ROTATION_ROLE)))).toBe(false);
-  });
-
-  test('the role of a RotationFunction (custom rotation) is an allowed writer and reader', () => {
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    const fn = new RotationFunction(stack, 'TokenRotation', { vpc: isolatedVpc(stack) });
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn), monitor });
-    const role = logicalId(fn.role);
-    const writes = deployedFilterPattern(monitor, SecretEventKind.WRITE_OUTSIDE_ROTATION, { [role]: ROTATION_ROLE });
-    expect(filterMatches(writes, secretsCall('PutSecretValue', assumedRole(ROTATION_ROLE)))).toBe(false);
-    expect(filterMatches(writes, secretsCall('PutSecretValue', assumedRole(INTRUDER_ROLE)))).toBe(true);
-    const reads = deployedFilterPattern(monitor, SecretEventKind.UNEXPECTED_READ, { [role]: ROTATION_ROLE });
-    expect(filterMatches(reads, secretsCall('GetSecretValue', assumedRole(ROTATION_ROLE)))).toBe(false);
-  });
-
-  test('hosted rotation: a warning that the role is unknown, and no rotation role', () => {
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser()), monitor });
-    Annotations.fromStack(stack).hasWarning('/Stack/Secret', Match.stringLikeRegexp('Hosted rotation creates its Lambda role at deployment'));
-    expect(monitor.rotationFunctionAlarms()).toEqual([]);
-  });
-
-  test('the secret key narrows the key detector', () => {
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation'), monitor });
-    const keyArn = `arn:aws:kms:eu-west-1:${OWNER}:key/abcd`;
-    const pattern = deployedFilterPattern(monitor, SecretEventKind.KEY_CHANGE, { [logicalId(secret.secretKey)]: keyArn });
-    expect(pattern).toContain(`($.resources[0].ARN = "${keyArn}")`);
-  });
-
-  test('watch() after the detectors are built is refused', () => {
-    const stack = newStack();
-    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    Template.fromStack(stack);
-    expect(() => monitor.watch(secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', SECRET_ARN))).toThrow(
-      /Stack\/Monitor: watch\(Stack\/S\) was called during synthesis/,
-    );
-  });
-});
-
 describe('rotation function errors', () => {
   test('one alarm per distinct function, not per secret: two secrets sharing a RotationFunction, one with its own Lambda function', () => {
     // GIVEN three rotated secrets, two of which share a RotationFunction
@@ -474,9 +379,9 @@ describe('rotation function errors', () => {
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
     const shared = new RotationFunction(stack, 'TokenRotation', { vpc: isolatedVpc(stack) });
     const own = importedFunction(stack, 'Rotator', 'orders-rotator');
-    new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(shared), monitor });
-    new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(shared), monitor });
-    new HardenedSecret(stack, 'C', { rotation: SecretRotationPolicy.lambda(own), monitor });
+    monitor.watch(new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(shared) }));
+    monitor.watch(new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(shared) }));
+    monitor.watch(new HardenedSecret(stack, 'C', { rotation: SecretRotationPolicy.lambda(own) }));
     // THEN two alarms on the functions' Errors, and the event-kind alarms are unchanged
     const template = Template.fromStack(stack);
     const sharedName = { Ref: logicalId(shared.function) };
@@ -493,7 +398,7 @@ describe('rotation function errors', () => {
     const stack = newStack();
     const topic = sns.Topic.fromTopicArn(stack, 'Topic', `arn:aws:sns:eu-west-1:${OWNER}:security-alerts`);
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack), topic, alarmPeriod: Duration.minutes(15) });
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(importedFunction(stack, 'Rotator', 'orders-rotator')), monitor });
+    monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(importedFunction(stack, 'Rotator', 'orders-rotator')) }));
     expect(functionErrorAlarms(stack)).toEqual([{
       AlarmDescription: expect.stringMatching(/^The rotation function Stack\/Rotator reported errors/),
       Namespace: 'AWS/Lambda',
@@ -513,15 +418,15 @@ describe('rotation function errors', () => {
   test('the default topic is the action, as for the event-kind alarms', () => {
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor');
-    new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(importedFunction(stack, 'Rotator', 'orders-rotator')), monitor });
+    monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(importedFunction(stack, 'Rotator', 'orders-rotator')) }));
     expect(functionErrorAlarms(stack).map((a) => a.AlarmActions)).toEqual([[{ Ref: logicalId(monitor.topic) }]]);
   });
 
   test('no alarm for hosted rotation or no rotation', () => {
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    new HardenedSecret(stack, 'Hosted', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser()), monitor });
-    new HardenedSecret(stack, 'None', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API'), monitor });
+    monitor.watch(new HardenedSecret(stack, 'Hosted', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser()) }));
+    monitor.watch(new HardenedSecret(stack, 'None', { rotation: SecretRotationPolicy.none('Vendor API key without a rotation API') }));
     expect(functionErrorAlarms(stack)).toEqual([]);
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', DETECTORS.length);
     expect(monitor.rotationFunctionAlarms()).toEqual([]);
@@ -615,8 +520,8 @@ describe('dashboard and AWS Config rules', () => {
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack), dashboard: true });
     const fn = importedFunction(stack, 'Rotator', 'orders-rotator');
-    new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.lambda(fn), monitor });
-    new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.lambda(fn), monitor });
+    monitor.watch(new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.lambda(fn) }));
+    monitor.watch(new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.lambda(fn) }));
     const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
     expect((body.match(/\\"type\\":\\"metric\\"/g) ?? []).length).toBe(DETECTORS.length + 1);
     expect(body).toContain('\\"AWS/Lambda\\",\\"Errors\\",\\"FunctionName\\",\\"orders-rotator\\"');
@@ -627,8 +532,8 @@ describe('dashboard and AWS Config rules', () => {
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack), configRules: true, unusedSecretDays: 45 });
     const fn = lambda.Function.fromFunctionAttributes(stack, 'Rotator', { functionArn: `arn:aws:lambda:eu-west-1:${OWNER}:function:r`, sameEnvironment: true });
-    new HardenedSecret(stack, 'Weekly', { rotation: SecretRotationPolicy.lambda(fn, { automaticallyAfter: Duration.days(7) }), monitor });
-    new HardenedSecret(stack, 'Fortnightly', { rotation: SecretRotationPolicy.lambda(fn, { automaticallyAfter: Duration.days(14) }), monitor });
+    monitor.watch(new HardenedSecret(stack, 'Weekly', { rotation: SecretRotationPolicy.lambda(fn, { automaticallyAfter: Duration.days(7) }) }));
+    monitor.watch(new HardenedSecret(stack, 'Fortnightly', { rotation: SecretRotationPolicy.lambda(fn, { automaticallyAfter: Duration.days(14) }) }));
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Config::ConfigRule', 5);
     const rule = (id: string, params?: object) => template.hasResourceProperties('AWS::Config::ConfigRule', {
