@@ -1,10 +1,13 @@
 export * from './key/secret-key';
 export * from './rotation/schedule-options';
 export * from './rotation/rotation-function';
+export * from './rotation/rotation-code';
+export type { RotationFunctionOptions } from './rotation/rotation-function-options';
 export * from './rotation/runtime/password-policy-options';
 export { RotationKind, SecretRotationPolicy } from './rotation/rotation-policy';
 export { HardenedSecret } from './secret/hardened-secret';
-export type { IHardenedSecret } from './secret/hardened-secret';
+export type { IHardenedSecret } from './secret/contract';
+export type { HardenedSecretAttributes } from './secret/imported-secret';
 export * from './secret/hardened-secret-props';
 export * from './nag/secrets-manager-checks';
 export * from './guardrails/secret-guardrails';

@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Stack, Tags, Token, TokenComparison } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,7 +7,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { GrantToFunctionOptions } from './consumer-options';
 import { grantBatchRead, grantToFunction } from './consumers';
+import { IHardenedSecret, isMarkedHardenedSecret, markHardenedSecret } from './contract';
+import { grantKeyUse } from './grants';
 import { HardenedSecretProps } from './hardened-secret-props';
+import { HardenedSecretAttributes, ImportedHardenedSecret } from './imported-secret';
 import { validateHardenedSecretProps } from './props-validation';
 import { SecretReplication, validateReplicaRegions } from './replication';
 import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals, versionStageCondition } from './resource-policy';
@@ -19,56 +22,6 @@ import { deploymentRoleArns } from '../private/deployment';
 import { measurePolicy, POLICY_SIZE_LIMITS } from '../private/policy-size';
 import { PropsValidator } from '../private/validation';
 import { RotationKind } from '../rotation/rotation-policy';
-
-/** Marks every `IHardenedSecret` of this library, made here or imported (see `isHardenedSecret`). */
-const HARDENED_SECRET_SYMBOL = Symbol.for('cdk-hardened-secrets.HardenedSecret');
-
-/** Marks `secret` as an `IHardenedSecret` for `HardenedSecret.isHardenedSecret` (internal). */
-export function markHardenedSecret(secret: IHardenedSecret): void {
-  Object.defineProperty(secret, HARDENED_SECRET_SYMBOL, { value: true });
-}
-
-/**
- * A Secrets Manager secret made by this library.
- */
-export interface IHardenedSecret extends secretsmanager.ISecret {
-  /** The customer-managed KMS key that encrypts the secret. */
-  readonly secretKey: kms.IKey;
-
-  /** How the secret rotates; `UNKNOWN` for a secret imported without saying. */
-  readonly rotationKind: RotationKind;
-
-  /** The regions the secret is replicated to, in the order they were added. */
-  readonly replicaRegionNames: string[];
-
-  /** The ARN of each replica, in the order of `replicaRegionNames`. */
-  readonly replicaSecretArns: string[];
-
-  /**
-   * The function that rotates the secret, when it is a construct of the app (`lambda` and
-   * `custom` rotation).
-   *
-   * @default - none: hosted rotation (its function is created at deployment), no rotation, or an
-   * imported secret
-   */
-  readonly rotationFunction?: lambda.IFunction;
-
-  /**
-   * The principals granted read access through this secret so far (`readers`, `grantRead`,
-   * `grantToFunction`), in the order they were granted. Read it at synthesis to see every grant.
-   */
-  readonly grantedReaders: iam.IGrantable[];
-
-  /** The principals granted write access through this secret so far (`grantWrite`). */
-  readonly grantedWriters: iam.IGrantable[];
-
-  /**
-   * The roles CloudFormation deploys the secret's stack as, when they were given.
-   *
-   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
-   */
-  readonly deploymentRoles?: iam.IRole[];
-}
 
 /**
  * An AWS Secrets Manager secret that is hardened by default.
@@ -91,7 +44,75 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
    * @param x any object
    */
   public static isHardenedSecret(x: unknown): x is IHardenedSecret {
-    return x !== null && typeof x === 'object' && HARDENED_SECRET_SYMBOL in x;
+    return isMarkedHardenedSecret(x);
+  }
+
+  /**
+   * Imports a secret made elsewhere as an `IHardenedSecret`, with grants that work where
+   * aws-cdk-lib's imports do not: `kms:Decrypt` through Secrets Manager on the secret's key
+   * (aws-cdk issue 10160), `-??????` after a partial ARN or a name (issues 12411, 20490), and
+   * the replicas' ARNs and keys (issue 17382). It cannot change the secret: grants go into the
+   * grantees' policies only (a grantee in another account also needs the secret's resource policy
+   * and key policy, where the secret is defined).
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param attrs exactly one of the complete ARN, the partial ARN and the name; the key and the replicas
+   */
+  public static fromHardenedSecretAttributes(scope: Construct, id: string, attrs: HardenedSecretAttributes): IHardenedSecret {
+    return ImportedHardenedSecret.fromAttributes(scope, id, attrs);
+  }
+
+  /**
+   * Imports a secret by its complete ARN as an `IHardenedSecret` (see `fromHardenedSecretAttributes`;
+   * its key is not known, so grants name every key of its account and region, through Secrets
+   * Manager only).
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param secretCompleteArn the ARN with the six characters Secrets Manager appends
+   */
+  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string): IHardenedSecret {
+    return ImportedHardenedSecret.fromAttributes(scope, id, { secretCompleteArn });
+  }
+
+  /**
+   * Imports a secret by its partial ARN as an `IHardenedSecret` (see `fromHardenedSecretAttributes`).
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param secretPartialArn the ARN without the six characters Secrets Manager appends
+   */
+  public static fromSecretPartialArn(scope: Construct, id: string, secretPartialArn: string): IHardenedSecret {
+    return ImportedHardenedSecret.fromAttributes(scope, id, { secretPartialArn });
+  }
+
+  /**
+   * Imports a secret of the scope's account and region by name as an `IHardenedSecret` (see
+   * `fromHardenedSecretAttributes`).
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param secretName the name of the secret
+   */
+  public static fromSecretNameV2(scope: Construct, id: string, secretName: string): IHardenedSecret {
+    return ImportedHardenedSecret.fromAttributes(scope, id, { secretName });
+  }
+
+  /**
+   * Imports a secret by aws-cdk-lib's attributes as an `IHardenedSecret` (see
+   * `fromHardenedSecretAttributes`, which also takes replica regions).
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param attrs the complete or partial ARN, and the key
+   */
+  public static fromSecretAttributes(scope: Construct, id: string, attrs: secretsmanager.SecretAttributes): IHardenedSecret {
+    return ImportedHardenedSecret.fromAttributes(scope, id, {
+      secretCompleteArn: attrs.secretCompleteArn,
+      secretPartialArn: attrs.secretPartialArn,
+      secretKey: attrs.encryptionKey,
+    });
   }
 
   /**
@@ -285,7 +306,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       resourceArns: [this.arnForPolicies, ...this.replicaSecretArns],
       resource: this,
     });
-    this.grantKeyUse(grantee, ['kms:Decrypt']);
+    grantKeyUse(this, this.secretKey, grantee, ['kms:Decrypt']);
     this.replication?.grantRead(grantee);
     this.readers.push(grantee);
     return value.combine(metadata);
@@ -306,7 +327,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     });
     // PutSecretValue with a customer-managed key needs GenerateDataKey and Decrypt.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
-    this.grantKeyUse(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    grantKeyUse(this, this.secretKey, grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
     // Replicas are read-only; their keys re-encrypt each version the grantee writes.
     this.replication?.grantWrite(grantee);
     this.writers.push(grantee);
@@ -403,32 +424,4 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     return [];
   }
 
-  /**
-   * Adds a key statement to the grantee's policy (this works for imported keys too, see
-   * aws-cdk issue 10160) and, for a grantee in another account, to the key policy.
-   */
-  private grantKeyUse(grantee: iam.IGrantable, actions: string[]): void {
-    const stack = Stack.of(this);
-    const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } };
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions, resources: [this.secretKey.keyArn], conditions: viaSecretsManager }),
-    );
-    const account = grantee.grantPrincipal.principalAccount;
-    if (account !== undefined && Token.compareStrings(stack.account, account) === TokenComparison.DIFFERENT) {
-      const added = this.secretKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [grantee.grantPrincipal],
-          actions,
-          resources: ['*'],
-          conditions: viaSecretsManager,
-        }),
-      );
-      if (!added.statementAdded) {
-        Annotations.of(this).addWarningV2(
-          'cdk-hardened-secrets:cross-account-imported-key',
-          `${grantee.grantPrincipal} is in account ${account}; the imported key ${this.secretKey.keyArn} cannot be changed here, so add kms:Decrypt for it to that key's policy yourself`,
-        );
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { Scenario } from '../matrix';
 import { HARDENED_SECRET_SCENARIOS } from './hardened-secret';
+import { IMPORT_SCENARIOS } from './imported-secret';
 import { REPLICA_SCENARIOS } from './replicas';
 import { MONITOR_SCENARIOS } from './secret-access-monitor';
 import { GUARDRAIL_SCENARIOS } from './secret-guardrails';
@@ -9,6 +10,7 @@ import { ENDPOINT_SCENARIOS } from './secrets-manager-endpoint';
 export const ALL_SCENARIOS: Scenario[] = [
   ...HARDENED_SECRET_SCENARIOS,
   ...REPLICA_SCENARIOS,
+  ...IMPORT_SCENARIOS,
   ...ENDPOINT_SCENARIOS,
   ...GUARDRAIL_SCENARIOS,
   ...MONITOR_SCENARIOS,

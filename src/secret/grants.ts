@@ -1,0 +1,63 @@
+import { Annotations, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { acknowledgeOnPolicy } from './replication';
+
+/**
+ * Lets `grantee` use `key` for a secret of `secret`'s region, through Secrets Manager only: a
+ * statement in the grantee's policy (this works for imported keys too, where aws-cdk-lib's grants
+ * add nothing: aws-cdk issue 10160) and, for a grantee in another account, one in the key policy.
+ *
+ * @param secret the secret, for its region and for warnings
+ * @param key the key of the secret
+ * @param grantee the principal
+ * @param actions the KMS actions, e.g. `kms:Decrypt`
+ */
+export function grantKeyUse(secret: IResource, key: kms.IKey, grantee: iam.IGrantable, actions: string[]): void {
+  const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${secret.env.region}.amazonaws.com` } };
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions: viaSecretsManager }),
+  );
+  const account = grantee.grantPrincipal.principalAccount;
+  if (account !== undefined && Token.compareStrings(secret.env.account, account) === TokenComparison.DIFFERENT) {
+    const added = key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [grantee.grantPrincipal],
+        actions,
+        resources: ['*'],
+        conditions: viaSecretsManager,
+      }),
+    );
+    if (!added.statementAdded) {
+      Annotations.of(secret).addWarningV2(
+        'cdk-hardened-secrets:cross-account-imported-key',
+        `${grantee.grantPrincipal} is in account ${account}; the imported key ${key.keyArn} cannot be changed here, so add ${actions.join(', ')} for it to that key's policy yourself`,
+      );
+    }
+  }
+}
+
+/** The reason of the `AwsSolutions-IAM5` acknowledgement on a grant for a secret whose key is not known. */
+export const UNKNOWN_KEY_REASON =
+  'The secret was imported without its key, so the statement names every key of the secret\'s account and region; ' +
+  'it applies only when Secrets Manager of that region makes the call (kms:ViaService), which Secrets Manager does only ' +
+  'for a secret the caller may already read or write.';
+
+/**
+ * Lets `grantee` use whatever key encrypts a secret of `region` and `account` whose key is not
+ * known, through Secrets Manager of that region only, and acknowledges the key wildcard on the
+ * policy it went into.
+ */
+export function grantUnknownKeyUse(stack: Stack, region: string, account: string, grantee: iam.IGrantable, actions: string[]): void {
+  const statement = new iam.PolicyStatement({
+    actions,
+    resources: [`arn:${stack.partition}:kms:${region}:${account}:key/*`],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+  });
+  const result = grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+  acknowledgeOnPolicy(grantee.grantPrincipal, result,
+    `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${shown(region, '<AWS::Region>')}:${shown(account, '<AWS::AccountId>')}:key/*]`,
+    UNKNOWN_KEY_REASON);
+}
