@@ -1,9 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AccessModel, AccessResult, Decision, RequestContext, RequestPrincipal } from './engine';
+import { TEST_ENV } from '../helpers/stacks';
 
 /** The account and region every access app is synthesised in. */
-export const ENV = { account: '111111111111', region: 'eu-west-1' };
+export const ENV = TEST_ENV;
 /** Another account of the same organisation. */
 export const OTHER_ACCOUNT = '222222222222';
 /** An account nobody granted anything. */

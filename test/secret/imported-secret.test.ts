@@ -69,12 +69,14 @@ describe('HardenedSecret imports', () => {
     const { stack, reader } = stackWithReader();
     HardenedSecret.fromSecretNameV2(stack, 'Db', 'prod/app/db').grantRead(reader);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{
-        Action: 'kms:Decrypt',
-        Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:key/*']] },
-        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
-      }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'kms:Decrypt',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:key/*']] },
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+        }]),
+      },
     });
     const policy = reader.node.findChild('DefaultPolicy').node.defaultChild!;
     const acknowledged = policy.node.metadata.flatMap((m) => Object.keys((m.data ?? {}) as object));

@@ -3,10 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, RotationFunction, SecretKey, SecretRotationPolicy } from '../../../src';
+import { importedVpc } from '../../helpers/vpc';
 import { AccessModel, PolicyDocument, RequestPrincipal } from '../engine';
 import { AccessRow, ENV, OTHER_ACCOUNT, rows, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
-import { breakGlassRole, importedVpc, keyResource } from './fixtures';
+import { breakGlassRole, keyResource } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 const DESTRUCTIVE = ['secretsmanager:DeleteSecret', 'secretsmanager:RemoveRegionsFromReplication'];

@@ -1,10 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../../src';
+import { importedVpc } from '../../helpers/vpc';
 import { PolicyDocument } from '../engine';
 import { ENV, OTHER_ACCOUNT, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
-import { breakGlassRole, importedVpc } from './fixtures';
+import { breakGlassRole } from './fixtures';
 import { OUTSIDERS } from './principals';
 
 /** Through the scenario's endpoint. */
