@@ -9,7 +9,7 @@ import * as path from 'path';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DataClassification, HardenedSecret, RotationFunction, SecretRotationPolicy } from '../src';
+import { DataClassification, HardenedSecret, RotationCode, RotationFunction, SecretRotationPolicy } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'CustomRotationInteg');
@@ -28,8 +28,7 @@ const endpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
 const tokenRotation = new RotationFunction(stack, 'TokenRotation', {
   vpc,
   secretsManagerEndpoint: endpoint,
-  passwordPolicy: { passwordLength: 48, excludePunctuation: true },
-  field: 'token',
+  code: RotationCode.randomValue({ passwordPolicy: { passwordLength: 48, excludePunctuation: true }, field: 'token' }),
 });
 new HardenedSecret(stack, 'ApiToken', {
   secretName: 'integ/orders/webhook-token',
@@ -45,10 +44,10 @@ new HardenedSecret(stack, 'ApiToken', {
   rotation: SecretRotationPolicy.custom(tokenRotation, { automaticallyAfter: Duration.days(7), window: Duration.hours(2) }),
 });
 
-const partnerRotation = RotationFunction.fromEntry(stack, 'PartnerRotation', {
+const partnerRotation = new RotationFunction(stack, 'PartnerRotation', {
   vpc,
   secretsManagerEndpoint: endpoint,
-  entry: path.join(__dirname, '..', 'examples', 'rotation', 'api-token-rotator.ts'),
+  code: RotationCode.fromEntry(path.join(__dirname, '..', 'examples', 'rotation', 'api-token-rotator.ts')),
   timeout: Duration.minutes(1),
 });
 new HardenedSecret(stack, 'PartnerCredential', {

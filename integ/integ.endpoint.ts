@@ -7,7 +7,7 @@
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DataClassification, HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../src';
+import { DataClassification, HardenedSecret, RotationCode, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'EndpointInteg');
@@ -31,7 +31,7 @@ endpoint.allowFrom(application, 'Orders application reads its API token');
 
 const rotation = new RotationFunction(stack, 'TokenRotation', {
   vpc,
-  passwordPolicy: { passwordLength: 48, excludePunctuation: true },
+  code: RotationCode.randomValue({ passwordPolicy: { passwordLength: 48, excludePunctuation: true } }),
 });
 new HardenedSecret(stack, 'ApiToken', {
   secretName: 'integ/orders/private-token',

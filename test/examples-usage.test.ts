@@ -16,7 +16,7 @@ import { acknowledgeFindings, buildVendorIntegrationApp, VENDOR_STACK_NAME } fro
 import { addNagPacks } from '../examples/compliance/nag-packs';
 import { handler as apiTokenRotator } from '../examples/rotation/api-token-rotator';
 import { buildUsageApp } from '../examples/usage/usage-stacks';
-import { HardenedSecret, RotationFunction, SecretRotationPolicy } from '../src';
+import { HardenedSecret, RotationCode, RotationFunction, SecretRotationPolicy } from '../src';
 
 /** The logical id of the only resource of `type` whose id starts with `prefix`. */
 function logicalId(template: Template, type: string, prefix: string): string {
@@ -195,7 +195,7 @@ describe('examples/rotation/api-token-rotator.ts (README "Writing a rotator")', 
     expect(model.versionWith(arn, AWSPENDING)).toBe(token);
   });
 
-  test('RotationFunction.fromEntry bundles it locally: the rotator and the framework, no AWS SDK', () => {
+  test('RotationCode.fromEntry bundles it locally: the rotator and the framework, no AWS SDK', () => {
     const stack = new Stack(new App(), 'RotatorBundle', { env: { account: '111111111111', region: 'eu-west-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
       vpcId: 'vpc-0123456789abcdef0',
@@ -205,7 +205,7 @@ describe('examples/rotation/api-token-rotator.ts (README "Writing a rotator")', 
       isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
     });
     const entry = path.join(__dirname, '..', 'examples', 'rotation', 'api-token-rotator.ts');
-    const rotation = RotationFunction.fromEntry(stack, 'TokenRotation', { vpc, entry });
+    const rotation = new RotationFunction(stack, 'TokenRotation', { vpc, code: RotationCode.fromEntry(entry) });
     new HardenedSecret(stack, 'ApiToken', { rotation: SecretRotationPolicy.custom(rotation) });
 
     const staging = rotation.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging)!;

@@ -1,6 +1,6 @@
 /**
  * README "Writing a rotator": a rotator module, as a user writes it, for
- * `RotationFunction.fromEntry(this, 'Rotation', { entry: 'api-token-rotator.ts', vpc })`.
+ * `new RotationFunction(this, 'Rotation', { vpc, code: RotationCode.fromEntry('api-token-rotator.ts') })`.
  * `test/examples-usage.test.ts` runs it through a full rotation and bundles it.
  */
 // api-token-rotator.ts: rotates the `token` field of a JSON secret

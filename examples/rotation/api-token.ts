@@ -6,7 +6,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DataClassification, HardenedSecret, RotationFunction, SecretRotationPolicy } from '../../src';
+import { DataClassification, HardenedSecret, RotationCode, RotationFunction, SecretRotationPolicy } from '../../src';
 
 /** The id (and CloudFormation name) of the example stack. */
 export const API_TOKEN_STACK_NAME = 'ApiTokenRotationExample';
@@ -32,8 +32,10 @@ export function buildApiTokenApp(app: App = new App()): { app: App; stack: Stack
   const rotation = new RotationFunction(stack, 'TokenRotation', {
     vpc, // required: Control Tower forbids functions outside a VPC
     secretsManagerEndpoint: endpoint, // the function reaches Secrets Manager on 443 only
-    passwordPolicy: { passwordLength: 48, excludePunctuation: true },
-    field: 'token', // rotate one field of a JSON secret
+    code: RotationCode.randomValue({
+      passwordPolicy: { passwordLength: 48, excludePunctuation: true },
+      field: 'token', // rotate one field of a JSON secret
+    }),
   });
 
   const secret = new HardenedSecret(stack, 'ApiToken', {

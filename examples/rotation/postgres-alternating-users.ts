@@ -13,9 +13,9 @@
  * working while the rotation runs: no failed logins, even mid-rotation.
  * `test/rotation/postgres/postgres-rotation.test.ts` proves it on a real PostgreSQL.
  *
- * Bundle it with `RotationFunction.fromEntry(this, 'Rotation', { entry, vpc })` and pass that
- * to `SecretRotationPolicy.custom(rotation)`, which grants the rotation permissions on the
- * rotated secret; also grant it read on the admin secret (`adminSecret.grantRead(rotation)`)
+ * Bundle it with `new RotationFunction(this, 'Rotation', { vpc, code: RotationCode.fromEntry(entry) })`
+ * and pass that to `SecretRotationPolicy.custom(rotation)`, which grants the rotation permissions
+ * on the rotated secret; also grant it read on the admin secret (`adminSecret.grantRead(rotation)`)
  * and network access to the database. In your own project import the runtime from
  * `cdk-hardened-secrets/lib/rotation/runtime` instead of `../../src/rotation/runtime`.
  *

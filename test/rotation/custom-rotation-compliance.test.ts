@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
+import { HardenedSecret, RotationCode, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
 import {
   NETWORK_INTERFACE_REASON,
   NO_DLQ_REASON,
@@ -51,17 +51,16 @@ const cases: ComplianceCase[] = [
     const fn = new RotationFunction(stack, 'Rotation', {
       vpc,
       secretsManagerEndpoint: endpoint,
-      passwordPolicy: { passwordLength: 64, excludePunctuation: true },
-      field: 'token',
+      code: RotationCode.randomValue({ passwordPolicy: { passwordLength: 64, excludePunctuation: true }, field: 'token' }),
     });
     new HardenedSecret(stack, 'Secret', {
       generateSecretString: { secretStringTemplate: JSON.stringify({ client: 'orders' }), generateStringKey: 'token' },
       rotation: SecretRotationPolicy.custom(fn, { automaticallyAfter: Duration.days(7) }),
     });
   }],
-  ['user rotator bundled from an entry (fromEntry)', (stack) => {
+  ['user rotator bundled from an entry (RotationCode.fromEntry)', (stack) => {
     const { vpc, endpoint } = network(stack);
-    const fn = RotationFunction.fromEntry(stack, 'Rotation', { vpc, secretsManagerEndpoint: endpoint, entry: FIXTURE });
+    const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: endpoint, code: RotationCode.fromEntry(FIXTURE) });
     new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
   }],
   ['one function rotating two secrets, with its own security group', (stack) => {

@@ -7,12 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { HardenedSecret, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
-import * as esbuild from '../../src/private/esbuild';
+import { HardenedSecret, RotationCode, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
 import { newStack } from '../nag-helpers';
 
-// The README's rotator module (examples/rotation/api-token-rotator.ts), as a user writes it.
-const FIXTURE = path.join(__dirname, '..', '..', 'examples', 'rotation', 'api-token-rotator.ts');
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 
 /** An imported VPC with two isolated subnets: no resources of its own in the template. */
@@ -84,39 +81,6 @@ describe('RotationFunction', () => {
       ['description', { description: 'Rotates the partner API token' }, { Description: 'Rotates the partner API token' }],
     ])('%s can be changed', (_label, props, expected) => {
       rotatedSecret(props).template.hasResourceProperties('AWS::Lambda::Function', expected);
-    });
-
-    test('the password policy and field become the environment of the built-in rotator', () => {
-      const { template } = rotatedSecret({
-        passwordPolicy: {
-          passwordLength: 48,
-          excludeCharacters: '"@/\\',
-          excludePunctuation: true,
-          excludeNumbers: false,
-          excludeUppercase: false,
-          excludeLowercase: false,
-          requireEachIncludedType: true,
-        },
-        field: 'token',
-      });
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: {
-            ROTATION_PASSWORD_LENGTH: '48',
-            ROTATION_EXCLUDE_CHARACTERS: '"@/\\',
-            ROTATION_EXCLUDE_PUNCTUATION: 'true',
-            ROTATION_EXCLUDE_NUMBERS: 'false',
-            ROTATION_EXCLUDE_UPPERCASE: 'false',
-            ROTATION_EXCLUDE_LOWERCASE: 'false',
-            ROTATION_REQUIRE_EACH_INCLUDED_TYPE: 'true',
-            ROTATION_FIELD: 'token',
-          },
-        },
-      });
-    });
-
-    test('without a password policy the runtime defaults apply: no environment at all', () => {
-      rotatedSecret().template.hasResourceProperties('AWS::Lambda::Function', { Environment: Match.absent() });
     });
   });
 
@@ -528,16 +492,6 @@ describe('RotationFunction', () => {
 
   describe('validation', () => {
     test.each<[string, Partial<RotationFunctionProps>, RegExp]>([
-      ['passwordLength 0', { passwordPolicy: { passwordLength: 0 } }, /invalid `passwordPolicy.passwordLength`: got 0; allowed: a whole number from 1 to 4096/],
-      ['passwordLength 4097', { passwordPolicy: { passwordLength: 4097 } }, /invalid `passwordPolicy.passwordLength`: got 4097; allowed: a whole number from 1 to 4096/],
-      ['passwordLength 12.5', { passwordPolicy: { passwordLength: 12.5 } }, /invalid `passwordPolicy.passwordLength`: got 12.5/],
-      ['every class excluded', {
-        passwordPolicy: { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true },
-      }, /invalid `passwordPolicy`: .*allowed: at least one character class/],
-      ['every digit excluded of the only class left', {
-        passwordPolicy: { excludeLowercase: true, excludeUppercase: true, excludePunctuation: true, excludeCharacters: '0123456789' },
-      }, /invalid `passwordPolicy`/],
-      ['an empty field', { field: ' ' }, /invalid `field`: got " "; allowed: the name of a JSON field, not empty/],
       ['concurrency 0', { reservedConcurrentExecutions: 0 }, /invalid `reservedConcurrentExecutions`: got 0; allowed: a whole number of at least 1/],
       ['timeout 16 minutes', { timeout: Duration.minutes(16) }, /invalid `timeout`: got 16 minutes; allowed: whole seconds from 1 second to 15 minutes/],
       ['timeout 500 ms', { timeout: Duration.millis(500) }, /invalid `timeout`/],
@@ -549,102 +503,19 @@ describe('RotationFunction', () => {
       expect(() => new RotationFunction(again, 'Rotation', { vpc: importedVpc(again), ...props })).toThrow(message);
     });
 
-    test.each([1, 4096])('length %d is accepted', (length) => {
-      const stack = newStack();
-      expect(() => new RotationFunction(stack, 'Rotation', { vpc: importedVpc(stack), passwordPolicy: { passwordLength: length } })).not.toThrow();
-    });
-
     test('every problem is reported at once', () => {
       const stack = newStack();
       expect(() => new RotationFunction(stack, 'Rotation', {
         vpc: importedVpc(stack),
-        passwordPolicy: { passwordLength: 0 },
+        code: RotationCode.randomValue({ passwordPolicy: { passwordLength: 0 } }),
         reservedConcurrentExecutions: 0,
-      })).toThrow(/Stack\/Rotation: 2 invalid props:\n {2}- invalid `reservedConcurrentExecutions`.*\n {2}- invalid `passwordPolicy.passwordLength`/);
+      })).toThrow(/Stack\/Rotation: 2 invalid props:\n {2}- invalid `reservedConcurrentExecutions`.*\n {2}- invalid `code \(RotationCode.randomValue passwordPolicy.passwordLength\)`/);
     });
 
     test('a VPC is required (Control Tower CT.LAMBDA.PR.3)', () => {
       const stack = newStack();
       expect(() => new RotationFunction(stack, 'Rotation', {} as RotationFunctionProps))
         .toThrow(/Stack\/Rotation: invalid `vpc`: got undefined; allowed: a VPC: Control Tower CT.LAMBDA.PR.3/);
-    });
-  });
-
-  describe('fromEntry', () => {
-    test('bundles the rotator module with the local esbuild, minified, without the AWS SDK', () => {
-      // GIVEN
-      const stack = newStack();
-      const vpc = importedVpc(stack);
-      // WHEN
-      const fn = RotationFunction.fromEntry(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc), entry: FIXTURE });
-      new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
-      // THEN the asset is a single local bundle
-      const staging = fn.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging)!;
-      const files = fs.readdirSync(staging.absoluteStagedPath);
-      expect(files).toEqual(['index.js']);
-      const code = fs.readFileSync(path.join(staging.absoluteStagedPath, 'index.js'), 'utf8');
-      // it holds the rotator and the framework...
-      expect(code).toContain('token registered with the service');
-      // ...requires the SDK of the runtime and bundles none of it
-      expect(code).toMatch(/require\("@aws-sdk\/client-secrets-manager"\)/);
-      expect(code.replace(/require\("@aws-sdk\/[a-z-]+"\)/g, '')).not.toMatch(/@aws-sdk/);
-      expect(code).not.toMatch(/\n\s*\/\/ node_modules\//); // minified: no module comments
-      expect(Buffer.byteLength(code)).toBeLessThan(50 * 1024);
-      // AND the function has the same hardening as the built-in one
-      const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
-        ReservedConcurrentExecutions: 1,
-        VpcConfig: Match.objectLike({ SubnetIds: SUBNETS }),
-      });
-      template.hasResourceProperties('AWS::Lambda::Permission', { SourceAccount: '111111111111', SourceArn: Match.anyValue() });
-      template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    });
-
-    test('environment and handler name are passed', () => {
-      const stack = newStack();
-      RotationFunction.fromEntry(stack, 'Rotation', {
-        vpc: importedVpc(stack),
-        entry: FIXTURE,
-        handler: 'handler',
-        environment: { SERVICE_URL: 'https://api.example.com' },
-      });
-      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-        Handler: 'index.handler',
-        Environment: { Variables: { SERVICE_URL: 'https://api.example.com' } },
-      });
-    });
-
-    test('a missing module fails at synth', () => {
-      const stack = newStack();
-      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: 'no/such/rotator.ts' }))
-        .toThrow(/Stack\/Rotation: invalid `entry`: got "no\/such\/rotator.ts"; allowed: the path of an existing .ts or .js module/);
-    });
-
-    test('without a local esbuild it fails at synth and never bundles in Docker', () => {
-      // GIVEN esbuild is not installed
-      const spy = jest.spyOn(esbuild, 'esbuildAvailable').mockReturnValue(false);
-      try {
-        const stack = newStack();
-        // WHEN / THEN
-        expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE }))
-          .toThrow(/invalid `entry`: .*esbuild, which is not installed: run `npm install --save-dev esbuild` \(RotationFunction.fromEntry never falls back to Docker bundling\)/);
-        expect(stack.node.tryFindChild('Rotation')).toBeUndefined();
-      } finally {
-        spy.mockRestore();
-      }
-    });
-
-    test('esbuild is found in this repository', () => {
-      expect(esbuild.esbuildAvailable(FIXTURE)).toBe(true);
-    });
-
-    test('the built-in rotator options do not apply to a user module', () => {
-      const stack = newStack();
-      expect(() => RotationFunction.fromEntry(stack, 'Rotation', { vpc: importedVpc(stack), entry: FIXTURE, passwordPolicy: { passwordLength: 10 } } as any))
-        .toThrow(/conflicting props `entry` and `passwordPolicy`/);
     });
   });
 
