@@ -12,6 +12,7 @@ export * from './secret/hardened-secret-props';
 export * from './nag/secrets-manager-checks';
 export * from './guardrails/secret-guardrails';
 export * from './network/secrets-manager-endpoint';
+export type { SecretsManagerEndpointProps } from './network/endpoint-props';
 export * from './secret/consumer-options';
 export * from './monitoring';
 export * from './report/secrets-compliance-report';
