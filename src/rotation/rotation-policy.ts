@@ -2,8 +2,8 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ReplicaRotationGrants } from './rotation-grants';
 import { RotationFunction } from './rotation-function';
+import { ReplicaRotationGrants } from './rotation-grants';
 import { RotationOptions } from './schedule-options';
 import { scheduleGap } from '../analysis/schedule';
 import { RotationNetwork } from '../network/require-vpc-endpoint';
@@ -84,7 +84,7 @@ export abstract class SecretRotationPolicy {
 
   /**
    * Rotation by a `RotationFunction`: the built-in random-value rotator, or your rotator module
-   * (`RotationFunction.fromEntry`).
+   * (`RotationCode.fromEntry`).
    *
    * The secret is wired to the function with least privilege:
    * - Secrets Manager may invoke the function only for this secret of this account

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { GrantToFunctionOptions } from './consumer-options';
 import { grantBatchRead, grantToFunction } from './consumers';
 import { IHardenedSecret, isMarkedHardenedSecret, markHardenedSecret } from './contract';
@@ -13,13 +13,12 @@ import { HardenedSecretProps } from './hardened-secret-props';
 import { HardenedSecretAttributes, ImportedHardenedSecret } from './imported-secret';
 import { validateHardenedSecretProps } from './props-validation';
 import { SecretReplication, validateReplicaRegions } from './replication';
-import { denyReadOutsideVpcEndpoints, protectiveStatements, SecretPrincipals, versionStageCondition } from './resource-policy';
+import { applyResourcePolicy, SecretPrincipals, versionStageCondition } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
 import { checkRotationThroughEndpoints, validateNoReplicas } from '../network/require-vpc-endpoint';
 import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
 import { DEFAULTS, TAG_KEYS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
-import { measurePolicy, POLICY_SIZE_LIMITS } from '../private/policy-size';
 import { PropsValidator } from '../private/validation';
 import { RotationKind } from '../rotation/rotation-policy';
 
@@ -64,50 +63,52 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   }
 
   /**
-   * Imports a secret by its complete ARN as an `IHardenedSecret` (see `fromHardenedSecretAttributes`;
-   * its key is not known, so grants name every key of its account and region, through Secrets
-   * Manager only).
+   * Imports a secret by its complete ARN, with the grants of `fromHardenedSecretAttributes` (its key
+   * is not known, so grants name every key of its account and region, through Secrets Manager
+   * only). The result is an `IHardenedSecret` (`HardenedSecret.isHardenedSecret` says so), typed
+   * `ISecret` as the method it overrides.
    *
    * @param scope the scope
    * @param id the id
    * @param secretCompleteArn the ARN with the six characters Secrets Manager appends
    */
-  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string): IHardenedSecret {
+  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string): secretsmanager.ISecret {
     return ImportedHardenedSecret.fromAttributes(scope, id, { secretCompleteArn });
   }
 
   /**
-   * Imports a secret by its partial ARN as an `IHardenedSecret` (see `fromHardenedSecretAttributes`).
+   * Imports a secret by its partial ARN, with the grants of `fromHardenedSecretAttributes`; an
+   * `IHardenedSecret` typed `ISecret` (see `fromSecretCompleteArn`).
    *
    * @param scope the scope
    * @param id the id
    * @param secretPartialArn the ARN without the six characters Secrets Manager appends
    */
-  public static fromSecretPartialArn(scope: Construct, id: string, secretPartialArn: string): IHardenedSecret {
+  public static fromSecretPartialArn(scope: Construct, id: string, secretPartialArn: string): secretsmanager.ISecret {
     return ImportedHardenedSecret.fromAttributes(scope, id, { secretPartialArn });
   }
 
   /**
-   * Imports a secret of the scope's account and region by name as an `IHardenedSecret` (see
-   * `fromHardenedSecretAttributes`).
+   * Imports a secret of the scope's account and region by name, with the grants of
+   * `fromHardenedSecretAttributes`; an `IHardenedSecret` typed `ISecret` (see `fromSecretCompleteArn`).
    *
    * @param scope the scope
    * @param id the id
    * @param secretName the name of the secret
    */
-  public static fromSecretNameV2(scope: Construct, id: string, secretName: string): IHardenedSecret {
+  public static fromSecretNameV2(scope: Construct, id: string, secretName: string): secretsmanager.ISecret {
     return ImportedHardenedSecret.fromAttributes(scope, id, { secretName });
   }
 
   /**
-   * Imports a secret by aws-cdk-lib's attributes as an `IHardenedSecret` (see
-   * `fromHardenedSecretAttributes`, which also takes replica regions).
+   * Imports a secret by aws-cdk-lib's attributes, with the grants of `fromHardenedSecretAttributes`
+   * (which also takes replica regions); an `IHardenedSecret` typed `ISecret` (see `fromSecretCompleteArn`).
    *
    * @param scope the scope
    * @param id the id
    * @param attrs the complete or partial ARN, and the key
    */
-  public static fromSecretAttributes(scope: Construct, id: string, attrs: secretsmanager.SecretAttributes): IHardenedSecret {
+  public static fromSecretAttributes(scope: Construct, id: string, attrs: secretsmanager.SecretAttributes): secretsmanager.ISecret {
     return ImportedHardenedSecret.fromAttributes(scope, id, {
       secretCompleteArn: attrs.secretCompleteArn,
       secretPartialArn: attrs.secretPartialArn,
@@ -197,24 +198,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       deploymentMayDelete: removalPolicy === RemovalPolicy.DESTROY,
       keyArn: this.secretKey.keyArn,
     };
-    let policy: IConstruct | undefined;
-    for (const statement of protectiveStatements(principals)) {
-      policy = this.addToResourcePolicy(statement).policyDependable as IConstruct | undefined;
-    }
-    if (props.requireVpcEndpoint !== undefined) {
-      this.addToResourcePolicy(denyReadOutsideVpcEndpoints(
-        props.requireVpcEndpoint.map((e) => e.vpcEndpointId),
-        [...principals.breakGlassArns, ...principals.deploymentArns],
-      ));
-    }
-    const cfnPolicy = policy!.node.defaultChild as secretsmanager.CfnResourcePolicy;
-    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html#BPA
-    cfnPolicy.blockPublicPolicy = true;
-    // The policy is what protects the secret: deleting it with the stack (CloudFormation's default
-    // for AWS::SecretsManager::ResourcePolicy) would leave a retained secret without its denies.
-    cfnPolicy.applyRemovalPolicy(removalPolicy);
-    const document = (policy as secretsmanager.ResourcePolicy).document;
-    this.node.addValidation({ validate: () => this.validatePolicySize(document) });
+    applyResourcePolicy(this, principals, removalPolicy, props.requireVpcEndpoint);
 
     const rotation = props.rotation._bind(this, this.replication);
     this.rotationFunction = rotation.rotationFunction;
@@ -403,25 +387,5 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     return grantToFunction(this, fn, options);
   }
 
-  /** Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth. */
-  private validatePolicySize(document: iam.PolicyDocument): string[] {
-    const limit = POLICY_SIZE_LIMITS.secretResourcePolicy;
-    const size = measurePolicy(Stack.of(this), document, limit);
-    if (size.characters <= limit) {
-      return [];
-    }
-    const v = new PropsValidator(this);
-    v.fail(
-      'resource policy (grants to principals of other accounts)',
-      `${size.principals} principals in ${size.statements} statements, up to ${size.characters} characters once deployed`,
-      `at most ${limit} characters (the Secrets Manager limit): grant fewer principals of other accounts, or one AccountPrincipal per account whose own IAM policies then choose the roles`,
-    );
-    try {
-      v.throwIfInvalid();
-    } catch (e) {
-      return [(e as Error).message];
-    }
-    return [];
-  }
 
 }

@@ -1,4 +1,10 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { measurePolicy, POLICY_SIZE_LIMITS } from '../private/policy-size';
+import { PropsValidator } from '../private/validation';
 
 /**
  * The principals a secret's resource policy knows by name, by the role they play.
@@ -134,4 +140,56 @@ export function denyReadOutsideVpcEndpoints(endpointIds: string[], exceptArns: s
  */
 export function versionStageCondition(stages: string[]): Record<string, Record<string, unknown>> {
   return { StringEqualsIfExists: { 'secretsmanager:VersionStage': stages } };
+}
+
+/**
+ * Gives `secret` its resource policy: the protective statements for `principals`, the VPC
+ * endpoint deny when reads are limited to `endpoints`, `BlockPublicPolicy`, the secret's removal
+ * policy (the policy is what protects a retained secret), and a synth-time check of its size.
+ */
+export function applyResourcePolicy(
+  secret: secretsmanager.Secret,
+  principals: SecretPrincipals,
+  removalPolicy: RemovalPolicy,
+  endpoints?: ec2.IVpcEndpoint[],
+): void {
+  let policy: IConstruct | undefined;
+  for (const statement of protectiveStatements(principals)) {
+    policy = secret.addToResourcePolicy(statement).policyDependable as IConstruct | undefined;
+  }
+  if (endpoints !== undefined) {
+    secret.addToResourcePolicy(denyReadOutsideVpcEndpoints(
+      endpoints.map((e) => e.vpcEndpointId),
+      [...principals.breakGlassArns, ...principals.deploymentArns],
+    ));
+  }
+  const cfnPolicy = policy!.node.defaultChild as secretsmanager.CfnResourcePolicy;
+  // https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html#BPA
+  cfnPolicy.blockPublicPolicy = true;
+  // The policy is what protects the secret: deleting it with the stack (CloudFormation's default
+  // for AWS::SecretsManager::ResourcePolicy) would leave a retained secret without its denies.
+  cfnPolicy.applyRemovalPolicy(removalPolicy);
+  const document = (policy as secretsmanager.ResourcePolicy).document;
+  secret.node.addValidation({ validate: () => validatePolicySize(secret, document) });
+}
+
+/** Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth. */
+function validatePolicySize(secret: IConstruct, document: iam.PolicyDocument): string[] {
+  const limit = POLICY_SIZE_LIMITS.secretResourcePolicy;
+  const size = measurePolicy(Stack.of(secret), document, limit);
+  if (size.characters <= limit) {
+    return [];
+  }
+  const v = new PropsValidator(secret);
+  v.fail(
+    'resource policy (grants to principals of other accounts)',
+    `${size.principals} principals in ${size.statements} statements, up to ${size.characters} characters once deployed`,
+    `at most ${limit} characters (the Secrets Manager limit): grant fewer principals of other accounts, or one AccountPrincipal per account whose own IAM policies then choose the roles`,
+  );
+  try {
+    v.throwIfInvalid();
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  return [];
 }

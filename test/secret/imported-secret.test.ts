@@ -86,7 +86,7 @@ describe('HardenedSecret imports', () => {
   test('an import creates no resource and cannot be given a rotation schedule or a resource policy', () => {
     const { stack } = stackWithReader();
     const secret = HardenedSecret.fromSecretCompleteArn(stack, 'Db', COMPLETE);
-    expect(secret.rotationKind).toBe(RotationKind.UNKNOWN);
+    expect(HardenedSecret.isHardenedSecret(secret) && secret.rotationKind).toBe(RotationKind.UNKNOWN);
     expect(secret.addToResourcePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] })).statementAdded).toBe(false);
     expect(() => secret.addRotationSchedule('Rotation', { automaticallyAfter: undefined }))
       .toThrow(/Stack\/Db: invalid `addRotationSchedule\('Rotation'\)`: got "a rotation schedule for an imported secret"; allowed: none: set the rotation where the secret is defined/);
