@@ -15,9 +15,17 @@ import { acknowledgeOnPolicy } from './replication';
  */
 export function grantKeyUse(secret: IResource, key: kms.IKey, grantee: iam.IGrantable, actions: string[]): void {
   const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${secret.env.region}.amazonaws.com` } };
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions: viaSecretsManager }),
-  );
+  const target = aliasTarget(key);
+  if (target === null) {
+    // An alias imported by name: its ARN in a policy grants nothing on the key it names, so the
+    // statement names the keys of the account and region that carry the alias.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html#cmk-alias-arn
+    grantUnknownKeyUse(Stack.of(secret), secret.env.region, secret.env.account, grantee, actions, (key as kms.IAlias).aliasName);
+  } else {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources: [(target ?? key).keyArn], conditions: viaSecretsManager }),
+    );
+  }
   const account = grantee.grantPrincipal.principalAccount;
   if (account !== undefined && Token.compareStrings(secret.env.account, account) === TokenComparison.DIFFERENT) {
     const added = key.addToResourcePolicy(
@@ -37,6 +45,22 @@ export function grantKeyUse(secret: IResource, key: kms.IKey, grantee: iam.IGran
   }
 }
 
+/**
+ * The key an alias names: `undefined` for a key that is no alias, the target key of an alias made
+ * in the app, `null` for an alias imported by name (its target is not known).
+ */
+function aliasTarget(key: kms.IKey): kms.IKey | undefined | null {
+  if (typeof (key as Partial<kms.IAlias>).aliasName !== 'string') {
+    return undefined;
+  }
+  try {
+    return (key as kms.IAlias).aliasTargetKey ?? null;
+  } catch {
+    // kms.Alias.fromAliasName throws on aliasTargetKey.
+    return null;
+  }
+}
+
 /** The reason of the `AwsSolutions-IAM5` acknowledgement on a grant for a secret whose key is not known. */
 export const UNKNOWN_KEY_REASON =
   'The secret was imported without its key, so the statement names every key of the secret\'s account and region; ' +
@@ -45,19 +69,37 @@ export const UNKNOWN_KEY_REASON =
 
 /**
  * Lets `grantee` use whatever key encrypts a secret of `region` and `account` whose key is not
- * known, through Secrets Manager of that region only, and acknowledges the key wildcard on the
- * policy it went into.
+ * known (or is known only by `aliasName`), through Secrets Manager of that region only, and
+ * acknowledges the key wildcard on the policy it went into.
  */
-export function grantUnknownKeyUse(stack: Stack, region: string, account: string, grantee: iam.IGrantable, actions: string[]): void {
+export function grantUnknownKeyUse(
+  stack: Stack,
+  region: string,
+  account: string,
+  grantee: iam.IGrantable,
+  actions: string[],
+  aliasName?: string,
+): void {
   const statement = new iam.PolicyStatement({
     actions,
     resources: [`arn:${stack.partition}:kms:${region}:${account}:key/*`],
-    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+      // kms:ResourceAliases applies to key operations such as Decrypt and GenerateDataKey.
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
+      ...(aliasName !== undefined ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [aliasName] } } : {}),
+    },
   });
   const result = grantee.grantPrincipal.addToPrincipalPolicy(statement);
   const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
   acknowledgeOnPolicy(grantee.grantPrincipal, result,
     `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${shown(region, '<AWS::Region>')}:${shown(account, '<AWS::AccountId>')}:key/*]`,
-    UNKNOWN_KEY_REASON);
+    aliasName !== undefined ? ALIAS_KEY_REASON : UNKNOWN_KEY_REASON);
 }
+
+/** The reason of the `AwsSolutions-IAM5` acknowledgement on a grant for a key known by an imported alias. */
+export const ALIAS_KEY_REASON =
+  'The key is known by an alias imported by name, whose ARN in a policy grants nothing on the key, so the statement ' +
+  'names the keys of the account and region but only the one carrying that alias (ForAnyValue:StringEquals ' +
+  'kms:ResourceAliases), and only when Secrets Manager of that region makes the call (kms:ViaService).';

@@ -250,12 +250,15 @@ export class ImportedHardenedSecret extends Resource implements IHardenedSecret 
       grantUnknownKeyUse(Stack.of(this), this.env.region, this.env.account, grantee, actions);
     }
     for (const replica of this.replicas) {
-      if (replica.encryptionKey !== undefined) {
+      const alias = aliasNameOf(replica.encryptionKey);
+      if (replica.encryptionKey !== undefined && alias === undefined) {
         grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
           actions: replicaActions,
           resources: [replica.encryptionKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${replica.region}.amazonaws.com` } },
         }));
+      } else if (alias !== undefined) {
+        grantUnknownKeyUse(Stack.of(this), replica.region, this.env.account, grantee, replicaActions, alias);
       } else {
         grantUnknownKeyUse(Stack.of(this), replica.region, this.env.account, grantee, replicaActions);
       }
@@ -315,6 +318,15 @@ function validateReplicas(v: PropsValidator, replicas: secretsmanager.ReplicaReg
       seen.add(region);
     }
   });
+}
+
+/**
+ * The alias name of a replica key given as an alias: a key of another region is named by its alias
+ * (an alias of this app's other stack, or one imported by name), never by the alias ARN.
+ */
+function aliasNameOf(key: kms.IKey | undefined): string | undefined {
+  const name = (key as Partial<kms.IAlias> | undefined)?.aliasName;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The ARN of the replica in `region`: the secret's ARN with the region replaced. */

@@ -101,6 +101,29 @@ describe('HardenedSecret imports', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Db', Match.stringLikeRegexp('is in account 222222222222, the secret in 111111111111'));
   });
 
+  test('a key given as an alias is granted by its target key, or by kms:ResourceAliases when imported by name (an alias ARN grants nothing)', () => {
+    const { stack, reader } = stackWithReader();
+    const key = new kms.Key(stack, 'Key');
+    const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/app/secrets', targetKey: key });
+    new HardenedSecret(stack, 'Own', { rotation: SecretRotationPolicy.none('Vendor token, no rotation API'), encryptionKey: alias }).grantRead(reader);
+    HardenedSecret.fromHardenedSecretAttributes(stack, 'Imported', { secretName: 'prod/app/db', secretKey: kms.Alias.fromAliasName(stack, 'ByName', 'alias/prod/app') })
+      .grantRead(reader);
+    const statements = readerStatements(stack) as any[];
+    const decrypts = statements.filter((s) => s.Action === 'kms:Decrypt');
+    expect(decrypts).toEqual([
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: stack.resolve(key.keyArn), Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } },
+      {
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:key/*']] },
+        Condition: {
+          'StringEquals': { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/prod/app'] },
+        },
+      },
+    ]);
+  });
+
   test.each([
     ['no ARN or name', {}, /conflicting props `secretCompleteArn` and `secretPartialArn` and `secretName`: give exactly one of them/],
     ['two of them', { secretCompleteArn: COMPLETE, secretName: 'prod/app/db' }, /conflicting props `secretCompleteArn` and `secretName`: give exactly one of them/],

@@ -26,7 +26,10 @@ const DEFAULT_KEY_POLICY: PolicyDocument = {
 };
 
 /** How the scenario imports the secret. */
-type ImportKind = 'complete ARN with key and replica' | 'partial ARN' | 'name without key';
+type ImportKind = 'complete ARN with key and replica' | 'partial ARN' | 'name without key' | 'name with key alias';
+
+/** The alias the secret's key carries, for imports that name the key by alias. */
+const KEY_ALIAS = 'alias/prod/payments/secrets';
 
 function importedApp(kind: ImportKind): ScenarioApp {
   const app = new App();
@@ -42,7 +45,13 @@ function importedApp(kind: ImportKind): ScenarioApp {
         secretPartialArn: SECRET_ARN.replace(`-${SUFFIX}`, ''),
         encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
       })
-      : HardenedSecret.fromSecretNameV2(stack, 'Secret', NAME);
+      : kind === 'name with key alias'
+        ? HardenedSecret.fromHardenedSecretAttributes(stack, 'Secret', {
+          secretName: NAME,
+          secretKey: kms.Alias.fromAliasName(stack, 'Key', KEY_ALIAS),
+          replicaRegions: [{ region: REPLICA_REGION, encryptionKey: kms.Alias.fromAliasName(stack, 'ReplicaKey', KEY_ALIAS) }],
+        })
+        : HardenedSecret.fromSecretNameV2(stack, 'Secret', NAME);
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   secret.grantRead(reader);
@@ -63,9 +72,9 @@ function importedApp(kind: ImportKind): ScenarioApp {
   };
 }
 
-/** A KMS call Secrets Manager of `region` makes for the caller. */
-function viaSecretsManager(region: string): RowContext {
-  return { viaAwsService: true, extra: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } };
+/** A KMS call Secrets Manager of `region` makes for the caller, on a key carrying `aliases`. */
+function viaSecretsManager(region: string, aliases?: string[]): RowContext {
+  return { viaAwsService: true, extra: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com`, ...(aliases ? { 'kms:ResourceAliases': aliases } : {}) } };
 }
 
 const stage = (s: string): RowContext => ({ extra: { 'secretsmanager:VersionStage': s } });
@@ -73,7 +82,7 @@ const read = 'secretsmanager:GetSecretValue';
 const put = 'secretsmanager:PutSecretValue';
 
 /** What every import gives: AWSCURRENT reads of this secret only, writes without reads, nothing to others. */
-function commonRows(): AccessRow[] {
+function commonRows(keyAliases?: string[]): AccessRow[] {
   const row = (who: string, action: string, on: string, expect: AccessRow['expect'], context?: RowContext): AccessRow =>
     ({ claim: CLAIMS.imports, who, action, on, expect, context });
   return [
@@ -88,12 +97,12 @@ function commonRows(): AccessRow[] {
     row('writer', read, 'secret', 'ImplicitlyDenied'),
     row('writer', put, 'lookalike', 'ImplicitlyDenied'),
     row('stranger', read, 'secret', 'ImplicitlyDenied'),
-    row('reader', 'kms:Decrypt', 'key', 'Allowed', viaSecretsManager(ENV.region)),
-    row('reader', 'kms:Decrypt', 'key', 'ImplicitlyDenied'),
-    row('reader', 'kms:Decrypt', 'key', 'ImplicitlyDenied', viaSecretsManager(REPLICA_REGION)),
-    row('writer', 'kms:GenerateDataKey', 'key', 'Allowed', viaSecretsManager(ENV.region)),
-    row('writer', 'kms:GenerateDataKey', 'key', 'ImplicitlyDenied'),
-    row('stranger', 'kms:Decrypt', 'key', 'ImplicitlyDenied', viaSecretsManager(ENV.region)),
+    row('reader', 'kms:Decrypt', 'key', 'Allowed', viaSecretsManager(ENV.region, keyAliases)),
+    row('reader', 'kms:Decrypt', 'key', 'ImplicitlyDenied', keyAliases ? { extra: { 'kms:ResourceAliases': keyAliases } } : undefined),
+    row('reader', 'kms:Decrypt', 'key', 'ImplicitlyDenied', viaSecretsManager(REPLICA_REGION, keyAliases)),
+    row('writer', 'kms:GenerateDataKey', 'key', 'Allowed', viaSecretsManager(ENV.region, keyAliases)),
+    row('writer', 'kms:GenerateDataKey', 'key', 'ImplicitlyDenied', keyAliases ? { extra: { 'kms:ResourceAliases': keyAliases } } : undefined),
+    row('stranger', 'kms:Decrypt', 'key', 'ImplicitlyDenied', viaSecretsManager(ENV.region, keyAliases)),
   ];
 }
 
@@ -133,6 +142,18 @@ const importScenarios: Scenario[] = [
       { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'otherKey', context: viaSecretsManager(ENV.region), expect: 'Allowed' },
       { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'otherKey', expect: 'ImplicitlyDenied' },
       { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'replicaKey', context: viaSecretsManager(REPLICA_REGION), expect: 'ImplicitlyDenied' },
+    ],
+  },
+  {
+    name: 'HardenedSecret.fromHardenedSecretAttributes: a name, the key and the replica key by an alias imported by name',
+    build: () => importedApp('name with key alias'),
+    rows: [
+      // An alias ARN in an identity policy grants nothing on its key: the grant names the keys carrying the alias.
+      ...commonRows([KEY_ALIAS]),
+      { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'otherKey', context: viaSecretsManager(ENV.region), expect: 'ImplicitlyDenied' },
+      { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'otherKey', context: viaSecretsManager(ENV.region, ['alias/another']), expect: 'ImplicitlyDenied' },
+      { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'replicaKey', context: viaSecretsManager(REPLICA_REGION, [KEY_ALIAS]), expect: 'Allowed' },
+      { claim: CLAIMS.imports, who: 'reader', action: 'kms:Decrypt', on: 'replicaKey', context: viaSecretsManager(ENV.region, [KEY_ALIAS]), expect: 'ImplicitlyDenied' },
     ],
   },
 ];
