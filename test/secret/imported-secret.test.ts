@@ -3,7 +3,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { buildImportedSecretsApp } from '../../examples/consumers/imported-secrets';
 import { HardenedSecret, RotationKind, SecretRotationPolicy } from '../../src';
+import { ALIAS_KEY_REASON, UNKNOWN_KEY_REASON } from '../../src/secret/grants';
+import { packFindings } from '../nag/pack-helpers';
+import { acknowledgements, nagFindings } from '../nag-helpers';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const COMPLETE = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/app/db-AbC123';
@@ -135,5 +139,25 @@ describe('HardenedSecret imports', () => {
   ])('refuses %s, naming the prop and the allowed values', (_name, attrs, message) => {
     const { stack } = stackWithReader();
     expect(() => HardenedSecret.fromHardenedSecretAttributes(stack, 'Db', attrs)).toThrow(message);
+  });
+});
+
+describe('examples/consumers/imported-secrets.ts', () => {
+  const built = buildImportedSecretsApp();
+
+  test('the five cdk-nag packs and SecretsManagerChecks report nothing unacknowledged', () => {
+    expect(nagFindings(built.stack)).toEqual([]);
+    expect(packFindings(built.stack, { externalMonitor: 'Organisation trail with Secrets Manager alarms in the security account' })).toEqual([]);
+  });
+
+  test('the key wildcards are acknowledged on the workload policy, each with its reason, and nothing else is', () => {
+    // eu-west-1 holds two statements: the key by alias (payments) and the unknown key (legacy).
+    const wildcard = (region: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:111111111111:key/*]`;
+    expect(acknowledgements(built.stack).map(({ path, rule, reason }) => [path, rule, reason])).toEqual(expect.arrayContaining([
+      ['ImportedSecrets/Workload/Policy/Resource', wildcard('eu-central-1'), ALIAS_KEY_REASON],
+      ['ImportedSecrets/Workload/Policy/Resource', wildcard('eu-west-1'), ALIAS_KEY_REASON],
+      ['ImportedSecrets/Workload/Policy/Resource', wildcard('eu-west-1'), UNKNOWN_KEY_REASON],
+    ]));
+    expect(acknowledgements(built.stack)).toHaveLength(3);
   });
 });
