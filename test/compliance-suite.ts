@@ -1,6 +1,7 @@
 import { Stack, Tags } from 'aws-cdk-lib';
+import { newStack } from './helpers/stacks';
 import { packFindings } from './nag/pack-helpers';
-import { controlTowerViolations, nagFindings, newStack } from './nag-helpers';
+import { controlTowerViolations, nagFindings } from './nag-helpers';
 
 /** How the compliance tests declare the organisation's monitoring, which lives outside the stacks. */
 export const EXTERNAL_MONITOR = 'Organisation trail with Secrets Manager alarms in the security account';

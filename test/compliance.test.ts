@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
 import { ComplianceCase, zeroFindingsTests } from './compliance-suite';
+import { newStack } from './helpers/stacks';
+import { importedVpc } from './helpers/vpc';
 import { packFindings } from './nag/pack-helpers';
-import { acknowledgements, nagFindings, newStack } from './nag-helpers';
+import { acknowledgements, nagFindings } from './nag-helpers';
 
 /**
  * Invariant 1: the default synth of every construct has zero unacknowledged findings in the five
@@ -20,11 +21,7 @@ const cases: ComplianceCase[] = [
     });
   }],
   ['hosted alternating-user rotation in a VPC', (stack) => {
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    });
+    const vpc = importedVpc(stack);
     const master = new HardenedSecret(stack, 'Master', {
       rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser({ vpc })),
     });

@@ -4,9 +4,10 @@ import * as path from 'path';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { newStack } from './helpers/stacks';
+import { importedVpc } from './helpers/vpc';
 import { packFindings } from './nag/pack-helpers';
 import { acknowledgements, nagFindings } from './nag-helpers';
 import { buildExampleApp, EXAMPLE_STACK_NAME } from '../examples/app';
@@ -196,14 +197,8 @@ describe('examples/rotation/api-token-rotator.ts (README "Writing a rotator")', 
   });
 
   test('RotationCode.fromEntry bundles it locally: the rotator and the framework, no AWS SDK', () => {
-    const stack = new Stack(new App(), 'RotatorBundle', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidrBlock: '10.0.0.0/16',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-      isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-    });
+    const stack = newStack('RotatorBundle');
+    const vpc = importedVpc(stack);
     const entry = path.join(__dirname, '..', 'examples', 'rotation', 'api-token-rotator.ts');
     const rotation = new RotationFunction(stack, 'TokenRotation', { vpc, code: RotationCode.fromEntry(entry) });
     new HardenedSecret(stack, 'ApiToken', { rotation: SecretRotationPolicy.custom(rotation) });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SecretKey, SecretKeyProps } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
-import { newStack } from '../nag-helpers';
+import { newStack } from '../helpers/stacks';
 
 function keyPolicyStatements(template: Template): Array<Record<string, unknown>> {
   const keys = template.findResources('AWS::KMS::Key');

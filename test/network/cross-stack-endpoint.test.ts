@@ -1,18 +1,17 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
-
-const ENV = { account: '111111111111', region: 'eu-west-1' };
+import { newStack } from '../helpers/stacks';
 
 /**
- * The layout of the reviewed cycle: the VPC and its endpoint in a network stack, the secrets, the
- * hosted rotation and the RotationFunction in an application stack that uses them.
+ * A layout that must not make a dependency cycle: the VPC and its endpoint in a network stack, the
+ * secrets, the hosted rotation and the RotationFunction in an application stack that uses them.
  */
 function networkAndApplication() {
   const app = new App();
-  const network = new Stack(app, 'Net', { env: ENV });
+  const network = newStack('Net', { app });
   const vpc = new ec2.Vpc(network, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,
@@ -20,7 +19,7 @@ function networkAndApplication() {
   });
   const endpoint = SecretsManagerEndpoint.of(vpc);
 
-  const application = new Stack(app, 'Db', { env: ENV });
+  const application = newStack('Db', { app });
   const hosted = new HardenedSecret(application, 'Hosted', {
     rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc })),
   });

@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,17 +9,9 @@ import {
   UNSCOPED_ACTIONS_REASON,
 } from '../../src/private/rotation-acknowledgements';
 import { ComplianceCase, zeroFindingsTests } from '../compliance-suite';
-import { AcknowledgementRecord, acknowledgements, newStack } from '../nag-helpers';
-
-/** An existing VPC with two isolated subnets (a VPC made here would bring findings of its own). */
-function importedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
-}
+import { newStack } from '../helpers/stacks';
+import { importedVpc } from '../helpers/vpc';
+import { AcknowledgementRecord, acknowledgements } from '../nag-helpers';
 
 /**
  * Invariant 1 for the endpoint and for secrets read only through it: zero unacknowledged findings

@@ -1,10 +1,11 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as fc from 'fast-check';
 import { SecretsManagerEndpoint, SecretsManagerEndpointProps } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
+import { newStack } from '../helpers/stacks';
 
 /**
  * Property: any combination of endpoint props (and later allowFrom calls) yields either a
@@ -88,7 +89,7 @@ function peerOf(stack: Stack, vpc: ec2.IVpc, kind: PeerKind): ec2.IConnectable {
 }
 
 function build(c: Case): Template {
-  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = newStack();
   const vpc = vpcOf(stack, c.vpc);
   const secrets = c.secrets === undefined ? undefined : Array.from({ length: c.secrets }, (_, i) =>
     secretsmanager.Secret.fromSecretCompleteArn(stack, `S${i}`, `arn:aws:secretsmanager:eu-west-1:111111111111:secret:s${i}-AbCdEf`));

@@ -7,21 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, HardenedSecretProps, RotationFunction, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
-import { newStack } from '../nag-helpers';
+import { newStack } from '../helpers/stacks';
+import { importedVpc, secretsManagerInterfaceEndpoint } from '../helpers/vpc';
 
 const NO_ROTATION = SecretRotationPolicy.none('Test secret without a rotation function');
 const EXEC_ROLE = {
   'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1',
 };
-
-function importedVpc(stack: Stack, id = 'Vpc', vpcId = 'vpc-0123456789abcdef0'): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, id, {
-    vpcId,
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: [`${vpcId}-subnet-a`, `${vpcId}-subnet-b`],
-    isolatedSubnetRouteTableIds: [`${vpcId}-rtb-a`, `${vpcId}-rtb-b`],
-  });
-}
 
 function statements(template: Template): Array<Record<string, any>> {
   const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'));
@@ -280,7 +272,7 @@ describe('hosted rotation in a VPC uses the endpoint made for it, and never crea
   test('a Secrets Manager endpoint made with vpc.addInterfaceEndpoint is used, and no other is made', () => {
     const stack = newStack();
     const vpc = importedVpc(stack);
-    const endpoint = vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
+    const endpoint = secretsManagerInterfaceEndpoint(vpc, 'SecretsManager');
     new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser({ vpc })) });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::EC2::VPCEndpoint', 1);

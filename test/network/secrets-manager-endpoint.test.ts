@@ -4,20 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy, SecretsManagerEndpoint, SecretsManagerEndpointProps } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
-import { newStack } from '../nag-helpers';
-
-const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
-
-/** An imported VPC with two isolated subnets. */
-function importedVpc(stack: Stack, id = 'Vpc', vpcId = 'vpc-0123456789abcdef0'): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, id, {
-    vpcId,
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: SUBNETS,
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
-}
+import { newStack } from '../helpers/stacks';
+import { importedVpc, ISOLATED_SUBNET_IDS as SUBNETS, secretsManagerInterfaceEndpoint } from '../helpers/vpc';
 
 function make(props: Partial<SecretsManagerEndpointProps> = {}) {
   const stack = newStack();
@@ -52,7 +40,7 @@ describe('SecretsManagerEndpoint', () => {
         vpcId: 'vpc-0123456789abcdef0',
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
         privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
-        isolatedSubnetIds: SUBNETS,
+        isolatedSubnetIds: [...SUBNETS],
       });
       new SecretsManagerEndpoint(stack, 'Endpoint', { vpc });
       Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-private-a', 'subnet-private-b'] });
@@ -318,14 +306,14 @@ describe('SecretsManagerEndpoint', () => {
     test('of(vpc) refuses a VPC that has a Secrets Manager endpoint made with addInterfaceEndpoint', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
-      vpc.addInterfaceEndpoint('Sm', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
+      secretsManagerInterfaceEndpoint(vpc, 'Sm');
       expect(() => SecretsManagerEndpoint.of(vpc)).toThrow(/but Stack\/Vpc\/Sm is one \(two with private DNS in one VPC fail to deploy\)/);
     });
 
     test('the same VPC imported twice: synth fails on the second private-DNS endpoint', () => {
       const stack = newStack();
       new SecretsManagerEndpoint(stack, 'A', { vpc: importedVpc(stack, 'VpcA') });
-      importedVpc(stack, 'VpcB').addInterfaceEndpoint('Sm', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
+      secretsManagerInterfaceEndpoint(importedVpc(stack, 'VpcB'), 'Sm');
       expect(() => Template.fromStack(stack)).toThrow(/Stack\/VpcB\/Sm\/Resource is a second Secrets Manager interface endpoint with private DNS in the VPC of Stack\/A/);
     });
 
@@ -340,9 +328,8 @@ describe('SecretsManagerEndpoint', () => {
 
     test('endpoints in two stacks for two new VPCs are no conflict', () => {
       const app = new App();
-      const envs = { env: { account: '111111111111', region: 'eu-west-1' } };
       for (const id of ['One', 'Two']) {
-        const stack = new Stack(app, id, envs);
+        const stack = newStack(id, { app });
         const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
         SecretsManagerEndpoint.of(vpc);
       }
@@ -389,9 +376,7 @@ describe('SecretsManagerEndpoint', () => {
 
 test('applyRemovalPolicy reaches the endpoint resource', () => {
   const stack = newStack();
-  const endpoint = SecretsManagerEndpoint.of(ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-1', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-1'], isolatedSubnetRouteTableIds: ['rtb-1'],
-  }));
+  const endpoint = SecretsManagerEndpoint.of(importedVpc(stack));
   endpoint.applyRemovalPolicy(RemovalPolicy.RETAIN);
   Template.fromStack(stack).hasResource('AWS::EC2::VPCEndpoint', { DeletionPolicy: 'Retain' });
 });

@@ -11,7 +11,8 @@ import { ManagedPolicyRole } from '../../examples/shared/managed-policy-role';
 import { HardenedSecret, HardenedSecretProps, SecretRotationPolicy } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 import { BATCH_READ_POLICY_ID, BATCH_READ_REASON, defaultEnvironmentVariable } from '../../src/secret/consumers';
-import { acknowledgements, nagFindings, newStack } from '../nag-helpers';
+import { newStack } from '../helpers/stacks';
+import { acknowledgements, nagFindings } from '../nag-helpers';
 
 const NO_ROTATION = SecretRotationPolicy.none('Test secret without a rotation function');
 const PINNED = {
@@ -174,8 +175,8 @@ describe('grantToFunction', () => {
 
     test('a function in another region', () => {
       const app = new App();
-      const stack = new Stack(app, 'Eu', { env: { account: '111111111111', region: 'eu-west-1' } });
-      const other = new Stack(app, 'Us', { env: { account: '111111111111', region: 'us-east-1' } });
+      const stack = newStack('Eu', { app });
+      const other = newStack('Us', { app, region: 'us-east-1' });
       const secret = secretIn(stack);
       expect(() => secret.grantToFunction(fnIn(other)))
         .toThrow(/invalid `grantToFunction fn`: got "Us\/Fn \(in us-east-1\)"; allowed: a function in the secret's region eu-west-1/);

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DataClassification, HardenedSecret, HardenedSecretProps, SecretKey, SecretRotationPolicy } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
-import { newStack } from '../nag-helpers';
+import { newStack } from '../helpers/stacks';
 
 const NO_ROTATION = SecretRotationPolicy.none('Test secret without a rotation function');
 const EXEC_ROLE = {

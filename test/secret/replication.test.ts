@@ -6,14 +6,14 @@ import { ManagedPolicyRole } from '../../examples/shared/managed-policy-role';
 import { DataClassification, HardenedSecret, HardenedSecretProps, SecretKey, SecretRotationPolicy } from '../../src';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 import { REPLICA_KEY_WILDCARD_REASON } from '../../src/secret/replication';
+import { newStack, TEST_ENV } from '../helpers/stacks';
 import { packFindings } from '../nag/pack-helpers';
 import { acknowledgements, controlTowerViolations, nagFindings } from '../nag-helpers';
 
 const NO_ROTATION = SecretRotationPolicy.none('Test secret without a rotation function');
-const ENV = { account: '111111111111', region: 'eu-west-1' };
 const ALIAS = 'alias/hardened-secrets/replica/eu-west-1/Primary-Db-FB515321';
 
-function primaryStack(app = new App(), env: { account?: string; region?: string } = ENV): Stack {
+function primaryStack(app = new App(), env: { account?: string; region?: string } = TEST_ENV): Stack {
   return new Stack(app, 'Primary', { env });
 }
 
@@ -289,7 +289,7 @@ describe('replicaRegions', () => {
 
     test('a SecretKey of a stack in the replica region is named by alias, and that stack deploys first', () => {
       const app = new App();
-      const keys = new Stack(app, 'UsKeys', { env: { account: '111111111111', region: 'us-east-1' } });
+      const keys = newStack('UsKeys', { app, region: 'us-east-1' });
       const key = new SecretKey(keys, 'Key', { aliasName: 'alias/team/us-replicas' });
       const stack = primaryStack(app);
       new HardenedSecret(stack, 'Db', { rotation: NO_ROTATION, replicaRegions: [{ region: 'us-east-1', encryptionKey: key }] });
@@ -313,7 +313,7 @@ describe('replicaRegions', () => {
   });
 
   describe('validation: synth errors that name the prop', () => {
-    function attempt(props: Partial<HardenedSecretProps>, app = new App(), env: { account?: string; region?: string } = ENV): () => void {
+    function attempt(props: Partial<HardenedSecretProps>, app = new App(), env: { account?: string; region?: string } = TEST_ENV): () => void {
       return () => new HardenedSecret(primaryStack(app, env), 'Db', { rotation: NO_ROTATION, ...props });
     }
 
@@ -370,7 +370,7 @@ describe('replicaRegions', () => {
 
     test('a kms.Key built in a stack of the replica region would need a cross-region reference', () => {
       const app = new App();
-      const keys = new Stack(app, 'UsKeys', { env: { account: '111111111111', region: 'us-east-1' } });
+      const keys = newStack('UsKeys', { app, region: 'us-east-1' });
       const key = new kms.Key(keys, 'Key', { enableKeyRotation: true });
       expect(attempt({ replicaRegions: [{ region: 'us-east-1', encryptionKey: key }] }, app))
         .toThrow(/invalid `replicaRegions\[0\]\.encryptionKey`: got "UsKeys\/Key \(a kms\.Key in stack UsKeys\)"; allowed: a SecretKey or a kms\.Alias in that region .* or kms\.Key\.fromKeyArn/);
@@ -385,7 +385,7 @@ describe('replicaRegions', () => {
 
     test('a construct id next to the stack that is taken', () => {
       const app = new App();
-      new Stack(app, 'PrimaryReplicaKeysUsEast1', { env: { account: '111111111111', region: 'us-west-2' } });
+      newStack('PrimaryReplicaKeysUsEast1', { app, region: 'us-west-2' });
       expect(attempt({ replicaRegions: [{ region: 'us-east-1' }] }, app))
         .toThrow(/invalid `replicaRegions`: got "us-east-1"; allowed: a free construct id: 'PrimaryReplicaKeysUsEast1'/);
     });
