@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stage, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { buildReport, packageVersion } from './build';
 import { renderMarkdown } from './markdown';
 import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from './model';
@@ -44,16 +44,15 @@ export class SecretsComplianceReport implements IPolicyValidationPlugin {
    */
   public static of(scope: IConstruct, props: SecretsComplianceReportProps = {}): SecretsComplianceReport {
     const root = scope.node.root;
-    let report = SecretsComplianceReport.registered.get(root);
-    if (!report) {
-      report = new SecretsComplianceReport(props);
-      Validations.of(root).addPlugins(report);
-      SecretsComplianceReport.registered.set(root, report);
+    const registered = root.node.tryFindChild(REGISTRATION_ID);
+    if (registered instanceof ReportRegistration) {
+      return registered.report;
     }
+    const report = new SecretsComplianceReport(props);
+    Validations.of(root).addPlugins(report);
+    new ReportRegistration(root, report);
     return report;
   }
-
-  private static readonly registered = new WeakMap<IConstruct, SecretsComplianceReport>();
 
   /** The plugin name shown by the CDK validation report. */
   public readonly name = 'HardenedSecrets-ComplianceReport';
@@ -84,5 +83,18 @@ export class SecretsComplianceReport implements IPolicyValidationPlugin {
     fs.writeFileSync(markdown, renderMarkdown(report));
     this.files.splice(0, this.files.length, json, markdown);
     return { success: true, violations: [] };
+  }
+}
+
+/** The id of the `ReportRegistration` below the app's root. */
+const REGISTRATION_ID = 'HardenedSecretsComplianceReport';
+
+/**
+ * Records, in the construct tree, the report `SecretsComplianceReport.of` registered on an app:
+ * the tree is the registry, so nothing outlives the app.
+ */
+class ReportRegistration extends Construct {
+  constructor(root: IConstruct, public readonly report: SecretsComplianceReport) {
+    super(root, REGISTRATION_ID);
   }
 }
