@@ -1,4 +1,5 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { CfnResource, IPolicyValidationContext, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AppIndex, SynthesisedTemplate, TemplateIndex } from './template-index';
 
@@ -21,6 +22,22 @@ export interface Indexes {
  * between runs, and two runs never share a cache.
  */
 export class AnalysisRun implements Indexes {
+  /**
+   * The templates the validation framework hands a plugin, by stack construct path; a file that
+   * cannot be read as a template is left out (its stack is resolved resource by resource).
+   */
+  public static templatesOf(context: IPolicyValidationContext | undefined): Map<string, SynthesisedTemplate> {
+    const templates = new Map<string, SynthesisedTemplate>();
+    for (const stack of context?.stackTemplates ?? []) {
+      try {
+        templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
+      } catch {
+        // Not a template an analysis can read.
+      }
+    }
+    return templates;
+  }
+
   private readonly templates: ReadonlyMap<string, SynthesisedTemplate>;
   private readonly stacks = new Map<Stack, TemplateIndex>();
   private readonly apps = new Map<IConstruct, AppIndex>();

@@ -151,3 +151,19 @@ export function isConditioned(statement: Statement): boolean {
 export function isPublicPrincipal(statement: Statement): boolean {
   return statement.principals.includes('*') || statement.hasNotPrincipal;
 }
+
+/**
+ * AWS managed policies that allow every Secrets Manager action, `GetSecretValue` included, on
+ * every secret.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_available-policies.html
+ */
+export const BROAD_SECRETS_MANAGED_POLICIES: readonly string[] = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
+
+/**
+ * The broad managed policy (`BROAD_SECRETS_MANAGED_POLICIES`) a managed policy ARN names, once
+ * flattened to text; undefined for any other policy.
+ */
+export function broadSecretsManagedPolicy(arnText: string): string | undefined {
+  return BROAD_SECRETS_MANAGED_POLICIES.find((p) => arnText.endsWith(`:aws:policy/${p}`));
+}

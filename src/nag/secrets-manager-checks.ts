@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
@@ -141,15 +140,7 @@ export class SecretsManagerChecks extends NagPack {
    * resolving every resource again.
    */
   public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const templates = new Map<string, SynthesisedTemplate>();
-    for (const stack of context.stackTemplates ?? []) {
-      try {
-        templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
-      } catch {
-        // Not a template this pack can read: its stack is resolved resource by resource.
-      }
-    }
-    this.templates = templates;
+    this.templates = AnalysisRun.templatesOf(context);
     try {
       return super.validate(context);
     } finally {

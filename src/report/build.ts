@@ -32,14 +32,9 @@ export interface BuildResult {
 export function buildReport(input: BuildInput): BuildResult {
   const checks = input.checks ?? {};
   const recorded = new RecordingChecks(checks).record(input.context, input.root);
-  const templates = new Map<string, any>();
+  const templates = AnalysisRun.templatesOf(input.context);
   const files = new Map<string, string>(input.templateFiles ?? []);
   for (const stack of input.context?.stackTemplates ?? []) {
-    try {
-      templates.set(stack.stackConstructPath, JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')));
-    } catch {
-      // Resolved resource by resource instead, as the pack does.
-    }
     files.set(stack.stackConstructPath, path.basename(stack.templatePath));
   }
   const report = collectReport({

@@ -6,16 +6,13 @@
 
 import { PrincipalRef, ReaderEntry } from './model';
 import { ExportTarget, SecretRef, addOnce, appTarget, display, resourceId } from './references';
-import { Statement, actionMatches, coversEverySecret, grants, hasConditionKey, rawStatements, statements } from '../analysis/policy';
+import { Statement, actionMatches, broadSecretsManagedPolicy, coversEverySecret, grants, hasConditionKey, rawStatements, statements } from '../analysis/policy';
 import { IAM_POLICY_TYPES, heldDocuments, holders } from '../analysis/resources';
 import { ResourceView, TemplateIndex, asArray } from '../analysis/template-index';
 import { PLACEHOLDER, flatten } from '../analysis/values';
 
 /** Actions that return a secret's value. */
 const READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'];
-/** AWS managed policies that allow secretsmanager:GetSecretValue on every secret. */
-const READING_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
-
 const PRINCIPAL_TYPES: Record<string, PrincipalRef['type']> = {
   'AWS::IAM::Role': 'role',
   'AWS::IAM::User': 'user',
@@ -76,7 +73,7 @@ export function identityReaders(
         // AWS managed policies attached to a role, user or group.
         for (const arn of asArray(view.properties.ManagedPolicyArns)) {
           const text = flatten(arn, index).text;
-          const managed = READING_MANAGED_POLICIES.find(p => text.endsWith(`:aws:policy/${p}`));
+          const managed = broadSecretsManagedPolicy(text);
           if (managed) {
             for (const secret of secrets) {
               for (const p of who()) {

@@ -1,13 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, grantsAllSecretsActions, onEverySecret, statements } from '../../analysis/policy';
+import { broadSecretsManagedPolicy, grants, grantsAllSecretsActions, onEverySecret, statements } from '../../analysis/policy';
 import { IAM_POLICY_TYPES, heldDocuments, holders, statementName } from '../../analysis/resources';
 import { asArray } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
 import { RuleContext, RuleFinding, SecretsRule, finding } from '../rule';
-
-/** AWS managed policies that give every Secrets Manager action on every secret. */
-const BROAD_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
 
 /** No identity policy grants `secretsmanager:*`, or `GetSecretValue` on every secret, to a non-admin. */
 export const IamNoBroadSecretAccess: SecretsRule = {
@@ -27,7 +24,7 @@ export const IamNoBroadSecretAccess: SecretsRule = {
     const out: RuleFinding[] = [];
     for (const arn of asArray(view.properties.ManagedPolicyArns)) {
       const text = flatten(arn, index).text;
-      const name = BROAD_MANAGED_POLICIES.find(p => text.endsWith(`:aws:policy/${p}`));
+      const name = broadSecretsManagedPolicy(text);
       if (name) {
         out.push(finding(`ManagedPolicyArns attaches ${name}, which grants every Secrets Manager action on every secret.`));
       }

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { grants, statements } from '../../analysis/policy';
+import { broadSecretsManagedPolicy, grants, statements } from '../../analysis/policy';
 import { heldDocuments } from '../../analysis/resources';
 import { ResourceView, TemplateIndex, asArray, isObject } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
@@ -39,12 +39,9 @@ export const SecretsEndpointInVpc: SecretsRule = {
   },
 };
 
-/** AWS managed policies that allow secretsmanager:GetSecretValue. */
-const READING_MANAGED_POLICIES = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
-
 function readsSecrets(role: ResourceView, index: TemplateIndex): boolean {
   const managed = asArray(role.properties.ManagedPolicyArns).map(arn => flatten(arn, index).text);
-  if (managed.some(arn => READING_MANAGED_POLICIES.some(p => arn.endsWith(`:aws:policy/${p}`)))) {
+  if (managed.some(arn => broadSecretsManagedPolicy(arn) !== undefined)) {
     return true;
   }
   const docs = [...heldDocuments(role), ...index.policiesOf(role.logicalId).flatMap(heldDocuments)];
