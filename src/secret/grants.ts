@@ -2,6 +2,33 @@ import { Annotations, IResource, Stack, Token, TokenComparison } from 'aws-cdk-l
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgeOnPolicy } from './replication';
+import { versionStageCondition } from './resource-policy';
+import { DEFAULTS } from '../private/defaults';
+import { PropsValidator } from '../private/validation';
+
+/**
+ * What a writer may do on a secret: new versions and stage moves, and `DescribeSecret` to find
+ * them. Not `UpdateSecret`, which could change the secret's key.
+ */
+export const WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:DescribeSecret'];
+
+/**
+ * What `PutSecretValue` needs on a customer-managed key, through Secrets Manager.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
+ */
+export const WRITE_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
+ * The condition of a read grant: the stages given (`AWSCURRENT` by default). An empty list is
+ * refused, naming `secret`: it would grant nothing.
+ */
+export function readCondition(secret: IResource, versionStages?: string[]): Record<string, Record<string, unknown>> {
+  if (versionStages !== undefined && versionStages.length === 0) {
+    new PropsValidator(secret).refuse('grantRead versionStages', '[]', "one or more stages, e.g. ['AWSCURRENT', 'AWSPENDING']");
+  }
+  return versionStageCondition(versionStages ?? [...DEFAULTS.readerVersionStages]);
+}
 
 /**
  * Lets `grantee` use `key` for a secret of `secret`'s region, through Secrets Manager only: a

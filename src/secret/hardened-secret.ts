@@ -8,12 +8,12 @@ import { Construct } from 'constructs';
 import { GrantToFunctionOptions } from './consumer-options';
 import { grantBatchRead, grantToFunction } from './consumers';
 import { IHardenedSecret, isMarkedHardenedSecret, markHardenedSecret } from './contract';
-import { grantKeyUse } from './grants';
+import { grantKeyUse, readCondition, WRITE_ACTIONS, WRITE_KEY_ACTIONS } from './grants';
 import { HardenedSecretProps } from './hardened-secret-props';
 import { HardenedSecretAttributes, ImportedHardenedSecret } from './imported-secret';
 import { validateHardenedSecretProps } from './props-validation';
 import { SecretReplication, validateReplicaRegions } from './replication';
-import { applyResourcePolicy, SecretPrincipals, versionStageCondition } from './resource-policy';
+import { applyResourcePolicy, SecretPrincipals } from './resource-policy';
 import { SecretKey } from '../key/secret-key';
 import { checkRotationThroughEndpoints, validateNoReplicas } from '../network/require-vpc-endpoint';
 import { acknowledge, LITERAL_VALUE_RULE_ID } from '../private/acknowledgements';
@@ -271,12 +271,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
    * @default versionStages ['AWSCURRENT']
    */
   public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
-    if (versionStages !== undefined && versionStages.length === 0) {
-      const v = new PropsValidator(this);
-      v.fail('grantRead versionStages', '[]', "one or more stages, e.g. ['AWSCURRENT', 'AWSPENDING']");
-      v.throwIfInvalid();
-    }
-    const conditions = versionStageCondition(versionStages ?? [...DEFAULTS.readerVersionStages]);
+    const conditions = readCondition(this, versionStages);
     const value = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
@@ -305,13 +300,13 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipalOrResource({
       grantee,
-      actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:DescribeSecret'],
+      actions: WRITE_ACTIONS,
       resourceArns: [this.arnForPolicies],
       resource: this,
     });
     // PutSecretValue with a customer-managed key needs GenerateDataKey and Decrypt.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
-    grantKeyUse(this, this.secretKey, grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    grantKeyUse(this, this.secretKey, grantee, WRITE_KEY_ACTIONS);
     // Replicas are read-only; their keys re-encrypt each version the grantee writes.
     this.replication?.grantWrite(grantee);
     this.writers.push(grantee);

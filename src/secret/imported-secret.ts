@@ -5,9 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IHardenedSecret, markHardenedSecret } from './contract';
-import { grantKeyUse, grantUnknownKeyUse } from './grants';
-import { versionStageCondition } from './resource-policy';
-import { DEFAULTS } from '../private/defaults';
+import { grantKeyUse, grantUnknownKeyUse, readCondition, WRITE_ACTIONS, WRITE_KEY_ACTIONS } from './grants';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
 import { RotationKind } from '../rotation/rotation-policy';
 
@@ -168,15 +166,12 @@ export class ImportedHardenedSecret extends Resource implements IHardenedSecret 
    * @default versionStages ['AWSCURRENT']
    */
   public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
-    if (versionStages !== undefined && versionStages.length === 0) {
-      new PropsValidator(this).refuse('grantRead versionStages', '[]', "one or more stages, e.g. ['AWSCURRENT', 'AWSPENDING']");
-    }
     const arns = [this.policyArn, ...this.replicaSecretArns];
     const value = iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
       resourceArns: arns,
-      conditions: versionStageCondition(versionStages ?? [...DEFAULTS.readerVersionStages]),
+      conditions: readCondition(this, versionStages),
     });
     const metadata = iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:DescribeSecret'], resourceArns: arns });
     this.grantKeys(grantee, ['kms:Decrypt'], ['kms:Decrypt']);
@@ -194,10 +189,10 @@ export class ImportedHardenedSecret extends Resource implements IHardenedSecret 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
-      actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:DescribeSecret'],
+      actions: WRITE_ACTIONS,
       resourceArns: [this.policyArn],
     });
-    this.grantKeys(grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], ['kms:GenerateDataKey', 'kms:Encrypt']);
+    this.grantKeys(grantee, WRITE_KEY_ACTIONS, ['kms:GenerateDataKey', 'kms:Encrypt']);
     this.warnIfOtherAccount(grantee);
     this.writers.push(grantee);
     return grant;
