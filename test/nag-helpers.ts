@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   AwsSolutionsChecks,
@@ -99,11 +99,7 @@ export function controlTowerViolations(stack: Stack): GuardViolation[] {
   }
 }
 
-/** A fresh app with a stack in a concrete environment. */
-export function newStack(id = 'Stack'): Stack {
-  const app = new App();
-  return new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' } });
-}
+export { newStack } from './helpers/stacks';
 
 /**
  * Runs `fn` while every acknowledgement in the tree below `scope` is hidden from the packs, to

@@ -1,6 +1,6 @@
 /**
  * README example "Monitoring": one SecretAccessMonitor on the organisation trail's log group
- * watching every secret of the stack. Compiled and synthesised by test/examples-monitoring.test.ts.
+ * watching every secret of the stack. Compiled and synthesised by test/examples.test.ts.
  */
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

@@ -16,7 +16,7 @@ export interface TestStackOptions {
  * is given. A concrete environment is what a deployed stack has: replica regions, deployment role
  * ARNs and resource policies then resolve as they would there.
  *
- * `newStack` of test/nag-helpers.ts and `testStack` of test/nag/pack-helpers.ts are this helper.
+ * test/nag-helpers.ts re-exports it; the rule tests of test/nag use it too.
  */
 export function newStack(id = 'Stack', options: TestStackOptions = {}): Stack {
   return new Stack(options.app ?? new App(), id, { env: { account: TEST_ENV.account, region: options.region ?? TEST_ENV.region } });

@@ -3,9 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { isolatedVpc } from './monitor-fixtures';
 import { HardenedSecret, RotationFunction, SecretAccessMonitor, SecretRotationPolicy } from '../../src';
 import { CONTROL_TOWER_EXCEPTIONS, TRAIL_ACKNOWLEDGEMENTS } from '../../src/monitoring/acknowledgements';
+import { importedVpc } from '../helpers/vpc';
 import { packFindings } from '../nag/pack-helpers';
 import { acknowledgements, controlTowerViolations, nagFindings, newStack } from '../nag-helpers';
 
@@ -38,7 +38,7 @@ const orgTrail: Build = (stack) => {
 /** A new trail watching two secrets that share a RotationFunction: the function's errors alarm too. */
 const customRotation: Build = (stack) => {
   const monitor = new SecretAccessMonitor(stack, 'Monitor');
-  const vpc = isolatedVpc(stack);
+  const vpc = importedVpc(stack);
   const endpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
   const fn = new RotationFunction(stack, 'TokenRotation', { vpc, secretsManagerEndpoint: endpoint });
   monitor.watch(new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) }));

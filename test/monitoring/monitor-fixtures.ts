@@ -3,7 +3,6 @@
  * VPC for RotationFunctions, literal reader roles of a chosen ARN length, a secret without rotation.
  */
 import { Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { OWNER } from './cloudtrail-records';
@@ -14,17 +13,6 @@ export const orgTrail = (stack: Stack): logs.ILogGroup => logs.LogGroup.fromLogG
 
 /** The rotation of a test secret that does not rotate. */
 export const noRotation = (): SecretRotationPolicy => SecretRotationPolicy.none('Test secret without rotation');
-
-/** An existing VPC with two isolated subnets, for RotationFunctions. */
-export function isolatedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
-}
 
 /** A role ARN of exactly `length` characters in account OWNER. */
 export function roleArnOfLength(i: number, length: number): string {

@@ -10,9 +10,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { assumedRole, INTRUDER_ROLE, OWNER, READER_ROLE, ROTATION_ROLE, SECRET_ARN, secretsCall } from './cloudtrail-records';
 import { filterMatches } from './filter-pattern';
-import { isolatedVpc, noRotation, orgTrail } from './monitor-fixtures';
+import { noRotation, orgTrail } from './monitor-fixtures';
 import { deployedFilterPattern, logicalId } from './template-values';
 import { HardenedSecret, RotationFunction, SecretAccessMonitor, SecretEventKind, SecretRotationPolicy } from '../../src';
+import { importedVpc } from '../helpers/vpc';
 import { newStack } from '../nag-helpers';
 
 const LATE_READER = `arn:aws:iam::${OWNER}:role/late-reader`;
@@ -85,7 +86,7 @@ describe('watch(HardenedSecret) reads the secret\'s own lists at synthesis', () 
 
   test('the role of a RotationFunction (custom rotation) is an allowed writer and reader', () => {
     const { stack, monitor } = monitored();
-    const fn = new RotationFunction(stack, 'TokenRotation', { vpc: isolatedVpc(stack) });
+    const fn = new RotationFunction(stack, 'TokenRotation', { vpc: importedVpc(stack) });
     monitor.watch(new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) }));
     const roleId = logicalId(fn.role);
     const writes = deployedFilterPattern(monitor, SecretEventKind.WRITE_OUTSIDE_ROTATION, { [roleId]: ROTATION_ROLE });
@@ -101,7 +102,7 @@ describe('watch(HardenedSecret) reads the secret\'s own lists at synthesis', () 
       return { rotation: SecretRotationPolicy.lambda(fn), functionName: 'rotator' };
     }],
     ['custom', (stack: Stack) => {
-      const fn = new RotationFunction(stack, 'TokenRotation', { vpc: isolatedVpc(stack) });
+      const fn = new RotationFunction(stack, 'TokenRotation', { vpc: importedVpc(stack) });
       return { rotation: SecretRotationPolicy.custom(fn), functionName: { Ref: logicalId(fn.function) } };
     }],
   ])('the rotation function of a %s rotation gets its error alarm, with no option', (_kind, rotated) => {

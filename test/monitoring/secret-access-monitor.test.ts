@@ -11,13 +11,14 @@ import {
 } from './cloudtrail-records';
 import { eventMatches } from './event-pattern';
 import { filterMatches } from './filter-pattern';
-import { isolatedVpc, orgTrail, roleArnOfLength } from './monitor-fixtures';
+import { orgTrail, roleArnOfLength } from './monitor-fixtures';
 import { deployedEventPattern, deployedFilterPattern, logicalId } from './template-values';
 import { DetectorType, HardenedSecret, RotationFunction, SecretAccessMonitor, SecretEventKind, SecretRotationPolicy } from '../../src';
 import { DETECTORS, detectorOf } from '../../src/monitoring/event-kinds';
 import { EVENT_PATTERN_DEFAULT_MAX_LENGTH, FILTER_PATTERN_MAX_LENGTH, filterPattern, eventPattern } from '../../src/monitoring/patterns';
 import { emptyPrincipalSet, accountValue, addPrincipal } from '../../src/monitoring/principals';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
+import { importedVpc } from '../helpers/vpc';
 import { ruleFindings } from '../nag/pack-helpers';
 import { newStack } from '../nag-helpers';
 
@@ -377,7 +378,7 @@ describe('rotation function errors', () => {
     // GIVEN three rotated secrets, two of which share a RotationFunction
     const stack = newStack();
     const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
-    const shared = new RotationFunction(stack, 'TokenRotation', { vpc: isolatedVpc(stack) });
+    const shared = new RotationFunction(stack, 'TokenRotation', { vpc: importedVpc(stack) });
     const own = importedFunction(stack, 'Rotator', 'orders-rotator');
     monitor.watch(new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(shared) }));
     monitor.watch(new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(shared) }));

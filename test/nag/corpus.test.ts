@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import { NagMessageLevel } from 'cdk-nag';
-import { PackFinding, packFindings, testStack } from './pack-helpers';
+import { PackFinding, packFindings } from './pack-helpers';
 import { SecretsManagerChecks } from '../../src';
 import { RULES } from '../../src/nag/rules';
+import { newStack } from '../helpers/stacks';
 
 /**
  * A labelled corpus of CloudFormation templates as they are found in the wild (hand-written,
@@ -39,7 +40,7 @@ const cache = new Map<string, PackFinding[]>();
 function findingsOf(template: string): PackFinding[] {
   let findings = cache.get(template);
   if (!findings) {
-    const stack = testStack();
+    const stack = newStack();
     new cfninc.CfnInclude(stack, 'Template', { templateFile: path.join(TEMPLATES, template) });
     findings = packFindings(stack);
     cache.set(template, findings);

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { SecretsManagerChecks, SecretsManagerChecksProps } from '../../src';
 
@@ -42,7 +42,3 @@ export function pairs(findings: PackFinding[]): [string, string][] {
   return findings.map(f => [f.rule, f.path]);
 }
 
-/** A stack in a fresh app, pinned to one account and region. */
-export function testStack(id = 'Stack'): Stack {
-  return new Stack(new App(), id, { env: { account: '111111111111', region: 'eu-west-1' } });
-}

@@ -9,8 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { PackFinding, pairs, ruleFindings, testStack } from './pack-helpers';
+import { PackFinding, pairs, ruleFindings } from './pack-helpers';
 import { HardenedSecret, HardenedSecretProps, SecretRotationPolicy, SecretsManagerChecksProps } from '../../src';
+import { newStack } from '../helpers/stacks';
 
 /** Asserts that a rule has exactly one finding, on `path`, and returns it. */
 export type SingleFinding = (scope: IConstruct, path: string, props?: SecretsManagerChecksProps) => PackFinding;
@@ -57,7 +58,7 @@ export function inlineFunction(scope: Construct, id = 'Fn', props: Partial<lambd
 
 /** A test stack (see `testStack`) holding one SSM String parameter `Param` with `value`. */
 export function stackWithParameter(value: string, parameterName = '/prod/app/config'): Stack {
-  const stack = testStack();
+  const stack = newStack();
   new ssm.StringParameter(stack, 'Param', { parameterName, stringValue: value });
   return stack;
 }

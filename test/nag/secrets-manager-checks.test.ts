@@ -3,10 +3,11 @@ import * as path from 'path';
 import { App, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagMessageLevel } from 'cdk-nag';
-import { packFindings, testStack } from './pack-helpers';
+import { packFindings } from './pack-helpers';
 import { rulesTable } from '../../build-tools/rules-table';
 import { HardenedSecret, SecretRotationPolicy, SecretsManagerChecks } from '../../src';
 import { RULES } from '../../src/nag/rules';
+import { newStack } from '../helpers/stacks';
 import { acknowledgements } from '../nag-helpers';
 
 describe('SecretsManagerChecks', () => {
@@ -30,7 +31,7 @@ describe('SecretsManagerChecks', () => {
     });
 
     test('warnings selects which warning rules run; error rules always run', () => {
-      const stack = testStack();
+      const stack = newStack();
       new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
       const rules = new Set(packFindings(stack, { warnings: ['SecretTags'] }).map(f => f.rule));
       expect(rules.has('HardenedSecrets-SecretTags')).toBe(true);
@@ -44,7 +45,7 @@ describe('SecretsManagerChecks', () => {
   describe('findings', () => {
     test('each resource gets its own description, not the first resource\'s', () => {
       // GIVEN two secrets failing the same rule
-      const stack = testStack();
+      const stack = newStack();
       new secretsmanager.CfnSecret(stack, 'First', { generateSecretString: {} });
       new secretsmanager.CfnSecret(stack, 'Second', { generateSecretString: {} });
       // WHEN
@@ -58,7 +59,7 @@ describe('SecretsManagerChecks', () => {
 
     test('each validation run reads the tree afresh: a fix made after a run is seen by the next', () => {
       // GIVEN a pack that has found a secret without a customer-managed key
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
       const pack = new SecretsManagerChecks(undefined, { warnings: [] });
       const keyFindings = () => pack.validateScope(stack).violations
@@ -72,7 +73,7 @@ describe('SecretsManagerChecks', () => {
     });
 
     test('a finding says what is wrong, why (controls) and how to fix it', () => {
-      const stack = testStack();
+      const stack = newStack();
       new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
       const [finding] = packFindings(stack).filter(f => f.rule === 'HardenedSecrets-SecretCustomerManagedKey');
       expect(finding.description).toMatch(/^AWS::SecretsManager::Secret Raw: KmsKeyId is not set.* Why: SOC 2 CC6\.1.*NIST 800-53 SC-12.* Fix: Set KmsKeyId/);
@@ -80,7 +81,7 @@ describe('SecretsManagerChecks', () => {
 
     test('what the template cannot prove is reported as a warning, saying why', () => {
       // GIVEN a key imported from another stack, and one written in the template that is AWS managed
-      const stack = testStack();
+      const stack = newStack();
       new secretsmanager.CfnSecret(stack, 'Imported', { kmsKeyId: Fn.importValue('PlatformSecretsKeyArn') });
       new secretsmanager.CfnSecret(stack, 'Managed', { kmsKeyId: 'alias/aws/secretsmanager' });
       // WHEN
@@ -91,7 +92,7 @@ describe('SecretsManagerChecks', () => {
     });
 
     test('a literal accepted with plaintextJustification is acknowledged with the justification', () => {
-      const stack = testStack();
+      const stack = newStack();
       new HardenedSecret(stack, 'Fixture', {
         secretStringValue: SecretValue.unsafePlainText('not-a-real-password'),
         plaintextJustification: 'Test fixture for the local emulator; grants nothing',

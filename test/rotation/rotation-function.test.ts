@@ -8,30 +8,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HardenedSecret, RotationCode, RotationFunction, RotationFunctionProps, RotationKind, SecretRotationPolicy, SecretsManagerEndpoint } from '../../src';
+import { importedVpc, ISOLATED_SUBNET_IDS, secretsManagerInterfaceEndpoint } from '../helpers/vpc';
 import { newStack } from '../nag-helpers';
 
-const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
-
-/** An imported VPC with two isolated subnets: no resources of its own in the template. */
-function importedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    isolatedSubnetIds: SUBNETS,
-    isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-  });
-}
-
-function secretsManagerEndpoint(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint {
-  return vpc.addInterfaceEndpoint('SecretsManagerEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, open: false });
-}
+const SUBNETS = ISOLATED_SUBNET_IDS;
 
 /** A stack with a rotation function (in a VPC, with the endpoint) rotating one secret. */
 function rotatedSecret(props: Partial<RotationFunctionProps> = {}) {
   const stack = newStack();
   const vpc = importedVpc(stack);
-  const endpoint = secretsManagerEndpoint(vpc);
+  const endpoint = secretsManagerInterfaceEndpoint(vpc);
   const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: endpoint, ...props });
   const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn) });
   return { stack, vpc, endpoint, fn, secret, template: Template.fromStack(stack) };
@@ -329,7 +315,7 @@ describe('RotationFunction', () => {
     test('without an endpoint, a Secrets Manager endpoint made with vpc.addInterfaceEndpoint is used', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
-      const endpoint = secretsManagerEndpoint(vpc);
+      const endpoint = secretsManagerInterfaceEndpoint(vpc);
       const fn = new RotationFunction(stack, 'Rotation', { vpc });
       expect(fn.secretsManagerEndpoint).toBe(endpoint);
       Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 1);
@@ -448,7 +434,7 @@ describe('RotationFunction', () => {
       // GIVEN
       const stack = newStack();
       const vpc = importedVpc(stack);
-      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc) });
+      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerInterfaceEndpoint(vpc) });
       // WHEN
       const a = new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) });
       const b = new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn) });
@@ -477,7 +463,7 @@ describe('RotationFunction', () => {
     test('with concurrency for both secrets there is no concurrency warning', () => {
       const stack = newStack();
       const vpc = importedVpc(stack);
-      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerEndpoint(vpc), reservedConcurrentExecutions: 2 });
+      const fn = new RotationFunction(stack, 'Rotation', { vpc, secretsManagerEndpoint: secretsManagerInterfaceEndpoint(vpc), reservedConcurrentExecutions: 2 });
       new HardenedSecret(stack, 'A', { rotation: SecretRotationPolicy.custom(fn) });
       new HardenedSecret(stack, 'B', { rotation: SecretRotationPolicy.custom(fn) });
       Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());

@@ -2,7 +2,8 @@ import { Aws, CfnParameter, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'IamNoBroadSecretAccess';
 const ID = `HardenedSecrets-${RULE}`;
@@ -23,7 +24,7 @@ describe('IamNoBroadSecretAccess', () => {
   describe('compliance', () => {
     test('Compliance 1: secretsmanager.Secret.grantRead grants read on the one secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       // WHEN
@@ -35,7 +36,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 2: HardenedSecret.grantRead', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation') });
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       // WHEN
@@ -46,7 +47,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 3: secretsmanager:GetRandomPassword on "*" reads no secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
       // THEN
@@ -55,7 +56,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 4: secretsmanager:ListSecrets and DescribeSecret on "*" read no value', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets', 'secretsmanager:DescribeSecret'], resources: ['*'] }));
       // THEN
@@ -64,7 +65,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 5: a Deny of secretsmanager:* on "*" grants nothing', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['secretsmanager:*'], resources: ['*'] }));
       // THEN
@@ -73,7 +74,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 6: GetSecretValue on an ARN prefix of one application (prod/app/*)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
@@ -85,7 +86,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 7: NotAction that excludes every Secrets Manager action', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ notActions: ['secretsmanager:*'], resources: ['*'] }));
       // THEN
@@ -94,7 +95,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 8: a resource the template cannot show (Fn.importValue) is not assumed to be every secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [Fn.importValue('SharedSecretArn')] }));
       // THEN
@@ -103,7 +104,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 9: managed policies that are not broad (a name that only starts with SecretsManagerReadWrite included)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.Role(stack, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -120,7 +121,7 @@ describe('IamNoBroadSecretAccess', () => {
   describe('admin roles', () => {
     test('Compliance 10: secretsmanager:* on "*" for a role listed in adminRoles', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const admin = roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }), 'Admin');
       admin.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('SecretsManagerReadWrite'));
       // THEN
@@ -129,7 +130,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 11: an admin role imported by ARN matches a role of the template by name', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const role = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'break-glass' });
       role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }));
       const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/ops/break-glass');
@@ -139,7 +140,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 12: a customer managed policy attached to the admin role through its roles prop', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
       // WHEN
       new iam.ManagedPolicy(stack, 'Broad', {
@@ -155,7 +156,7 @@ describe('IamNoBroadSecretAccess', () => {
     // policy that way, the policy has no holder and the admin exemption does not apply.
     test('Compliance 13: the same policy attached with admin.addManagedPolicy (ManagedPolicyArns)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
       // WHEN
       admin.addManagedPolicy(new iam.ManagedPolicy(stack, 'Broad', {
@@ -167,7 +168,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 1: the exemption covers only the admin role, not the others', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const admin = roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }), 'Admin');
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }), 'App');
       // THEN
@@ -176,7 +177,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 2: a policy shared by an admin role and another role is not exempt', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
       const app = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       // WHEN
@@ -190,7 +191,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 3: an imported admin role whose name differs from the role is not a match', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'break-glass-2' });
       role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }));
       const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/break-glass');
@@ -202,7 +203,7 @@ describe('IamNoBroadSecretAccess', () => {
   describe('actions and resources', () => {
     test('Noncompliance 4: secretsmanager:* on "*" (L2 PolicyStatement)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }));
       // THEN
@@ -214,7 +215,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 5: the statement is named by its Sid', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ sid: 'Everything', actions: ['secretsmanager:*'], resources: ['*'] }));
       // THEN
@@ -223,7 +224,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 6: "*" as the action', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
       // THEN
@@ -232,7 +233,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 7: NotAction that leaves Secrets Manager allowed', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ notActions: ['iam:*', 'organizations:*'], resources: ['*'] }));
       // THEN
@@ -243,7 +244,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 8: secretsmanager:Get* on "*" grants GetSecretValue on every secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:Get*'], resources: ['*'] }));
       // THEN
@@ -259,7 +260,7 @@ describe('IamNoBroadSecretAccess', () => {
       ['secretsmanager:*Value'],
     ])('Noncompliance 9: action %s on "*" (case-insensitive, with wildcards)', (action) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnManagedPolicy(stack, 'Managed', { policyDocument: document({ Action: [action], Resource: ['*'] }) });
       // THEN
@@ -272,7 +273,7 @@ describe('IamNoBroadSecretAccess', () => {
       ['arn:aws:secretsmanager:eu-west-1:111111111111:*'],
     ])('Noncompliance 10: GetSecretValue on %s covers every secret', (resource) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
       // THEN
@@ -281,7 +282,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 11: secretsmanager:* on one secret still grants DeleteSecret and PutResourcePolicy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: [secret.secretArn] }));
@@ -293,7 +294,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 12: NotResource applies to every secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], notResources: [secret.secretArn] }));
@@ -309,7 +310,7 @@ describe('IamNoBroadSecretAccess', () => {
       ['PowerUserAccess'],
     ])('Noncompliance 13: AWS managed policy %s attached to a role', (name) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.Role(stack, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -323,7 +324,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 14: SecretsManagerReadWrite as a literal ARN on an L1 user and group', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnUser(stack, 'User', { managedPolicyArns: ['arn:aws:iam::aws:policy/SecretsManagerReadWrite'] });
       new iam.CfnGroup(stack, 'Group', { managedPolicyArns: ['arn:aws-us-gov:iam::aws:policy/SecretsManagerReadWrite'] });
@@ -336,7 +337,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 15: a customer managed policy (L2 iam.ManagedPolicy) with secretsmanager:*', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       // WHEN
       new iam.ManagedPolicy(stack, 'Broad', {
@@ -351,7 +352,7 @@ describe('IamNoBroadSecretAccess', () => {
   describe('L1 resources', () => {
     test('Noncompliance 16: inline policy of an L1 role, named by position and policy name', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnRole(stack, 'Role', {
         assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
@@ -368,7 +369,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 17: L1 CfnPolicy, CfnManagedPolicy and CfnRolePolicy with a single-string Action', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnPolicy(stack, 'Policy', { policyName: 'p', roles: ['some-role'], policyDocument: document({ Action: 'secretsmanager:GetSecretValue', Resource: '*' }) });
       new iam.CfnManagedPolicy(stack, 'Managed', { policyDocument: document({ Action: 'secretsmanager:*', Resource: '*' }) });
@@ -383,7 +384,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 18: one finding per broad statement, all in one description', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnManagedPolicy(stack, 'Managed', {
         policyDocument: {
@@ -403,7 +404,7 @@ describe('IamNoBroadSecretAccess', () => {
   describe('intrinsics and tokens', () => {
     test('Noncompliance 19: Fn.sub ARN with pseudo parameters ending in secret:*', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
@@ -415,7 +416,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 20: Fn.join ARN ending in secret:*', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
@@ -427,7 +428,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 21: a CfnParameter resource whose default is "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const resource = new CfnParameter(stack, 'SecretResource', { default: '*' });
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource.valueAsString] }));
@@ -437,7 +438,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Compliance 14: a CfnParameter resource without a default is not assumed to be every secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const resource = new CfnParameter(stack, 'SecretResource');
       // WHEN
       roleWith(stack, new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource.valueAsString] }));
@@ -447,7 +448,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 22: a CfnParameter action whose default is secretsmanager:*', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const action = new CfnParameter(stack, 'Action', { default: 'secretsmanager:*' });
       // WHEN
       new iam.CfnManagedPolicy(stack, 'Managed', { policyDocument: document({ Action: action.valueAsString, Resource: '*' }) });
@@ -457,7 +458,7 @@ describe('IamNoBroadSecretAccess', () => {
 
     test('Noncompliance 23: a lazy token that resolves to "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       roleWith(stack, new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],

@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret } from '../rule-fixtures';
 
 // The library's own constructs are checked for this rule and IamPolicyValid together, in
@@ -25,7 +26,7 @@ function readPolicy(stack: Stack, condition: unknown): iam.CfnManagedPolicy {
 describe('IamPolicySetOperator', () => {
   test('Noncompliance 1: ForAllValues:StringEquals on secretsmanager:VersionStage (single-valued)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     readPolicy(stack, { 'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] } });
     // THEN
@@ -42,7 +43,7 @@ describe('IamPolicySetOperator', () => {
 
   test('Noncompliance 2: ForAnyValue:StringEquals on a single-valued key (aws-cdk-lib\'s grantRead with version stages)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }), ['AWSCURRENT']);
@@ -56,7 +57,7 @@ describe('IamPolicySetOperator', () => {
 
   test('Noncompliance 3: in a key policy and in a secret\'s resource policy, one finding each', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const root = { AWS: 'arn:aws:iam::111111111111:root' };
     // WHEN
     new kms.CfnKey(stack, 'Key', {
@@ -86,7 +87,7 @@ describe('IamPolicySetOperator', () => {
     ['ForAllValues:StringLike on aws:PrincipalOrgPaths (multi-valued)', { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/*'] } }],
   ])('Compliance: %s', (_name, condition) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     readPolicy(stack, condition);
     // THEN
@@ -95,7 +96,7 @@ describe('IamPolicySetOperator', () => {
 
   test('Compliance: ForAnyValue:StringEquals on kms:ResourceAliases (multi-valued, a key of the key resource type)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new iam.CfnManagedPolicy(stack, 'Policy', {
       policyDocument: {
@@ -109,7 +110,7 @@ describe('IamPolicySetOperator', () => {
 
   test('Compliance: a key that does not exist is IamPolicyValid\'s finding, not this rule\'s', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     readPolicy(stack, { 'ForAllValues:StringEquals': { 'secretsmanager:VersionStages': ['AWSCURRENT'] } });
     // THEN
@@ -119,7 +120,7 @@ describe('IamPolicySetOperator', () => {
 
   test('Compliance: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     readPolicy(stack, { 'ForAllValues:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] } });
     // THEN

@@ -10,7 +10,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   HardenedSecret, RotationFunction, SecretAccessMonitor, SecretKey, SecretRotationPolicy, SecretsManagerEndpoint,
 } from '../../../src';
-import { PackFinding, packFindings, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { importedVpc } from '../../helpers/vpc';
+import { PackFinding, packFindings, ruleFindings } from '../pack-helpers';
 import { cfnSecret } from '../rule-fixtures';
 
 const RULE = 'IamPolicyValid';
@@ -57,7 +59,7 @@ describe('IamPolicyValid', () => {
       ['every action', '*'],
     ])('Compliance: %s (%s)', (_name, action) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow(action));
       // THEN
@@ -66,7 +68,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 1: an action the service does not have', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValu'], undefined, 'Read'));
       // THEN
@@ -77,7 +79,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 2: a wildcard that matches no action', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:Fetch*'));
       // THEN
@@ -88,7 +90,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 3: an unknown service prefix', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretmanager:GetSecretValue'));
       // THEN
@@ -99,7 +101,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 4: an action without a service prefix', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('GetSecretValue'));
       // THEN
@@ -110,7 +112,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 5: NotAction is checked too', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, { Effect: 'Deny', NotAction: ['kms:Decrypt', 'kms:Decrypts'], Resource: '*' });
       // THEN
@@ -131,7 +133,7 @@ describe('IamPolicyValid', () => {
       ['a multi-valued global key with ForAnyValue', { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['owner'] } }],
     ])('Compliance: %s', (_name, condition) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:GetSecretValue', condition));
       // THEN
@@ -144,7 +146,7 @@ describe('IamPolicyValid', () => {
       ['kms:ViaService and kms:CallerAccount', { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111111111111' } }],
     ])('Compliance: %s on kms:Decrypt', (_name, condition) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: condition });
       // THEN
@@ -153,7 +155,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 1: a key no service defines', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:GetSecretValue', { StringEquals: { 'secretsmanager:VersionStag': 'AWSCURRENT' } }, 'Read'));
       // THEN
@@ -165,7 +167,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 2: a key of an unknown service, and an aws: key that is not global', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:GetSecretValue', { StringEquals: { 'secretmanager:VersionStage': 'AWSCURRENT', 'aws:SourceVpcId': 'vpc-1' } }));
       // THEN
@@ -179,7 +181,7 @@ describe('IamPolicyValid', () => {
 
     test('Noncompliance 3: a key that none of the statement\'s actions supports', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow(['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret'], { StringEquals: { 'secretsmanager:VersionStage': 'AWSCURRENT' } }));
       // THEN
@@ -191,7 +193,7 @@ describe('IamPolicyValid', () => {
 
     test('Compliance: a key one of several actions supports', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], { StringEquals: { 'secretsmanager:VersionStage': 'AWSCURRENT' } }));
       // THEN
@@ -200,7 +202,7 @@ describe('IamPolicyValid', () => {
 
     test('Compliance: no applicability check when the actions cannot be listed ("*", NotAction)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack,
         allow('*', { StringEquals: { 'secretsmanager:VersionStage': 'AWSCURRENT' } }),
@@ -211,7 +213,7 @@ describe('IamPolicyValid', () => {
 
     test('Compliance: a key of a statement whose action does not exist is not also reported as not applicable', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:GetSecretValu', { StringEquals: { 'secretsmanager:VersionStage': 'AWSCURRENT' } }));
       // THEN
@@ -222,7 +224,7 @@ describe('IamPolicyValid', () => {
   describe('a Deny that never applies', () => {
     test('Noncompliance: Deny secretsmanager:DeleteSecret conditioned StringEquals kms:ViaService', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       resourcePolicyDenyingDelete(stack, { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
       // THEN
@@ -238,7 +240,7 @@ describe('IamPolicyValid', () => {
       ['StringEquals on a key of the action', { StringEquals: { 'secretsmanager:ForceDeleteWithoutRecovery': 'true' } }],
     ])('Compliance: %s', (_name, condition) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       resourcePolicyDenyingDelete(stack, condition);
       // THEN
@@ -252,7 +254,7 @@ describe('IamPolicyValid', () => {
       ['ForAllValues:StringEquals (true for no value)', 'ForAllValues:StringEquals'],
     ])('Noncompliance: %s on kms:ViaService is a key that does not apply, not a Deny that never applies', (_name, operator) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       resourcePolicyDenyingDelete(stack, { [operator]: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
       // THEN
@@ -266,7 +268,7 @@ describe('IamPolicyValid', () => {
   describe('the policies it reads', () => {
     test('a key policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new kms.CfnKey(stack, 'Key', {
         enableKeyRotation: true,
@@ -286,7 +288,7 @@ describe('IamPolicyValid', () => {
 
     test('inline policies of an L1 role, named by policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new iam.CfnRole(stack, 'Role', {
         assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
@@ -303,7 +305,7 @@ describe('IamPolicyValid', () => {
 
     test('an L2 role\'s default policy (AWS::IAM::Policy)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       // WHEN
       role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'kms:Decrypt'], resources: [SECRET_ARN] }));
@@ -316,7 +318,7 @@ describe('IamPolicyValid', () => {
 
     test('a VPC endpoint policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new ec2.CfnVPCEndpoint(stack, 'Endpoint', {
         vpcId: 'vpc-0123456789abcdef0',
@@ -347,7 +349,7 @@ describe('IamPolicyValid', () => {
       })],
     ])('%s', (_name, build) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       build(stack);
       // THEN
@@ -360,7 +362,7 @@ describe('IamPolicyValid', () => {
   describe('what the template does not show', () => {
     test('actions and keys from parameters, imports and CfnJson, and a condition chosen by Fn::If, are skipped', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const service = new CfnParameter(stack, 'Service');
       const key = new CfnParameter(stack, 'Key');
       const stage = new CfnParameter(stack, 'Stage', { default: 'prod' });
@@ -384,7 +386,7 @@ describe('IamPolicyValid', () => {
 
     test('a parameter default is what gets deployed, so it is checked', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const action = new CfnParameter(stack, 'Action', { default: 'secretsmanager:GetSecretValu' });
       // WHEN
       managedPolicy(stack, allow(action.valueAsString));
@@ -396,7 +398,7 @@ describe('IamPolicyValid', () => {
   describe('findings', () => {
     test('each finding of a resource is acknowledged on its own', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const policy = managedPolicy(stack, allow(['secretsmanager:GetSecretValu', 'secretsmanager:Fetch*']));
       // WHEN
       Validations.of(policy).acknowledge({ id: `${ID}[PolicyDocument.Statement[0].Action::secretsmanager:Fetch*]`, reason: 'test' });
@@ -406,7 +408,7 @@ describe('IamPolicyValid', () => {
 
     test('findings name keys and operators, never condition values', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       managedPolicy(stack, allow('secretsmanager:DeleteSecret', { StringEquals: { 'secretsmanager:VersionStage': 'hunter2-db-password' } }));
       // THEN
@@ -418,13 +420,6 @@ describe('IamPolicyValid', () => {
 
   describe('the library\'s own constructs', () => {
     const NONE = SecretRotationPolicy.none('Vendor API key without a rotation API');
-    const vpcOf = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidrBlock: '10.0.0.0/16',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      isolatedSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-      isolatedSubnetRouteTableIds: ['rtb-0123456789abcdef0', 'rtb-0123456789abcdef1'],
-    });
     const rotator = (stack: Stack) => lambda.Function.fromFunctionAttributes(stack, 'Rotator', {
       functionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:rotator',
       sameEnvironment: true,
@@ -437,7 +432,7 @@ describe('IamPolicyValid', () => {
         new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()) });
       }],
       ['hosted alternating-user rotation in a VPC', (stack) => {
-        const vpc = vpcOf(stack);
+        const vpc = importedVpc(stack);
         const master = new HardenedSecret(stack, 'Master', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlSingleUser({ vpc })) });
         new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.mysqlMultiUser({ masterSecret: master, vpc })) });
       }],
@@ -465,12 +460,12 @@ describe('IamPolicyValid', () => {
         new HardenedSecret(stack, 'Secret', { rotation: NONE, replicaRegions: [{ region: 'us-east-1' }, { region: 'eu-central-1' }], readers: [lambdaRole(stack, 'Reader')] });
       }],
       ['an endpoint for the organisation with named secrets', (stack) => {
-        const vpc = vpcOf(stack);
+        const vpc = importedVpc(stack);
         const secret = new HardenedSecret(stack, 'Secret', { rotation: NONE });
         new SecretsManagerEndpoint(stack, 'Endpoint', { vpc, principalOrgId: 'o-a1b2c3d4e5', secrets: [secret] });
       }],
       ['a RotationFunction and a secret read only through the endpoint', (stack) => {
-        const vpc = vpcOf(stack);
+        const vpc = importedVpc(stack);
         const endpoint = SecretsManagerEndpoint.of(vpc);
         const fn = new RotationFunction(stack, 'Rotation', { vpc });
         new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.custom(fn), requireVpcEndpoint: [endpoint], breakGlassRoles: [breakGlass(stack)] });
@@ -490,7 +485,7 @@ describe('IamPolicyValid', () => {
       }],
     ])('%s: no finding of IamPolicyValid or IamPolicySetOperator in any stack of the app', (_name, build) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       build(stack);
       // THEN (replica keys live in sibling stacks of the app)

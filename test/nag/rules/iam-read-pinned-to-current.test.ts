@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'IamReadPinnedToCurrent';
@@ -18,7 +19,7 @@ function lambdaRole(scope: Construct, id = 'Role'): iam.Role {
 describe('IamReadPinnedToCurrent', () => {
   test('Compliance 1: HardenedSecret.grantRead pins the read to AWSCURRENT', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new HardenedSecret(stack, 'Secret', { rotation: NO_ROTATION });
     // WHEN
     secret.grantRead(lambdaRole(stack));
@@ -28,7 +29,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 2: HardenedSecret readers prop', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new HardenedSecret(stack, 'Secret', { rotation: NO_ROTATION, readers: [lambdaRole(stack)] });
     // THEN
@@ -37,7 +38,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 3: secretsmanager.Secret.grantRead with version stages adds a VersionStage condition', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(lambdaRole(stack), ['AWSCURRENT']);
@@ -47,7 +48,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 4: the condition key is matched case-insensitively (L1 policy)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new iam.CfnManagedPolicy(stack, 'Managed', {
       policyDocument: {
@@ -65,7 +66,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 5: the role of a rotation function is exempt (it must read AWSPENDING)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const rotation = inlineFunction(stack, 'Rotation');
     // WHEN
@@ -76,7 +77,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 6: the role of a HardenedSecret rotation function is exempt', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const rotation = inlineFunction(stack, 'Rotation');
     // WHEN
     const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(rotation) });
@@ -88,7 +89,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 7: a role listed in adminRoles is exempt', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const admin = lambdaRole(stack, 'Admin');
     // WHEN
@@ -99,7 +100,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 8: GetSecretValue on "*" is left to IamNoBroadSecretAccess', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['*'] }));
     // THEN
@@ -109,7 +110,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 9: a Deny of GetSecretValue and grants of other actions', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const role = lambdaRole(stack);
     // WHEN
     role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['secretsmanager:GetSecretValue'], resources: [SECRET_ARN] }));
@@ -120,7 +121,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Compliance 10: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(lambdaRole(stack));
@@ -130,7 +131,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 1: secretsmanager.Secret.grantRead (L2) is not pinned', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(lambdaRole(stack));
@@ -143,7 +144,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 2: a grant to a lambda function that is not the rotation function', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     secret.addRotationSchedule('Schedule', { rotationLambda: inlineFunction(stack, 'Rotation'), automaticallyAfter: Duration.days(30) });
     // WHEN
@@ -154,7 +155,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 3: a policy shared by the rotation role and another role is not exempt', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const rotation = inlineFunction(stack, 'Rotation');
     secret.addRotationSchedule('Schedule', { rotationLambda: rotation, automaticallyAfter: Duration.days(30) });
@@ -169,7 +170,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 4: a wildcard action (secretsmanager:Get*) on one secret', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:Get*'], resources: [SECRET_ARN] }));
     // THEN
@@ -178,7 +179,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 5: a condition on another key does not pin the stage', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     lambdaRole(stack).addToPolicy(new iam.PolicyStatement({
       actions: ['secretsmanager:GetSecretValue'],
@@ -191,7 +192,7 @@ describe('IamReadPinnedToCurrent', () => {
 
   test('Noncompliance 6: inline policies of L1 roles and users, named by policy', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const policies = [{
       policyName: 'ReadDb',
       policyDocument: { Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SECRET_ARN] }] },
@@ -211,7 +212,7 @@ describe('IamReadPinnedToCurrent', () => {
     ['Fn.join', () => Fn.join(':', ['arn:aws:secretsmanager:eu-west-1:111111111111:secret', 'prod/app/db-*'])],
   ])('Noncompliance 7: the secret given by %s', (_name, resource) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource()] }));
     // THEN
@@ -223,7 +224,7 @@ describe('IamReadPinnedToCurrent', () => {
     ['without a default', {}],
   ])('Noncompliance 8: the secret given by a CfnParameter %s', (_name, props) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const arn = new CfnParameter(stack, 'SecretArn', props);
     // WHEN
     lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn.valueAsString] }));

@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoAwsAccessKey';
@@ -29,7 +30,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Compliance 3: dynamic references and imports', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'A', { type: 'String', value: '{{resolve:secretsmanager:prod/app/aws:SecretString:accessKeyId}}' });
     new ssm.CfnParameter(stack, 'B', { type: 'String', value: Fn.importValue('AccessKeyId') });
@@ -64,7 +65,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 3: a tag value', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const topic = new sns.Topic(stack, 'Topic');
     // WHEN
     Tags.of(topic).add('deployer', DOC_KEY);
@@ -76,7 +77,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 4: an SNS topic display name', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new sns.Topic(stack, 'Topic', { displayName: `alerts ${DOC_KEY}` });
     // THEN
@@ -85,7 +86,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 5: a Lambda environment variable and inline code', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack, 'Fn', {
       code: lambda.Code.fromInline(`const id = '${DOC_KEY}'; exports.handler = async () => id;`),
@@ -100,7 +101,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 6: a key inside Fn.join and Fn.sub is reported at the property that holds the intrinsic', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'Joined', { type: 'String', value: Fn.join(':', [DOC_KEY, stack.region]) });
     new ssm.CfnParameter(stack, 'Subbed', { type: 'String', value: Fn.sub(`\${AWS::Region}:${DOC_KEY}`) });
@@ -113,7 +114,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 7: pre-base64-encoded EC2 user data is decoded', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
       imageId: 'ami-0123456789abcdef0',
@@ -127,7 +128,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Noncompliance 8: a lazy token that resolves to a key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'Param', { type: 'String', value: Lazy.string({ produce: () => DOC_KEY }) });
     // THEN
@@ -139,7 +140,7 @@ describe('NoAwsAccessKey', () => {
   // default as the value that is deployed (values.ts flatten) and the key is written into the template.
   test('Noncompliance 9: a CfnParameter whose default is a key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'AccessKeyId', { default: DOC_KEY });
     // WHEN
     new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });
@@ -149,7 +150,7 @@ describe('NoAwsAccessKey', () => {
 
   test('Compliance 4: a CfnParameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'AccessKeyId', { noEcho: true });
     // WHEN
     new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });

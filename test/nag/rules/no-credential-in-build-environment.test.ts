@@ -1,6 +1,7 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'NoCredentialInBuildEnvironment';
 const ID = `HardenedSecrets-${RULE}`;
@@ -25,7 +26,7 @@ function l1Project(stack: Stack, environmentVariables: codebuild.CfnProject.Envi
 describe('NoCredentialInBuildEnvironment', () => {
   test('Compliance 1: SECRETS_MANAGER and PARAMETER_STORE variables hold names, not values', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     project(stack, {
       DB_PASSWORD: { type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER, value: 'prod/app/db:password' },
@@ -38,7 +39,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Compliance 2: PLAINTEXT variables that are not credentials or hold references', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const token = new CfnParameter(stack, 'Token', { noEcho: true });
     // WHEN
     project(stack, {
@@ -57,7 +58,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Compliance 3: L1 SECRETS_MANAGER variable', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     l1Project(stack, [{ name: 'DB_PASSWORD', type: 'SECRETS_MANAGER', value: 'prod/app/db:password' }]);
     // THEN
@@ -66,7 +67,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Noncompliance 1: codebuild.Project PLAINTEXT variable (the default type) with a literal', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     project(stack, { DB_PASSWORD: { value: VALUE } });
     // THEN
@@ -79,7 +80,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Noncompliance 2: explicit PLAINTEXT type, one finding per variable', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     project(stack, {
       NPM_TOKEN: { type: codebuild.BuildEnvironmentVariableType.PLAINTEXT, value: VALUE },
@@ -95,7 +96,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Noncompliance 3: L1 CfnProject variable without a Type', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     l1Project(stack, [{ name: 'GITHUB_TOKEN', value: VALUE }]);
     // THEN
@@ -106,7 +107,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Noncompliance 4: a CfnParameter with a default, Fn.join and Fn.sub with literal text', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const password = new CfnParameter(stack, 'Password', { noEcho: true, default: VALUE });
     // WHEN
     project(stack, {
@@ -124,7 +125,7 @@ describe('NoCredentialInBuildEnvironment', () => {
 
   test('Noncompliance 5: a connection URL with a literal password in a PLAINTEXT variable', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     project(stack, { DATABASE_URL: { value: `postgresql://ci:${VALUE}@db.example.com/ci` } });
     // THEN

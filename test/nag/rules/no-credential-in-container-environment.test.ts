@@ -3,7 +3,8 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'NoCredentialInContainerEnvironment';
 const ID = `HardenedSecrets-${RULE}`;
@@ -28,7 +29,7 @@ function jobDefinition(scope: Construct, environment: Array<{ name: string; valu
 describe('NoCredentialInContainerEnvironment', () => {
   test('Compliance 1: the credential in the container secrets (ecs.Secret.fromSecretsManager)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     task(stack).addContainer('App', {
@@ -42,7 +43,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Compliance 2: dynamic references, imports and parameters without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const token = new CfnParameter(stack, 'Token', { noEcho: true });
     // WHEN
     task(stack).addContainer('App', {
@@ -63,7 +64,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Compliance 3: Batch job definition without credentials', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     jobDefinition(stack, [{ name: 'TOKEN_URL', value: 'https://auth.example.com/token' }, { name: 'SECRET_NAME', value: 'prod/app/db' }]);
     // THEN
@@ -72,7 +73,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Noncompliance 1: a literal password in the environment of an ecs.FargateTaskDefinition container', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     task(stack).addContainer('App', { image: IMAGE, environment: { DB_HOST: 'db.example.com', DB_PASSWORD: VALUE } });
     // THEN
@@ -85,7 +86,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Noncompliance 2: the container index is part of the property path', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const def = task(stack);
     // WHEN
     def.addContainer('App', { image: IMAGE, environment: { LOG_LEVEL: 'info' } });
@@ -96,7 +97,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Noncompliance 3: L1 CfnTaskDefinition, a literal and a URL with a password', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ecs.CfnTaskDefinition(stack, 'Task', {
       containerDefinitions: [{
@@ -121,7 +122,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Noncompliance 4: Batch CfnJobDefinition container properties', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     jobDefinition(stack, [{ name: 'API_TOKEN', value: VALUE }]);
     // THEN
@@ -132,7 +133,7 @@ describe('NoCredentialInContainerEnvironment', () => {
 
   test('Noncompliance 5: a CfnParameter with a default and Fn.join / Fn.sub with literal text', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const password = new CfnParameter(stack, 'Password', { default: VALUE });
     // WHEN
     task(stack).addContainer('App', {

@@ -1,7 +1,8 @@
 import { Aws, CfnParameter, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'NoCredentialInLambdaEnvironment';
@@ -16,7 +17,7 @@ function fn(stack: Stack, environment: Record<string, string>): lambda.Function 
 describe('NoCredentialInLambdaEnvironment', () => {
   test('Compliance 1: the secret ARN and name, read at run time', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(fn(stack, { DB_SECRET_ARN: secret.secretArn, DB_SECRET_NAME: secret.secretName, DB_PASSWORD_ARN: secret.secretArn }));
@@ -26,7 +27,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Compliance 2: a {{resolve:secretsmanager:...}} dynamic reference (secretValue.unsafeUnwrap)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     fn(stack, { DB_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(), API_TOKEN: '{{resolve:ssm-secure:/prod/app/token:2}}' });
@@ -36,7 +37,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Compliance 3: names that are not credentials, whatever their value', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { LOG_LEVEL: 'debug', PASSPORT_SERVICE: 'https://passport.example.com', TOKEN_URL: 'https://auth.example.com/token', PASSWORD_LENGTH: '32' });
     // THEN
@@ -53,7 +54,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
     ['a command substitution', '$(cat /run/secrets/db)'],
   ])('Compliance 4: a credential name with %s is not a literal credential', (_name, value) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { DB_PASSWORD: value });
     // THEN
@@ -62,7 +63,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Compliance 5: values the template cannot show (Fn.importValue, CfnParameter without a default)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const token = new CfnParameter(stack, 'Token', { noEcho: true });
     // WHEN
     fn(stack, { DB_PASSWORD: Fn.importValue('DbPassword'), API_TOKEN: token.valueAsString });
@@ -76,7 +77,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Compliance 6: a connection URL without a literal password', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, {
       DATABASE_URL: 'postgres://app@db.example.com:5432/app',
@@ -89,7 +90,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 1: a literal password (L2 lambda.Function)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { DB_HOST: 'db.example.com', DB_PASSWORD: VALUE });
     // THEN
@@ -102,7 +103,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 2: one finding per variable, each acknowledgeable on its own', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { apiKey: VALUE, GITHUB_TOKEN: VALUE, clientSecret: VALUE });
     // THEN
@@ -119,7 +120,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 3: four characters is long enough to be a credential', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { DB_PASSWORD: 'abcd' });
     // THEN
@@ -128,7 +129,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 4: a connection URL with a literal password, whatever the name', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { DATABASE_URL: `postgres://app:${VALUE}@db.example.com:5432/app` });
     // THEN
@@ -140,7 +141,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 5: L1 CfnFunction', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new lambda.CfnFunction(stack, 'Fn', {
       role: 'arn:aws:iam::111111111111:role/fn',
@@ -153,7 +154,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 6: a CfnParameter with a default (the default is in the template)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const password = new CfnParameter(stack, 'Password', { noEcho: true, default: VALUE });
     // WHEN
     fn(stack, { DB_PASSWORD: password.valueAsString });
@@ -165,7 +166,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 7: Fn.join and Fn.sub that write literal text around a reference', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, {
       API_KEY: Fn.join('-', [VALUE, Aws.ACCOUNT_ID]),
@@ -180,7 +181,7 @@ describe('NoCredentialInLambdaEnvironment', () => {
 
   test('Noncompliance 8: a lazy token that resolves to a literal', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, { DB_PASSWORD: Lazy.string({ produce: () => VALUE }) });
     // THEN

@@ -1,7 +1,8 @@
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'NoCredentialInSsmParameter';
 const ID = `HardenedSecrets-${RULE}[Value]`;
@@ -10,7 +11,7 @@ const VALUE = 'hunter2-literal-value';
 describe('NoCredentialInSsmParameter', () => {
   test('Compliance 1: a parameter that holds the ARN of the secret', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/db-password-arn', stringValue: secret.secretArn });
@@ -24,7 +25,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Compliance 2: a parameter whose name is not a credential', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/passport-service-url', stringValue: VALUE });
     new ssm.StringParameter(stack, 'Length', { parameterName: '/prod/app/password-length', stringValue: '32' });
@@ -34,7 +35,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Compliance 3: dynamic references, imports and parameters without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const value = new CfnParameter(stack, 'Value', { noEcho: true });
     // WHEN
     new ssm.CfnParameter(stack, 'A', { name: '/prod/app/db-password', type: 'String', value: '{{resolve:secretsmanager:prod/app/db:SecretString:password}}' });
@@ -50,7 +51,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 1: ssm.StringParameter named like a credential with a literal value', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/db-password', stringValue: VALUE });
     // THEN
@@ -69,7 +70,7 @@ describe('NoCredentialInSsmParameter', () => {
     ['GITHUB_TOKEN'],
   ])('Noncompliance 2: the name %s', (parameterName) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'Param', { parameterName, stringValue: VALUE });
     // THEN
@@ -78,7 +79,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 3: ssm.StringListParameter', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringListParameter(stack, 'Param', { parameterName: '/prod/app/api-key', stringListValue: [VALUE, 'second-literal-key'] });
     // THEN
@@ -89,7 +90,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 4: L1 parameter without a Name is judged by its logical id', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'DbPassword', { type: 'String', value: VALUE });
     // THEN
@@ -102,7 +103,7 @@ describe('NoCredentialInSsmParameter', () => {
   // is caught, "DbPassword" (hash 10268EB9) is not.
   test('Noncompliance 5: L2 parameter without a parameterName is judged by its construct id, whatever the hash', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'DbPassword', { stringValue: VALUE });
     // THEN
@@ -111,7 +112,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 6: L2 parameter without a parameterName whose hash starts with a letter', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'GithubToken', { stringValue: VALUE });
     // THEN
@@ -120,7 +121,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 7: a name with a deploy-time part (Fn.sub) is judged by its literal words', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new CfnParameter(stack, 'Env');
     // WHEN
     new ssm.CfnParameter(stack, 'Param', { name: Fn.sub('/${Env}/app/db-password'), type: 'String', value: VALUE });
@@ -130,7 +131,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 8: a value from a CfnParameter with a default, or joined with literal text', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const value = new CfnParameter(stack, 'Value', { default: VALUE });
     // WHEN
     new ssm.StringParameter(stack, 'A', { parameterName: '/prod/app/db-password', stringValue: value.valueAsString });
@@ -141,7 +142,7 @@ describe('NoCredentialInSsmParameter', () => {
 
   test('Noncompliance 9: a connection URL with a literal password, whatever the name', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.StringParameter(stack, 'Param', { parameterName: '/prod/app/database-url', stringValue: `mysql://app:${VALUE}@db.example.com/app` });
     // THEN

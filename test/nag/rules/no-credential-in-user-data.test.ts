@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'NoCredentialInUserData';
 const ID = `HardenedSecrets-${RULE}`;
@@ -32,7 +33,7 @@ function base64(text: string): string {
 describe('NoCredentialInUserData', () => {
   test('Compliance 1: the value is fetched at boot with aws secretsmanager get-secret-value', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux(
       'export DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id prod/app/db --query SecretString --output text)',
@@ -46,7 +47,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Compliance 2: shell variables, booleans, numbers and ARNs are not literal credentials', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux(
       'DB_PASSWORD=$SECRET_FROM_ENV',
@@ -62,7 +63,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Compliance 3: ${Param} in Fn.sub for a CfnParameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new CfnParameter(stack, 'DbPassword', { noEcho: true });
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
@@ -75,7 +76,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Compliance 4: a dynamic reference and an import in the script', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
       imageId: 'ami-0123456789abcdef0',
@@ -91,7 +92,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Compliance 5: an instance without user data', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', { imageId: 'ami-0123456789abcdef0' });
     // THEN
@@ -100,7 +101,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 1: ec2.UserData.forLinux with export DB_PASSWORD=<literal>', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux('yum install -y postgresql', `export DB_PASSWORD=${VALUE}`));
     // THEN
@@ -120,7 +121,7 @@ describe('NoCredentialInUserData', () => {
     ['camelCase apiKey=<literal>', `apiKey=${VALUE}`, 'apiKey'],
   ])('Noncompliance 2: %s', (_name, command, variable) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux(command));
     // THEN
@@ -131,7 +132,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 3: Windows user data ($env: and set)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const userData = ec2.UserData.forWindows();
     userData.addCommands('Install-WindowsFeature Web-Server', `$env:DB_PASSWORD = "${VALUE}"`, `set API_TOKEN=${VALUE}`);
     // WHEN
@@ -145,7 +146,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 4: a pre-base64-encoded literal UserData on an L1 CfnInstance', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
       imageId: 'ami-0123456789abcdef0',
@@ -160,7 +161,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 5: ec2.LaunchTemplate user data', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.LaunchTemplate(stack, 'Template', { machineImage: IMAGE, userData: linux(`export API_TOKEN=${VALUE}`) });
     // THEN
@@ -171,7 +172,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 6: L1 CfnLaunchTemplate and CfnLaunchConfiguration with pre-encoded user data', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const script = base64(`#!/bin/bash\nexport CLIENT_SECRET=${VALUE}\n`);
     // WHEN
     new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { imageId: 'ami-0123456789abcdef0', userData: script } });
@@ -185,7 +186,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 7: ${Param} in Fn.sub for a CfnParameter with a default (the default is in the template)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new CfnParameter(stack, 'DbPassword', { noEcho: true, default: VALUE });
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
@@ -200,7 +201,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 8: Fn.join of literal lines and references', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
       imageId: 'ami-0123456789abcdef0',
@@ -212,7 +213,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 9: one finding per variable, however often it is assigned', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux(`export DB_PASSWORD=${VALUE}`, `echo "DB_PASSWORD=${VALUE}" >> /etc/app.env`));
     // THEN
@@ -224,7 +225,7 @@ describe('NoCredentialInUserData', () => {
   // before the name, so an assignment in the first command is never seen.
   test('Noncompliance 3b: the first command of ec2.UserData.forWindows', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const userData = ec2.UserData.forWindows();
     userData.addCommands(`$env:DB_PASSWORD = "${VALUE}"`);
     // WHEN
@@ -237,7 +238,7 @@ describe('NoCredentialInUserData', () => {
   // passphrase ("correct horse battery staple") is not matched at all.
   test('Noncompliance 10: a quoted literal value with spaces', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     instance(stack, linux('export DB_PASSWORD="correct horse battery staple"'));
     // THEN
@@ -246,7 +247,7 @@ describe('NoCredentialInUserData', () => {
 
   test('Noncompliance 11: cfn-init metadata that writes a config file with a literal password', () => {
     // GIVEN an instance whose cfn-init writes database.yml
-    const stack = testStack();
+    const stack = newStack();
     const cfn = new ec2.CfnInstance(stack, 'Instance', { imageId: 'ami-0123456789abcdef0' });
     cfn.addMetadata('AWS::CloudFormation::Init', {
       config: { files: { '/etc/app/database.yml': { content: `production:\n  username: app\n  password: ${VALUE}\n` } } },
@@ -262,13 +263,13 @@ describe('NoCredentialInUserData', () => {
     ['aws configure set', `aws configure set aws_secret_access_key ${VALUE}`, 'aws_secret_access_key'],
     ['curl -u', `curl -sf -u deploy:${VALUE} https://artifacts.example.com/app.tgz`, 'curl -u'],
   ])('Noncompliance 12: %s with a literal credential', (_label, line, name) => {
-    const stack = testStack();
+    const stack = newStack();
     instance(stack, linux(line));
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[UserData:${name}]`, 'Stack/Instance/Resource']]);
   });
 
   test('Compliance: aws configure set of a non-secret setting, curl -u with a variable', () => {
-    const stack = testStack();
+    const stack = newStack();
     instance(stack, linux('aws configure set region eu-west-1', 'curl -sf -u "deploy:$ARTIFACT_TOKEN" https://artifacts.example.com/app.tgz'));
     expect(ruleFindings(stack, RULE)).toEqual([]);
   });

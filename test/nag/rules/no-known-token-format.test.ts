@@ -3,7 +3,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoKnownTokenFormat';
@@ -36,7 +37,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Compliance 2: the token passed as a dynamic reference, an import or a parameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const token = new CfnParameter(stack, 'Token', { noEcho: true });
     // WHEN
     new ssm.CfnParameter(stack, 'A', { type: 'String', value: '{{resolve:secretsmanager:prod/ci/github:SecretString:token}}' });
@@ -71,7 +72,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Noncompliance 2: a Slack webhook URL in a Lambda environment variable whose name is not a credential', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack, 'Fn', { environment: { SLACK_WEBHOOK_URL: SLACK_WEBHOOK } });
     // THEN
@@ -83,7 +84,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Noncompliance 3: a Slack webhook as an SNS HTTPS subscription endpoint', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const topic = new sns.Topic(stack, 'Topic');
     // WHEN
     topic.addSubscription(new subscriptions.UrlSubscription(SLACK_WEBHOOK));
@@ -94,7 +95,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Noncompliance 4: a GitHub token in inline Lambda code', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack, 'Fn', {
       code: lambda.Code.fromInline(`const token = '${GITHUB}'; exports.handler = async () => token;`),
@@ -107,7 +108,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Noncompliance 5: tokens inside Fn.join and Fn.sub', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'Joined', { type: 'String', value: Fn.join('', ['Bearer ', STRIPE_LIVE, stack.region]) });
     new ssm.CfnParameter(stack, 'Subbed', { type: 'String', value: Fn.sub(`\${AWS::Region} ${SLACK_BOT}`) });
@@ -120,7 +121,7 @@ describe('NoKnownTokenFormat', () => {
 
   test('Noncompliance 6: one finding per property, each acknowledgeable on its own', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack, 'Fn', { environment: { GH: GITHUB, STRIPE: STRIPE_LIVE } });
     // THEN

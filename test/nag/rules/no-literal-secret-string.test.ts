@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Lazy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'NoLiteralSecretString';
 const ID = `HardenedSecrets-${RULE}[SecretString]`;
@@ -11,7 +12,7 @@ const RULE_ID_BARE = `HardenedSecrets-${RULE}`;
 describe('NoLiteralSecretString', () => {
   test('Compliance 1: a generated value (secretsmanager.Secret default)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { generateSecretString: { secretStringTemplate: '{"username":"admin"}', generateStringKey: 'password' } });
     // THEN
@@ -24,7 +25,7 @@ describe('NoLiteralSecretString', () => {
     ['literal {{resolve:secretsmanager:...}} text', () => SecretValue.unsafePlainText('{{resolve:secretsmanager:prod/app/source:SecretString:password}}')],
   ])('Compliance 2: a %s dynamic reference', (_name, value) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretStringValue: value() });
     // THEN
@@ -33,7 +34,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 3: a NoEcho CfnParameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const password = new CfnParameter(stack, 'Password', { noEcho: true });
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretStringValue: SecretValue.cfnParameter(password) });
@@ -43,7 +44,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 4: a JSON object with a literal username and a dynamic reference for the password', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', {
       secretObjectValue: {
@@ -57,7 +58,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 5: L1 SecretString with a dynamic reference inside literal JSON', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: '{"username":"admin","password":"{{resolve:ssm-secure:/prod/app/password:1}}"}' });
     // THEN
@@ -66,7 +67,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 6: a value the template cannot show (Fn.importValue)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Fn.importValue('SharedPassword') });
     // THEN
@@ -79,7 +80,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 7: an attribute of another resource (Fn::GetAtt)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const param = new ssm.CfnParameter(stack, 'Param', { type: 'String', value: 'not-a-secret' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: param.attrValue });
@@ -89,7 +90,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Compliance 8: Fn.sub of a parameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new CfnParameter(stack, 'Password', { noEcho: true });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Fn.sub('${Password}') });
@@ -99,7 +100,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 1: SecretValue.unsafePlainText (L2 secretStringValue)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretStringValue: SecretValue.unsafePlainText(VALUE) });
     // THEN
@@ -112,7 +113,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 2: secretObjectValue with literal values', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', {
       secretObjectValue: { username: SecretValue.unsafePlainText('admin'), password: SecretValue.unsafePlainText(VALUE) },
@@ -125,7 +126,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 3: L1 CfnSecret secretString', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: VALUE });
     // THEN
@@ -136,7 +137,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 4: a CfnParameter with a default (the default is in the template)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const password = new CfnParameter(stack, 'Password', { noEcho: true, default: VALUE });
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretStringValue: SecretValue.cfnParameter(password) });
@@ -148,7 +149,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 5: Fn.join of literal text and a reference', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Fn.join('', ['{"password":"', VALUE, '","account":"', stack.account, '"}']) });
     // THEN
@@ -157,7 +158,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 6: Fn.sub with a literal value and a pseudo parameter', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Fn.sub(`{"password":"${VALUE}","region":"\${AWS::Region}"}`) });
     // THEN
@@ -166,7 +167,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 7: a lazy token that resolves to literal text', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: Lazy.string({ produce: () => VALUE }) });
     // THEN
@@ -175,7 +176,7 @@ describe('NoLiteralSecretString', () => {
 
   test('Noncompliance 8: a literal value is reported however short it is', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Short', { secretString: 'x' });
     // THEN
@@ -183,13 +184,13 @@ describe('NoLiteralSecretString', () => {
   });
 
   test('Compliance: a {{resolve:ssm:...}} dynamic reference is not literal text', () => {
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: '{{resolve:ssm:/prod/app/bootstrap-password}}' });
     expect(ruleFindings(stack, RULE)).toEqual([]);
   });
 
   test('Unproven: a parameter that is not NoEcho is a warning (its value shows in DescribeStacks)', () => {
-    const stack = testStack();
+    const stack = newStack();
     const plain = new CfnParameter(stack, 'Plain');
     new secretsmanager.CfnSecret(stack, 'Secret', { secretString: plain.valueAsString });
     const findings = ruleFindings(stack, RULE);

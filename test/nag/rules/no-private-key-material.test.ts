@@ -2,7 +2,8 @@ import { CfnParameter, Fn, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction, stackWithParameter } from '../rule-fixtures';
 
 const RULE = 'NoPrivateKeyMaterial';
@@ -29,7 +30,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Compliance 2: an EC2 key pair with public key material', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnKeyPair(stack, 'KeyPair', { keyName: 'deploy', publicKeyMaterial: pem('PUBLIC KEY') });
     // THEN
@@ -38,7 +39,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Compliance 3: the key passed as a dynamic reference, an import or a parameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'Key', { noEcho: true });
     // WHEN
     new ssm.CfnParameter(stack, 'A', { type: 'String', value: '{{resolve:secretsmanager:prod/app/tls:SecretString:key}}' });
@@ -77,7 +78,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Noncompliance 3: a private key in a secret value (L2 SecretValue.unsafePlainText and L1)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretStringValue: SecretValue.unsafePlainText(pem('RSA PRIVATE KEY')) });
     new secretsmanager.CfnSecret(stack, 'Raw', { secretString: JSON.stringify({ key: pem('EC PRIVATE KEY') }) });
@@ -90,7 +91,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Noncompliance 4: a private key in a Lambda environment variable', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack, 'Fn', { environment: { SIGNING_CERT: pem('PRIVATE KEY') } });
     // THEN
@@ -99,7 +100,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Noncompliance 5: pre-base64-encoded EC2 user data is decoded', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ec2.CfnInstance(stack, 'Instance', {
       imageId: 'ami-0123456789abcdef0',
@@ -113,7 +114,7 @@ describe('NoPrivateKeyMaterial', () => {
 
   test('Noncompliance 6: a key inside Fn.join, Fn.sub and Fn.base64', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new ssm.CfnParameter(stack, 'Joined', { type: 'String', value: Fn.join('', [pem('PRIVATE KEY'), stack.region]) });
     new ssm.CfnParameter(stack, 'Subbed', { type: 'String', value: Fn.sub(`\${AWS::Region}\n${pem('EC PRIVATE KEY')}`) });

@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Lazy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'ReplicaCustomerManagedKey';
 const ID = `HardenedSecrets-${RULE}`;
@@ -10,7 +11,7 @@ const REPLICA_KEY_ARN = 'arn:aws:kms:eu-central-1:111111111111:key/mrk-1234abcd1
 describe('ReplicaCustomerManagedKey', () => {
   test('Compliance 1: a secret without replicas', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -19,7 +20,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Compliance 2: L2 replica with an imported customer-managed key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', {
       replicaRegions: [{ region: 'eu-central-1', encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN) }],
@@ -36,7 +37,7 @@ describe('ReplicaCustomerManagedKey', () => {
     ['an SSM dynamic reference', '{{resolve:ssm:/platform/keys/replica-eu-central-1}}'],
   ])('Compliance 3: L1 replica with %s', (_name, kmsKeyId) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1', kmsKeyId }] });
     // THEN
@@ -45,7 +46,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Compliance 4: a replica key given by a CfnParameter with a customer key default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'ReplicaKey', { default: REPLICA_KEY_ARN });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1', kmsKeyId: key.valueAsString }] });
@@ -55,7 +56,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Compliance 5: a replica key given by Fn.sub with pseudo parameters', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
       replicaRegions: [{ region: 'eu-central-1', kmsKeyId: Fn.sub('arn:${AWS::Partition}:kms:eu-central-1:${AWS::AccountId}:alias/secrets') }],
@@ -66,7 +67,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 1: L2 replica without a key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1' }] });
     // THEN
@@ -81,7 +82,7 @@ describe('ReplicaCustomerManagedKey', () => {
     ['arn:aws:kms:eu-central-1:111111111111:alias/aws/secretsmanager'],
   ])('Noncompliance 2: L1 replica with the AWS managed key %s', (kmsKeyId) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1', kmsKeyId }] });
     // THEN
@@ -92,7 +93,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 3: a replica key given by a CfnParameter whose default is the AWS managed key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'ReplicaKey', { default: 'alias/aws/secretsmanager' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1', kmsKeyId: key.valueAsString }] });
@@ -102,7 +103,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 4: a replica key given by a CfnParameter without a default cannot be proven', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const key = new CfnParameter(stack, 'ReplicaKey');
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: 'eu-central-1', kmsKeyId: key.valueAsString }] });
@@ -114,7 +115,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 5: a replica key imported with Fn.importValue cannot be proven', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
       replicaRegions: [{ region: 'eu-central-1', kmsKeyId: Fn.importValue('ReplicaKeyArn') }],
@@ -127,7 +128,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 6: one finding per secret, naming every bad replica; the good replica is not named', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
       replicaRegions: [
@@ -145,7 +146,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 7: a lazy token that resolves to the AWS managed key', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
       replicaRegions: [{ region: 'eu-central-1', kmsKeyId: Lazy.string({ produce: () => 'alias/aws/secretsmanager' }) }],
@@ -156,7 +157,7 @@ describe('ReplicaCustomerManagedKey', () => {
 
   test('Noncompliance 8: a replica region given by a CfnParameter is named by its default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const region = new CfnParameter(stack, 'ReplicaRegion', { default: 'ap-southeast-2' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { replicaRegions: [{ region: region.valueAsString }] });

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'RotationPermissionScoped';
@@ -13,7 +14,7 @@ const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:rotate';
 describe('RotationPermissionScoped', () => {
   test('Compliance 1: HardenedSecret with SecretRotationPolicy.lambda pins SourceAccount', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.lambda(inlineFunction(stack)) });
     // THEN
@@ -22,7 +23,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Compliance 2: addPermission with sourceAccount', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceAccount: Aws.ACCOUNT_ID });
     // THEN
@@ -31,7 +32,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Compliance 3: addPermission with sourceArn only', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'), sourceArn: secret.secretArn });
@@ -41,7 +42,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Compliance 4: a permission for another service is not a rotation permission', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack).addPermission('Events', { principal: new iam.ServicePrincipal('events.amazonaws.com') });
     new lambda.CfnPermission(stack, 'S3', { action: 'lambda:InvokeFunction', functionName: FUNCTION_ARN, principal: 's3.amazonaws.com' });
@@ -51,7 +52,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Compliance 5: L1 permission with SourceAccount from a CfnParameter without a default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const account = new CfnParameter(stack, 'Account');
     // WHEN
     new lambda.CfnPermission(stack, 'Permission', {
@@ -66,7 +67,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Noncompliance 1: secretsmanager.Secret.addRotationSchedule (L2) leaves the permission open', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const rotation = inlineFunction(stack);
     // WHEN
@@ -82,7 +83,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Noncompliance 2: addPermission for secretsmanager.amazonaws.com without a source', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     inlineFunction(stack).addPermission('Sm', { principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com') });
     // THEN
@@ -91,7 +92,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Noncompliance 3: fn.grantInvoke to the Secrets Manager service principal', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const rotation = inlineFunction(stack);
     // WHEN
     rotation.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
@@ -106,7 +107,7 @@ describe('RotationPermissionScoped', () => {
     ['Fn.join', Fn.join('.', ['secretsmanager', 'amazonaws', 'com'])],
   ])('Noncompliance 4: L1 permission with the principal as %s', (_name, principal) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new lambda.CfnPermission(stack, 'Permission', { action: 'lambda:InvokeFunction', functionName: FUNCTION_ARN, principal });
     // THEN
@@ -115,7 +116,7 @@ describe('RotationPermissionScoped', () => {
 
   test('Noncompliance 5: the principal given by a CfnParameter whose default is Secrets Manager', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const principal = new CfnParameter(stack, 'Principal', { default: 'secretsmanager.amazonaws.com' });
     // WHEN
     new lambda.CfnPermission(stack, 'Permission', {

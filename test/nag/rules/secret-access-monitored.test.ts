@@ -3,7 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'SecretAccessMonitored';
 const ID = `HardenedSecrets-${RULE}`;
@@ -20,7 +21,7 @@ function metricFilter(stack: Stack, pattern: logs.IFilterPattern): void {
 describe('SecretAccessMonitored', () => {
   test('Compliance 1: externalMonitor declares an organisation monitor', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -29,7 +30,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 1b: an externalMonitor of exactly ten characters is accepted', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -38,7 +39,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 2: a logs.MetricFilter on secretsmanager.amazonaws.com events', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     metricFilter(stack, logs.FilterPattern.stringValue('$.eventSource', '=', 'secretsmanager.amazonaws.com'));
@@ -48,7 +49,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 3: an L1 logs.CfnMetricFilter with a filter pattern on secretsmanager.amazonaws.com', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.CfnSecret(stack, 'Secret', {});
     // WHEN
     new logs.CfnMetricFilter(stack, 'Filter', {
@@ -62,7 +63,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 4: an events.Rule with source aws.secretsmanager', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.secretsmanager'] } });
@@ -72,7 +73,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 5: an events.Rule on CloudTrail API calls to secretsmanager.amazonaws.com', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     new events.Rule(stack, 'Rule', {
@@ -97,7 +98,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Compliance 7: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -106,7 +107,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Noncompliance 1: a secret and nothing that watches Secrets Manager', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -118,7 +119,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Noncompliance 2: every secret (L1 and HardenedSecret) has its own finding', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Raw', {});
     new HardenedSecret(stack, 'Hardened', { rotation: SecretRotationPolicy.none('Test secret without rotation') });
@@ -128,7 +129,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Noncompliance 3: a metric filter on another service', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     metricFilter(stack, logs.FilterPattern.stringValue('$.eventSource', '=', 'kms.amazonaws.com'));
@@ -138,7 +139,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Noncompliance 4: an events.Rule on another source', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     new events.Rule(stack, 'Rule', { eventPattern: { source: ['aws.kms'] } });
@@ -148,7 +149,7 @@ describe('SecretAccessMonitored', () => {
 
   test('Noncompliance 5: an events.Rule on a schedule that only mentions secrets in its description', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     new events.Rule(stack, 'Rule', {
@@ -165,7 +166,7 @@ describe('SecretAccessMonitored', () => {
     ['blank', '            '],
     ['nine characters long', 'Org trail'],
   ])('an externalMonitor that is %s is refused', (_name, externalMonitor) => {
-    expect(() => ruleFindings(testStack(), RULE, { externalMonitor })).toThrow(
+    expect(() => ruleFindings(newStack(), RULE, { externalMonitor })).toThrow(
       /SecretsManagerChecks: invalid `externalMonitor`: .*allowed: a description of the monitor of at least 10 characters/,
     );
   });

@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretBlockPublicPolicy';
@@ -22,7 +23,7 @@ describe('SecretBlockPublicPolicy', () => {
   describe('L1 resource policies', () => {
     test('Compliance: a resource policy with BlockPublicPolicy true (SecretId is a Ref)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, true);
@@ -32,7 +33,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Compliance: BlockPublicPolicy written as the string "true"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref).addPropertyOverride('BlockPublicPolicy', 'true');
@@ -42,7 +43,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Compliance: one of two resource policies blocks public policies', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, false, 'Loose');
@@ -56,7 +57,7 @@ describe('SecretBlockPublicPolicy', () => {
       ['a full ARN', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/orders/db-AbCdEf'],
     ])('Compliance: a policy whose SecretId is %s as a literal', (_label, secretId) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       cfnPolicy(stack, secretId, true);
@@ -66,7 +67,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 1: an L1 secret without a resource policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -80,7 +81,7 @@ describe('SecretBlockPublicPolicy', () => {
       ['absent', undefined],
     ])('Noncompliance 2: BlockPublicPolicy %s', (_label, block) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, block);
@@ -92,7 +93,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 3: every non-blocking policy is named', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, false, 'First');
@@ -103,7 +104,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 4: a blocking policy of another secret does not count', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const guarded = cfnSecret(stack, 'Guarded');
       cfnSecret(stack, 'Unguarded');
       // WHEN
@@ -116,7 +117,7 @@ describe('SecretBlockPublicPolicy', () => {
   describe('L2 resource policies', () => {
     test('Compliance: an L2 ResourcePolicy whose L1 sets BlockPublicPolicy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       const policy = new secretsmanager.ResourcePolicy(stack, 'Policy', { secret });
@@ -133,7 +134,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -142,7 +143,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 1: an L2 secret without a resource policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -151,7 +152,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 2: addToResourcePolicy creates a policy without BlockPublicPolicy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addToResourcePolicy(new iam.PolicyStatement({
@@ -170,7 +171,7 @@ describe('SecretBlockPublicPolicy', () => {
   describe('intrinsics and tokens', () => {
     test('Noncompliance 1: BlockPublicPolicy from Fn.importValue is not a proven true', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, Token.asAny(Fn.importValue('BlockPublic')));
@@ -180,7 +181,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 2: BlockPublicPolicy from a CfnParameter without a default is not a proven true', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       const param = new CfnParameter(stack, 'BlockPublic', { type: 'String', allowedValues: ['true', 'false'] });
       // WHEN
@@ -191,7 +192,7 @@ describe('SecretBlockPublicPolicy', () => {
 
     test('Noncompliance 3: a policy whose SecretId is an Fn.importValue does not protect this secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       cfnPolicy(stack, Fn.importValue('OrdersDbSecretArn'), true);

@@ -1,7 +1,8 @@
 import { CfnCondition, CfnParameter, Fn, Lazy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { cfnSecret, cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretCustomerManagedKey';
@@ -13,7 +14,7 @@ describe('SecretCustomerManagedKey', () => {
   describe('L1 and L2 inputs', () => {
     test('Compliance: an L1 secret encrypted with an L1 key of the stack (Fn::GetAtt Arn)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -23,7 +24,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: an L1 secret encrypted with an L1 key of the stack (Ref)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.ref);
@@ -33,7 +34,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: an L2 secret with an L2 encryption key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -43,7 +44,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: a literal customer key ARN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
       // THEN
@@ -52,7 +53,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -61,7 +62,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 1: an L1 secret without KmsKeyId', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -72,7 +73,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 2: an L2 secret without an encryption key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -81,7 +82,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 3: only the secret without a customer key is reported', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Good', { encryptionKey: key });
@@ -94,7 +95,7 @@ describe('SecretCustomerManagedKey', () => {
   describe('aliases', () => {
     test('Compliance: an L2 kms.Alias of a key of the stack', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKey: key });
       // WHEN
@@ -105,7 +106,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: a Ref to an L1 CfnAlias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
@@ -120,7 +121,7 @@ describe('SecretCustomerManagedKey', () => {
       ['an alias whose name merely contains aws', 'alias/team/aws-secrets'],
     ])('Compliance: a literal customer alias, %s', (_label, kmsKeyId) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, kmsKeyId);
       // THEN
@@ -133,7 +134,7 @@ describe('SecretCustomerManagedKey', () => {
       ['another AWS managed alias', 'alias/aws/ssm'],
     ])('Noncompliance 1: the AWS managed key as a literal, %s', (_label, kmsKeyId) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, kmsKeyId);
       // THEN
@@ -144,7 +145,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 2: an L2 secret with kms.Alias.fromAliasName(alias/aws/secretsmanager)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const awsManaged = kms.Alias.fromAliasName(stack, 'AwsManaged', 'alias/aws/secretsmanager');
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: awsManaged });
@@ -158,7 +159,7 @@ describe('SecretCustomerManagedKey', () => {
   describe('intrinsics and tokens', () => {
     test('Compliance: a CfnParameter whose default is a customer alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String', default: 'alias/orders-secrets' });
       // WHEN
       cfnSecretWithKey(stack, param.valueAsString);
@@ -168,7 +169,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Compliance: a lazy token that produces a customer key ARN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, Lazy.string({ produce: () => key.attrArn }));
@@ -178,7 +179,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 1: Fn.importValue cannot be proven to be a customer key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, Fn.importValue('SharedSecretKeyArn'));
       // THEN
@@ -189,7 +190,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 2: an L2 secret with a key imported by Fn.importValue', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = kms.Key.fromKeyArn(stack, 'Imported', Fn.importValue('SharedSecretKeyArn'));
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -199,7 +200,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 3: a CfnParameter without a default cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String' });
       // WHEN
       cfnSecretWithKey(stack, param.valueAsString);
@@ -211,7 +212,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 4: a CfnParameter whose default is the AWS managed key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'KeyArn', { type: 'String', default: 'alias/aws/secretsmanager' });
       // WHEN
       cfnSecretWithKey(stack, param.valueAsString);
@@ -221,7 +222,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 5: Fn.join of literal pieces that spell the AWS managed alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, Fn.join('', ['alias/aws/', 'secretsmanager']));
       // THEN
@@ -230,7 +231,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 6: Fn.sub of the AWS managed alias ARN with pseudo parameters', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, Fn.sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/secretsmanager'));
       // THEN
@@ -239,7 +240,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 7: a lazy token that produces the AWS managed alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecretWithKey(stack, Lazy.string({ produce: () => 'alias/aws/secretsmanager' }));
       // THEN
@@ -248,7 +249,7 @@ describe('SecretCustomerManagedKey', () => {
 
     test('Noncompliance 8: a key chosen by Fn::If cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const shared = new CfnParameter(stack, 'Shared', { type: 'String', default: 'yes' });
       const condition = new CfnCondition(stack, 'UseSharedKey', { expression: Fn.conditionEquals(shared.valueAsString, 'yes') });
       // WHEN

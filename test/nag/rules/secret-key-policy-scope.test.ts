@@ -2,7 +2,8 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyPolicyScope';
@@ -26,7 +27,7 @@ describe('SecretKeyPolicyScope', () => {
   describe('L1 key policies', () => {
     test('Compliance: a key policy that names its principals', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [ADMIN]);
       // THEN
@@ -35,7 +36,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Compliance: Principal "*" conditioned on kms:CallerAccount and kms:ViaService', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [ADMIN, {
         Effect: 'Allow',
@@ -52,7 +53,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Compliance: a Deny to Principal "*" without a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [ADMIN, { Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*' }]);
       // THEN
@@ -61,7 +62,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Compliance: a public key policy on a key that encrypts no secret is not this rule\'s concern', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       new kms.CfnKey(stack, 'Unrelated', {
         keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] },
       });
@@ -73,7 +74,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 1: Allow to { AWS: "*" } without a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [ADMIN, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' }]);
       // THEN
@@ -84,7 +85,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 2: Allow to the string "*", named by its Sid', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [{ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }]);
       // THEN
@@ -93,7 +94,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 3: "*" among other principals', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111111111111:root', '*'] }, Action: 'kms:*', Resource: '*' }]);
       // THEN
@@ -102,7 +103,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 4: an empty Condition block is no condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [ADMIN, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: {} }]);
       // THEN
@@ -111,7 +112,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 5: a single Statement object rather than a list', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' });
       // THEN
@@ -120,7 +121,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 6: every public statement is named in the one finding', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyForSecret(stack, [
         { Sid: 'OpenDecrypt', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
@@ -136,7 +137,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 7: a principal that is a CfnParameter whose default is "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const principal = new CfnParameter(stack, 'KeyUser', { type: 'String', default: '*' });
       // WHEN
       keyForSecret(stack, [ADMIN, { Effect: 'Allow', Principal: { AWS: principal.valueAsString }, Action: 'kms:Decrypt', Resource: '*' }]);
@@ -146,7 +147,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 8: a public key reached through a Ref to a CfnAlias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', {
         enableKeyRotation: true,
         keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] },
@@ -162,7 +163,7 @@ describe('SecretKeyPolicyScope', () => {
   describe('L2 keys', () => {
     test('Compliance: the default L2 key policy (account root)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -172,7 +173,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Compliance: AnyPrincipal added to the key policy with a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       key.addToResourcePolicy(new iam.PolicyStatement({
         principals: [new iam.AnyPrincipal()],
@@ -188,7 +189,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -197,7 +198,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 1: AnyPrincipal added to the key policy without a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] }));
       // WHEN
@@ -208,7 +209,7 @@ describe('SecretKeyPolicyScope', () => {
 
     test('Noncompliance 2: a public L2 key behind an L2 kms.Alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:*'], resources: ['*'] }));
       const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKey: key });

@@ -1,7 +1,8 @@
 import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyRetained';
@@ -12,7 +13,7 @@ describe('SecretKeyRetained', () => {
   describe('L1 keys', () => {
     test('Compliance: an L1 key with cfnOptions.deletionPolicy RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       key.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
       key.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
@@ -24,7 +25,7 @@ describe('SecretKeyRetained', () => {
 
     test('Compliance: a key that encrypts no secret is not this rule\'s concern', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       new kms.CfnKey(stack, 'Unrelated', { enableKeyRotation: true });
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       key.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -36,7 +37,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 1: an L1 key without a DeletionPolicy that encrypts a secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -48,7 +49,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 2: an L1 key with cfnOptions.deletionPolicy DELETE, referenced with Ref', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       key.cfnOptions.deletionPolicy = CfnDeletionPolicy.DELETE;
       // WHEN
@@ -59,7 +60,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 3: a key reached through a Ref to a CfnAlias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
@@ -70,7 +71,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 4: a key whose alias is named literally', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       // WHEN
@@ -81,7 +82,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 5: a key that encrypts a replica of a secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const primary = new kms.CfnKey(stack, 'Primary', { enableKeyRotation: true });
       primary.applyRemovalPolicy(RemovalPolicy.RETAIN);
       const replica = new kms.CfnKey(stack, 'ReplicaKey', { enableKeyRotation: true });
@@ -99,7 +100,7 @@ describe('SecretKeyRetained', () => {
   describe('L2 keys', () => {
     test('Compliance: an L2 key with the aws-cdk-lib default (RETAIN)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -109,7 +110,7 @@ describe('SecretKeyRetained', () => {
 
     test('Compliance: an L2 key with DESTROY that encrypts no secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       new kms.Key(stack, 'Scratch', { removalPolicy: RemovalPolicy.DESTROY });
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
@@ -120,7 +121,7 @@ describe('SecretKeyRetained', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -129,7 +130,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 1: an L2 key with removalPolicy DESTROY', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -139,7 +140,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 2: an L2 key with DESTROY behind an L2 kms.Alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
       const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKey: key });
       // WHEN
@@ -150,7 +151,7 @@ describe('SecretKeyRetained', () => {
 
     test('Noncompliance 3: the own key of a HardenedSecret with removalPolicy DESTROY', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN

@@ -1,7 +1,8 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecretWithKey, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretKeyRotation';
@@ -12,7 +13,7 @@ describe('SecretKeyRotation', () => {
   describe('L1 keys', () => {
     test('Compliance: an L1 key with EnableKeyRotation true that encrypts a secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -22,7 +23,7 @@ describe('SecretKeyRotation', () => {
 
     test('Compliance: an explicit SYMMETRIC_DEFAULT KeySpec with rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { keySpec: 'SYMMETRIC_DEFAULT', enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -32,7 +33,7 @@ describe('SecretKeyRotation', () => {
 
     test('Compliance: EnableKeyRotation written as the string "true" (as YAML templates often do)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key');
       key.addPropertyOverride('EnableKeyRotation', 'true');
       // WHEN
@@ -43,7 +44,7 @@ describe('SecretKeyRotation', () => {
 
     test('Compliance: a key without rotation that encrypts no secret is not this rule\'s concern', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       new kms.CfnKey(stack, 'Unrelated', { enableKeyRotation: false });
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       // WHEN
@@ -54,7 +55,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 1: an L1 key without EnableKeyRotation that encrypts a secret (Fn::GetAtt Arn)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key');
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -66,7 +67,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 2: EnableKeyRotation false, key referenced with Ref', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: false });
       // WHEN
       cfnSecretWithKey(stack, key.ref);
@@ -76,7 +77,7 @@ describe('SecretKeyRotation', () => {
 
     test.each(['RSA_2048', 'ECC_NIST_P256', 'HMAC_256'])('Noncompliance 3: an asymmetric or HMAC KeySpec %s', (keySpec) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { keySpec, enableKeyRotation: true });
       // WHEN
       cfnSecretWithKey(stack, key.attrArn);
@@ -88,7 +89,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 4: a key that encrypts only a replica of a secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const primary = new kms.CfnKey(stack, 'Primary', { enableKeyRotation: true });
       const replica = new kms.CfnKey(stack, 'ReplicaKey');
       // WHEN
@@ -105,7 +106,7 @@ describe('SecretKeyRotation', () => {
   describe('L2 keys', () => {
     test('Compliance: an L2 key with enableKeyRotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -115,7 +116,7 @@ describe('SecretKeyRotation', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -124,7 +125,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 1: an L2 key with the default (no rotation)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key');
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -134,7 +135,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 2: an L2 asymmetric key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
@@ -146,7 +147,7 @@ describe('SecretKeyRotation', () => {
   describe('keys reached through aliases and intrinsics', () => {
     test('Compliance: a rotating key behind an L2 kms.Alias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKey: key });
       // WHEN
@@ -157,7 +158,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 1: a key behind an L2 kms.Alias (the alias ARN is an Fn::Join)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key');
       const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKey: key });
       // WHEN
@@ -168,7 +169,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 2: a key behind a Ref to an L1 CfnAlias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key');
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
@@ -182,7 +183,7 @@ describe('SecretKeyRotation', () => {
       ['the alias ARN', 'arn:aws:kms:eu-west-1:111111111111:alias/orders-secrets'],
     ])('Noncompliance 3: a key whose alias of the stack is named literally, %s', (_label, kmsKeyId) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key');
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       // WHEN
@@ -193,7 +194,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 4: a key whose alias is the default of a CfnParameter', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key');
       new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.attrArn });
       const param = new CfnParameter(stack, 'KeyAlias', { type: 'String', default: 'alias/orders-secrets' });
@@ -205,7 +206,7 @@ describe('SecretKeyRotation', () => {
 
     test('Noncompliance 5: only the key that encrypts a secret is reported among several', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       new kms.CfnKey(stack, 'Other');
       const key = new kms.CfnKey(stack, 'Key');
       // WHEN

@@ -1,7 +1,8 @@
 import { Aws, CfnParameter, Fn, Lazy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'SecretNameConvention';
 const ID = `HardenedSecrets-${RULE}`;
@@ -9,7 +10,7 @@ const ID = `HardenedSecrets-${RULE}`;
 describe('SecretNameConvention', () => {
   test('Compliance 1: a secret without a Name (CloudFormation generates one)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -18,7 +19,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 2: HardenedSecret named <environment>/<application>/<name>', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation'), secretName: 'prod/payments/db-admin' });
     // THEN
@@ -32,7 +33,7 @@ describe('SecretNameConvention', () => {
     ['dev-eu/app-2/api.key+v2=x@y-z'],
   ])('Compliance 3: the name %s matches the default convention', (secretName) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretName });
     // THEN
@@ -41,7 +42,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 4: a name joined from literal pieces (Fn.join)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Fn.join('/', ['prod', 'app', 'db']) });
     // THEN
@@ -50,7 +51,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 5: a name from a CfnParameter whose default matches', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const name = new CfnParameter(stack, 'SecretName', { default: 'prod/app/db' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: name.valueAsString });
@@ -60,7 +61,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 6: a name from Fn.sub of a parameter with a matching default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new CfnParameter(stack, 'Env', { default: 'staging' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Fn.sub('${Env}/app/db') });
@@ -70,7 +71,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 7: secretNamePattern replaces the convention', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretName: 'App.Prod.Db' });
     // THEN
@@ -79,7 +80,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 8: a lazy token that resolves to a matching name', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Lazy.string({ produce: () => 'prod/app/db' }) });
     // THEN
@@ -88,7 +89,7 @@ describe('SecretNameConvention', () => {
 
   test('Compliance 9: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretName: 'MyDatabaseSecret' });
     // THEN
@@ -97,7 +98,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 1: secretsmanager.Secret with a flat name', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretName: 'MyDatabaseSecret' });
     // THEN
@@ -118,7 +119,7 @@ describe('SecretNameConvention', () => {
     ['prod/app/db name', 'space in the name'],
   ])('Noncompliance 2: %s (%s)', (secretName) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: secretName });
     // THEN
@@ -127,7 +128,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 3: secretNamePattern is used instead of the default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret', { secretName: 'prod/app/db' });
     // THEN
@@ -138,7 +139,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 4: a name from Fn.importValue cannot be checked', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Fn.importValue('SecretName') });
     // THEN
@@ -149,7 +150,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 5: a name from a CfnParameter without a default cannot be checked', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const name = new CfnParameter(stack, 'SecretName');
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: name.valueAsString });
@@ -161,7 +162,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 6: a name from a CfnParameter whose default does not match', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const name = new CfnParameter(stack, 'SecretName', { default: 'db_password' });
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: name.valueAsString });
@@ -173,7 +174,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 7: a name joined with Fn.join from literal pieces that do not match', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Fn.join('-', ['prod', 'app', 'db']) });
     // THEN
@@ -184,7 +185,7 @@ describe('SecretNameConvention', () => {
 
   test('Noncompliance 8: a dynamic reference as the name cannot be checked', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: '{{resolve:secretsmanager:naming:SecretString:name}}' });
     // THEN
@@ -192,7 +193,7 @@ describe('SecretNameConvention', () => {
   });
 
   test('a secretNamePattern that is not a regular expression is refused', () => {
-    expect(() => ruleFindings(testStack(), RULE, { secretNamePattern: '([a-z' })).toThrow(
+    expect(() => ruleFindings(newStack(), RULE, { secretNamePattern: '([a-z' })).toThrow(
       /SecretsManagerChecks: invalid `secretNamePattern`: got "\(\[a-z"; allowed: a JavaScript regular expression/,
     );
   });
@@ -203,7 +204,7 @@ describe('SecretNameConvention', () => {
   // reference as a wildcard).
   test('Noncompliance 9: a Name with a deploy-time part is not reported as the literal pieces alone', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', { name: Fn.join('/', [Aws.STACK_NAME, 'app', 'db']) });
     // THEN

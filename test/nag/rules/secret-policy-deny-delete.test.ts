@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretPolicyDenyDelete';
@@ -32,7 +33,7 @@ describe('SecretPolicyDenyDelete', () => {
       ['a NotAction that leaves DeleteSecret in', { Principal: { AWS: '*' }, NotAction: 'secretsmanager:GetSecretValue' }],
     ])('Compliance: a Deny with %s', (_label, statement) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{ Effect: 'Deny', Resource: '*', ...statement }]);
@@ -42,7 +43,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Compliance: a Deny to "*" with an aws:PrincipalArn exception for a break-glass role', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{
@@ -58,7 +59,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Compliance: the deny is in the second of two policies of the secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }], 'Read');
@@ -69,7 +70,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Compliance: a policy whose SecretId is the secret name', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       cfnPolicy(stack, 'prod/orders/db', [{ Effect: 'Deny', Principal: '*', Action: DELETE, Resource: '*' }]);
@@ -79,7 +80,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Compliance: a Deny principal from a CfnParameter whose default is "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       const everyone = new CfnParameter(stack, 'Everyone', { type: 'String', default: '*' });
       // WHEN
@@ -90,7 +91,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 1: an L1 secret without a resource policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -107,7 +108,7 @@ describe('SecretPolicyDenyDelete', () => {
       ['a Deny of a look-alike action', { Effect: 'Deny', Principal: '*', Action: 'secretsmanager:DeleteSecretVersion' }],
     ])('Noncompliance 2: a resource policy with %s', (_label, statement) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{ Resource: '*', ...statement }]);
@@ -119,7 +120,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 3: a deny in another secret\'s policy does not count', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const protectedSecret = cfnSecret(stack, 'Protected');
       cfnSecret(stack, 'Unprotected');
       // WHEN
@@ -130,7 +131,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 4: a Deny principal from Fn.importValue is not proven to be "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{ Effect: 'Deny', Principal: { AWS: Fn.importValue('Everyone') }, Action: DELETE, Resource: '*' }]);
@@ -140,7 +141,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 5: a Deny principal from a CfnParameter without a default is not proven to be "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       const who = new CfnParameter(stack, 'Who', { type: 'String' });
       // WHEN
@@ -151,7 +152,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 6: a policy whose SecretId is an Fn.importValue does not protect this secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, Fn.importValue('OrdersDbSecretArn'), [{ Effect: 'Deny', Principal: '*', Action: DELETE, Resource: '*' }]);
@@ -165,7 +166,7 @@ describe('SecretPolicyDenyDelete', () => {
     // The requirement allows conditions only to except named break-glass principals.
     test('Noncompliance 7: a Deny of secretsmanager:* only over insecure transport does not deny deletion', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       cfnPolicy(stack, secret.ref, [{
@@ -184,7 +185,7 @@ describe('SecretPolicyDenyDelete', () => {
   describe('L2 resource policies', () => {
     test('Compliance: addToResourcePolicy with a Deny of DeleteSecret to AnyPrincipal', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addToResourcePolicy(new iam.PolicyStatement({
@@ -199,7 +200,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -208,7 +209,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 1: an L2 secret without a resource policy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -217,7 +218,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 2: the account-root Deny that aws-cdk-lib adds for hosted rotation is not a Deny to "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
@@ -227,7 +228,7 @@ describe('SecretPolicyDenyDelete', () => {
 
     test('Noncompliance 3: addToResourcePolicy with an Allow only', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addToResourcePolicy(new iam.PolicyStatement({

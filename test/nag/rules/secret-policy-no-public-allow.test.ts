@@ -2,7 +2,8 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretPolicyNoPublicAllow';
@@ -25,7 +26,7 @@ describe('SecretPolicyNoPublicAllow', () => {
   describe('L1 resource policies', () => {
     test('Compliance: an Allow to a named account principal', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/reader' }, Action: READ, Resource: '*' }]);
       // THEN
@@ -34,7 +35,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Compliance: an Allow to Principal "*" conditioned on aws:PrincipalOrgID', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{
         Effect: 'Allow',
@@ -49,7 +50,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Compliance: a Deny to Principal "*" without a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }]);
       // THEN
@@ -58,7 +59,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Compliance: a principal from a CfnParameter whose default is a named role', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const reader = new CfnParameter(stack, 'Reader', { type: 'String', default: 'arn:aws:iam::222222222222:role/reader' });
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: reader.valueAsString }, Action: READ, Resource: '*' }]);
@@ -68,7 +69,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 1: an Allow to { AWS: "*" } without a condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: READ, Resource: '*' }]);
       // THEN
@@ -79,7 +80,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 2: an Allow to the string "*", named by its Sid', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: [READ, 'secretsmanager:DescribeSecret'], Resource: '*' }]);
       // THEN
@@ -90,7 +91,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 3: "*" among named principals', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::222222222222:root', '*'] }, Action: READ, Resource: '*' }]);
       // THEN
@@ -99,7 +100,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 4: an empty Condition block is no condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: READ, Resource: '*', Condition: {} }]);
       // THEN
@@ -108,7 +109,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 5: a public NotAction statement names "the listed actions"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: '*', NotAction: 'secretsmanager:DeleteSecret', Resource: '*' }]);
       // THEN
@@ -117,7 +118,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 6: every public statement is named in the one finding', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, [
         { Sid: 'Named', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: READ, Resource: '*' },
@@ -133,7 +134,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 7: a principal from a CfnParameter whose default is "*"', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const reader = new CfnParameter(stack, 'Reader', { type: 'String', default: '*' });
       // WHEN
       cfnPolicy(stack, [{ Effect: 'Allow', Principal: { AWS: reader.valueAsString }, Action: READ, Resource: '*' }]);
@@ -143,7 +144,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 8: a single Statement object rather than a list', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnPolicy(stack, { Effect: 'Allow', Principal: '*', Action: READ, Resource: '*' });
       // THEN
@@ -154,7 +155,7 @@ describe('SecretPolicyNoPublicAllow', () => {
   describe('L2 resource policies', () => {
     test('Compliance: grantRead to another account', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
       // WHEN
       secret.grantRead(new iam.AccountPrincipal('222222222222'));
@@ -164,7 +165,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Compliance: AnyPrincipal with an aws:PrincipalAccount condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addToResourcePolicy(new iam.PolicyStatement({
@@ -179,7 +180,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation, read by another account', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       const secret = hostedRotationSecret(stack);
       secret.grantRead(new iam.AccountPrincipal('222222222222'));
@@ -189,7 +190,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 1: addToResourcePolicy with AnyPrincipal and no condition', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: [READ], resources: ['*'] }));
@@ -201,7 +202,7 @@ describe('SecretPolicyNoPublicAllow', () => {
 
     test('Noncompliance 2: grantRead to AnyPrincipal', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
       // WHEN
       secret.grantRead(new iam.AnyPrincipal());
@@ -211,7 +212,7 @@ describe('SecretPolicyNoPublicAllow', () => {
   });
 
   test('Noncompliance: a condition that does not limit who (aws:SecureTransport only) leaves "*" open', () => {
-    const stack = testStack();
+    const stack = newStack();
     cfnPolicy(stack, [{
       Effect: 'Allow',
       Principal: { AWS: '*' },
@@ -223,7 +224,7 @@ describe('SecretPolicyNoPublicAllow', () => {
   });
 
   test('Compliance: a condition on the organisation limits who', () => {
-    const stack = testStack();
+    const stack = newStack();
     cfnPolicy(stack, [{
       Effect: 'Allow',
       Principal: { AWS: '*' },

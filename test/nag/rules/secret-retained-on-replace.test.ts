@@ -1,7 +1,8 @@
 import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { cfnSecret, cfnSecretWithKey, hostedRotationSecret } from '../rule-fixtures';
 
 const RULE = 'SecretRetainedOnReplace';
@@ -24,7 +25,7 @@ describe('SecretRetainedOnReplace', () => {
   describe('L1 resources', () => {
     test('Compliance: a secret and its key with UpdateReplacePolicy RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const { key, secret } = keyAndSecret(stack);
       // WHEN
       retain(key);
@@ -35,7 +36,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Compliance: a key that encrypts no secret is not this rule\'s concern', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const { key, secret } = keyAndSecret(stack);
       retain(key);
       retain(secret);
@@ -47,7 +48,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 1: a secret and its key without UpdateReplacePolicy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       keyAndSecret(stack);
       // THEN
@@ -60,7 +61,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 2: the rule is a warning', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -69,7 +70,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 3: DeletionPolicy RETAIN alone does not cover replacement', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const { key, secret } = keyAndSecret(stack);
       retain(key);
       // WHEN
@@ -83,7 +84,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 4: only the key is reported when the secret is retained', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const { secret } = keyAndSecret(stack);
       // WHEN
       retain(secret);
@@ -93,7 +94,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 5: a key reached through a Ref to a CfnAlias', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
       const alias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/orders-secrets', targetKeyId: key.ref });
       // WHEN
@@ -107,7 +108,7 @@ describe('SecretRetainedOnReplace', () => {
   describe('the warnings option', () => {
     test('Compliance: the rule does not run when it is left out of warnings', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -116,7 +117,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 1: the rule runs when it is named in warnings', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -127,7 +128,7 @@ describe('SecretRetainedOnReplace', () => {
   describe('L2 resources', () => {
     test('Compliance: an L2 secret with RETAIN and an L2 key (RETAIN by default)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
@@ -137,7 +138,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -146,7 +147,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Compliance: a HardenedSecret with RETAIN_ON_UPDATE_OR_DELETE', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
       // THEN
@@ -155,7 +156,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 1: an L2 secret with the aws-cdk-lib default (DESTROY)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -166,7 +167,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 2: an L2 key with DESTROY that encrypts a retained L2 secret', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
@@ -176,7 +177,7 @@ describe('SecretRetainedOnReplace', () => {
 
     test('Noncompliance 3: a HardenedSecret with removalPolicy DESTROY, secret and own key', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN

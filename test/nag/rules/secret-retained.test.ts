@@ -1,6 +1,7 @@
 import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRetained';
@@ -11,7 +12,7 @@ describe('SecretRetained', () => {
   describe('L1 secrets', () => {
     test('Compliance: cfnOptions.deletionPolicy RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       const secret = cfnSecret(stack);
       secret.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
@@ -22,7 +23,7 @@ describe('SecretRetained', () => {
 
     test('Compliance: applyRemovalPolicy(RETAIN) on the L1', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack).applyRemovalPolicy(RemovalPolicy.RETAIN);
       // THEN
@@ -31,7 +32,7 @@ describe('SecretRetained', () => {
 
     test('Compliance: a raw DeletionPolicy override (as CfnInclude templates carry it)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       const secret = cfnSecret(stack);
       secret.addOverride('DeletionPolicy', 'Retain');
@@ -42,7 +43,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 1: an L1 secret without a DeletionPolicy', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -53,7 +54,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 2: cfnOptions.deletionPolicy DELETE', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack).cfnOptions.deletionPolicy = CfnDeletionPolicy.DELETE;
       // THEN
@@ -62,7 +63,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 3: a raw DeletionPolicy override of Delete wins over RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // WHEN
@@ -73,7 +74,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 4: only the secret that is not retained is reported', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Kept').applyRemovalPolicy(RemovalPolicy.RETAIN);
       // WHEN
       cfnSecret(stack, 'Lost');
@@ -85,7 +86,7 @@ describe('SecretRetained', () => {
   describe('L2 secrets', () => {
     test('Compliance: an L2 secret with removalPolicy RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret', { removalPolicy: RemovalPolicy.RETAIN });
       // THEN
@@ -94,7 +95,7 @@ describe('SecretRetained', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation (RETAIN by default)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -103,7 +104,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 1: an L2 secret with the aws-cdk-lib default (DESTROY)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -112,7 +113,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 2: an L2 secret with applyRemovalPolicy(DESTROY) after RETAIN', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret', { removalPolicy: RemovalPolicy.RETAIN });
       // WHEN
       secret.applyRemovalPolicy(RemovalPolicy.DESTROY);
@@ -122,7 +123,7 @@ describe('SecretRetained', () => {
 
     test('Noncompliance 3: a HardenedSecret with removalPolicy DESTROY', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
       // THEN

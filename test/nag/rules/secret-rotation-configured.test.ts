@@ -1,7 +1,8 @@
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, inlineFunction, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRotationConfigured';
@@ -16,7 +17,7 @@ describe('SecretRotationConfigured', () => {
   describe('L1 rotation schedules', () => {
     test('Compliance: a hosted rotation schedule with RotationRules (SecretId is a Ref)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: secret.ref, hostedRotationLambda: HOSTED, rotationRules: WEEKLY });
@@ -26,7 +27,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Compliance: a RotationLambdaARN with AutomaticallyAfterDays', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', {
@@ -44,7 +45,7 @@ describe('SecretRotationConfigured', () => {
       ['a full ARN', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/orders/db-AbCdEf'],
     ])('Compliance: a schedule whose SecretId is %s as a literal', (_label, secretId) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId, hostedRotationLambda: HOSTED, rotationRules: WEEKLY });
@@ -54,7 +55,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 1: an L1 secret without a rotation schedule', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       cfnSecret(stack);
       // THEN
@@ -65,7 +66,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 2: a schedule with neither RotationLambdaARN nor HostedRotationLambda', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: secret.ref, rotationRules: WEEKLY });
@@ -77,7 +78,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 3: a schedule without RotationRules', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: secret.ref, hostedRotationLambda: HOSTED });
@@ -89,7 +90,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 4: a schedule missing both the function and the rules names both problems', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = cfnSecret(stack);
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: secret.ref });
@@ -101,7 +102,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 5: a schedule of another secret does not count', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const rotated = cfnSecret(stack, 'Rotated');
       cfnSecret(stack, 'Unrotated');
       // WHEN
@@ -112,7 +113,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 6: a schedule whose SecretId is an Fn.importValue does not prove this secret rotates', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', {
@@ -126,7 +127,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 7: a literal SecretId naming a different secret does not count', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Secret', 'prod/orders/db');
       // WHEN
       new secretsmanager.CfnRotationSchedule(stack, 'Rot', { secretId: 'prod/billing/db', hostedRotationLambda: HOSTED, rotationRules: WEEKLY });
@@ -139,7 +140,7 @@ describe('SecretRotationConfigured', () => {
     // matches the secret named `prod/orders/db`. The schedule is credited to the wrong secret.
     test('Noncompliance 8: a schedule for a secret whose name extends this one\'s is not credited to this one', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       cfnSecret(stack, 'Primary', 'prod/orders/db');
       cfnSecret(stack, 'Replica', 'prod/orders/db-replica');
       // WHEN
@@ -156,7 +157,7 @@ describe('SecretRotationConfigured', () => {
   describe('L2 rotation schedules', () => {
     test('Compliance: addRotationSchedule with a hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
@@ -166,7 +167,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Compliance: addRotationSchedule with a rotation Lambda function', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { rotationLambda: inlineFunction(stack, 'RotateFn'), automaticallyAfter: Duration.days(14) });
@@ -176,7 +177,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -185,7 +186,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Compliance: a HardenedSecret with SecretRotationPolicy.none acknowledges the finding with its justification', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new HardenedSecret(stack, 'Db', { rotation: SecretRotationPolicy.none('Vendor API key; the vendor has no rotation API (TICKET-1)') });
       // THEN
@@ -194,7 +195,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 1: an L2 secret without a rotation schedule', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new secretsmanager.Secret(stack, 'Secret');
       // THEN
@@ -203,7 +204,7 @@ describe('SecretRotationConfigured', () => {
 
     test('Noncompliance 2: automaticallyAfter of zero days leaves the schedule without RotationRules', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), automaticallyAfter: Duration.days(0) });

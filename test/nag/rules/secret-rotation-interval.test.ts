@@ -1,7 +1,8 @@
 import { CfnParameter, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { ruleFindings } from '../pack-helpers';
 import { cfnSecret, hostedRotationSecret, singleFinding } from '../rule-fixtures';
 
 const RULE = 'SecretRotationInterval';
@@ -30,7 +31,7 @@ describe('SecretRotationInterval', () => {
       ['ScheduleExpression wins over a long AutomaticallyAfterDays', { scheduleExpression: 'rate(7 days)', automaticallyAfterDays: 90 }],
     ])('Compliance: %s', (_label, rules) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, rules);
       // THEN
@@ -39,7 +40,7 @@ describe('SecretRotationInterval', () => {
 
     test('Compliance: a schedule without RotationRules is left to SecretRotationConfigured', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack);
       // THEN
@@ -57,7 +58,7 @@ describe('SecretRotationInterval', () => {
       ['a year-restricted schedule that stops', { scheduleExpression: 'cron(0 0 * * ? 2026)' }, /cron\(0 0 \* \* \? 2026\) stops firing .*, more than the maximum of 30 days/i],
     ])('Noncompliance 1: %s', (_label, rules, message) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, rules);
       // THEN
@@ -71,7 +72,7 @@ describe('SecretRotationInterval', () => {
       ['both day fields set', 'cron(0 0 1 * MON *)', /cannot be proven: .*one of day-of-month and day-of-week must be '\?'/],
     ])('Noncompliance 2: a malformed ScheduleExpression, %s', (_label, scheduleExpression, message) => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression });
       // THEN
@@ -80,7 +81,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 3: RotationRules with neither ScheduleExpression nor AutomaticallyAfterDays', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { duration: '2h' });
       // THEN
@@ -91,7 +92,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 4: each schedule is judged on its own', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const a = cfnSecret(stack, 'A');
       const b = cfnSecret(stack, 'B');
       // WHEN
@@ -105,7 +106,7 @@ describe('SecretRotationInterval', () => {
   describe('the maxRotationInterval option', () => {
     test('Compliance: rate(90 days) with a maximum of 90 days', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: 'rate(90 days)' });
       // THEN
@@ -114,7 +115,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 1: rate(30 days) with a maximum of 7 days', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: 'rate(30 days)' });
       // THEN
@@ -125,7 +126,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 2: rate(13 hours) with a maximum of 12 hours', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: 'rate(13 hours)' });
       // THEN
@@ -138,7 +139,7 @@ describe('SecretRotationInterval', () => {
   describe('L2 schedules', () => {
     test('Compliance: addRotationSchedule with the CDK default', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
@@ -148,7 +149,7 @@ describe('SecretRotationInterval', () => {
 
     test('Compliance: addRotationSchedule every 6 hours', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), automaticallyAfter: Duration.hours(6) });
@@ -158,7 +159,7 @@ describe('SecretRotationInterval', () => {
 
     test('Compliance: a HardenedSecret with hosted rotation', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       hostedRotationSecret(stack);
       // THEN
@@ -167,7 +168,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 1: addRotationSchedule every 90 days', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const secret = new secretsmanager.Secret(stack, 'Secret');
       // WHEN
       secret.addRotationSchedule('Rot', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), automaticallyAfter: Duration.days(90) });
@@ -179,7 +180,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 2: a HardenedSecret on a monthly cron (31 days worst case)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       new HardenedSecret(stack, 'Db', {
         rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser(), { scheduleExpression: 'cron(0 3 1 * ? *)' }),
@@ -192,7 +193,7 @@ describe('SecretRotationInterval', () => {
   describe('intrinsics and tokens', () => {
     test('Compliance: a ScheduleExpression CfnParameter whose default is rate(7 days)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'Schedule', { type: 'String', default: 'rate(7 days)' });
       // WHEN
       schedule(stack, { scheduleExpression: param.valueAsString });
@@ -202,7 +203,7 @@ describe('SecretRotationInterval', () => {
 
     test('Compliance: Fn.join of literal pieces', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Fn.join('', ['rate(', '7', ' days)']) });
       // THEN
@@ -211,7 +212,7 @@ describe('SecretRotationInterval', () => {
 
     test('Compliance: a lazy token that produces rate(14 days)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Lazy.string({ produce: () => 'rate(14 days)' }) });
       // THEN
@@ -220,7 +221,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 1: a ScheduleExpression from Fn.importValue cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Fn.importValue('RotationSchedule') });
       // THEN
@@ -231,7 +232,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 2: a ScheduleExpression CfnParameter without a default cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'Schedule', { type: 'String' });
       // WHEN
       schedule(stack, { scheduleExpression: param.valueAsString });
@@ -241,7 +242,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 3: a ScheduleExpression CfnParameter whose default is rate(90 days)', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'Schedule', { type: 'String', default: 'rate(90 days)' });
       // WHEN
       schedule(stack, { scheduleExpression: param.valueAsString });
@@ -251,7 +252,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 4: Fn.sub with a literal variable', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Fn.sub('rate(${Days} days)', { Days: '45' }) });
       // THEN
@@ -260,7 +261,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 5: Fn.join with an imported piece cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Fn.join('', ['rate(', Fn.importValue('RotationDays'), ' days)']) });
       // THEN
@@ -272,7 +273,7 @@ describe('SecretRotationInterval', () => {
     // with the unknown part deleted: 'rate(1' + import + ' days)' is judged as 'rate(1 days)'.
     test('Noncompliance 6: Fn.join whose imported piece is dropped still cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { scheduleExpression: Fn.join('', ['rate(1', Fn.importValue('MoreDigits'), ' days)']) });
       // THEN
@@ -281,7 +282,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 7: an AutomaticallyAfterDays CfnParameter whose default is 90', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'Days', { type: 'Number', default: 90 });
       // WHEN
       schedule(stack, { automaticallyAfterDays: param.valueAsNumber });
@@ -294,7 +295,7 @@ describe('SecretRotationInterval', () => {
     // AutomaticallyAfterDays passes as "every 0 days" instead of "cannot be proven".
     test('Noncompliance 8: an AutomaticallyAfterDays CfnParameter without a default cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       const param = new CfnParameter(stack, 'Days', { type: 'Number' });
       // WHEN
       schedule(stack, { automaticallyAfterDays: param.valueAsNumber });
@@ -304,7 +305,7 @@ describe('SecretRotationInterval', () => {
 
     test('Noncompliance 9: an AutomaticallyAfterDays from Fn.importValue cannot be proven', () => {
       // GIVEN
-      const stack = testStack();
+      const stack = newStack();
       // WHEN
       schedule(stack, { automaticallyAfterDays: Token.asNumber(Fn.importValue('RotationDays')) });
       // THEN

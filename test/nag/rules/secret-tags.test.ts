@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Stack, Tags } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DataClassification, HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 
 const RULE = 'SecretTags';
 const ID = `HardenedSecrets-${RULE}`;
@@ -17,7 +18,7 @@ function tagged(stack: Stack, tags: Record<string, string>): secretsmanager.Secr
 describe('SecretTags', () => {
   test('Compliance 1: HardenedSecret with owner, environment and dataClassification', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new HardenedSecret(stack, 'Secret', {
       rotation: SecretRotationPolicy.none('Test secret without rotation'),
@@ -31,7 +32,7 @@ describe('SecretTags', () => {
 
   test('Compliance 2: secretsmanager.Secret tagged with Tags.of', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     tagged(stack, { 'owner': 'team-payments', 'environment': 'prod', 'data-classification': 'restricted' });
     // THEN
@@ -40,7 +41,7 @@ describe('SecretTags', () => {
 
   test('Compliance 3: tags applied to the whole stack reach the secret', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     Tags.of(stack).add('owner', 'team-payments');
@@ -52,7 +53,7 @@ describe('SecretTags', () => {
 
   test('Compliance 4: L1 CfnSecret with tag values from a CfnParameter, Fn.importValue and Fn.sub', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const owner = new CfnParameter(stack, 'Owner');
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
@@ -68,7 +69,7 @@ describe('SecretTags', () => {
 
   test('Compliance 5: requiredTags replaces the default keys', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     tagged(stack, { 'cost-center': 'cc-1234' });
     // THEN
@@ -77,7 +78,7 @@ describe('SecretTags', () => {
 
   test('Compliance 6: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -86,7 +87,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 1: secretsmanager.Secret without tags', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'Secret');
     // THEN
@@ -98,7 +99,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 2: HardenedSecret without owner, environment and dataClassification', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation') });
     // THEN
@@ -112,7 +113,7 @@ describe('SecretTags', () => {
     [{ owner: 'team-a' }, /has no environment, data-classification tags,/],
   ])('Noncompliance 3: tags %j name only the missing keys', (tags, message) => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     tagged(stack, tags as Record<string, string>);
     // THEN
@@ -123,7 +124,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 4: L1 CfnSecret with an empty tag value', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.CfnSecret(stack, 'Secret', {
       tags: [{ key: 'owner', value: '' }, { key: 'environment', value: 'prod' }, { key: 'data-classification', value: 'internal' }],
@@ -136,7 +137,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 5: tag keys are case-sensitive', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     tagged(stack, { 'Owner': 'team-a', 'environment': 'prod', 'data-classification': 'internal' });
     // THEN
@@ -145,7 +146,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 6: requiredTags are checked instead of the defaults', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     tagged(stack, { 'owner': 'team-a', 'environment': 'prod', 'data-classification': 'internal' });
     // THEN
@@ -156,7 +157,7 @@ describe('SecretTags', () => {
 
   test('Noncompliance 7: each untagged secret has its own finding', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     new secretsmanager.Secret(stack, 'A');
     new secretsmanager.CfnSecret(stack, 'B', {});
@@ -165,7 +166,7 @@ describe('SecretTags', () => {
   });
 
   test('an invalid tag key in requiredTags is refused', () => {
-    expect(() => ruleFindings(testStack(), RULE, { requiredTags: ['bad#key'] })).toThrow(
+    expect(() => ruleFindings(newStack(), RULE, { requiredTags: ['bad#key'] })).toThrow(
       /SecretsManagerChecks: invalid `requiredTags`: got "bad#key"; allowed: tag keys of 1-128/,
     );
   });

@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HardenedSecret, SecretRotationPolicy } from '../../../src';
-import { pairs, ruleFindings, testStack } from '../pack-helpers';
+import { newStack } from '../../helpers/stacks';
+import { pairs, ruleFindings } from '../pack-helpers';
 import { inlineFunction } from '../rule-fixtures';
 
 const RULE = 'SecretsEndpointInVpc';
@@ -53,7 +54,7 @@ function l1Function(stack: Stack, reads = true): ec2.CfnVPC {
 describe('SecretsEndpointInVpc', () => {
   test('Compliance 1: the VPC has a Secrets Manager interface endpoint (vpc.addInterfaceEndpoint)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = isolatedVpc(stack);
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
@@ -65,7 +66,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 2: a function outside any VPC', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(fn(stack));
@@ -75,7 +76,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 3: a function in a VPC whose role reads no secret', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     const f = fn(stack, isolatedVpc(stack));
@@ -86,7 +87,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 4: L1 VPC, subnet, role and function with an L1 endpoint (ServiceName from Fn.sub)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = l1Function(stack);
     // WHEN
     new ec2.CfnVPCEndpoint(stack, 'Endpoint', {
@@ -100,7 +101,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 5: an endpoint whose ServiceName is a CfnParameter with a Secrets Manager default', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = l1Function(stack);
     const service = new CfnParameter(stack, 'Service', { default: 'com.amazonaws.eu-west-1.secretsmanager' });
     // WHEN
@@ -111,7 +112,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 6: an endpoint in a VPC given by Fn.importValue is assumed to be the right one', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     l1Function(stack);
     // WHEN
     new ec2.CfnVPCEndpoint(stack, 'Endpoint', { vpcId: Fn.importValue('SharedVpcId'), serviceName: 'com.amazonaws.eu-west-1.secretsmanager' });
@@ -121,7 +122,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 7: the rule is a warning that can be left out of the warnings option', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
     secret.grantRead(fn(stack, isolatedVpc(stack)));
@@ -131,7 +132,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 1: secretsmanager.Secret.grantRead to a function in a VPC without an endpoint', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = isolatedVpc(stack);
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
@@ -145,7 +146,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 2: HardenedSecret.grantRead to a function in a VPC without an endpoint', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new HardenedSecret(stack, 'Secret', { rotation: SecretRotationPolicy.none('Test secret without rotation') });
     // WHEN
     secret.grantRead(fn(stack, isolatedVpc(stack)));
@@ -155,7 +156,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 3: the endpoint is in another VPC', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const other = isolatedVpc(stack, 'Other');
     // WHEN
@@ -167,7 +168,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 4: an interface endpoint for another service does not count', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = isolatedVpc(stack);
     const secret = new secretsmanager.Secret(stack, 'Secret');
     // WHEN
@@ -180,7 +181,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 5: L1 VPC, subnet, role with an inline policy and function', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     l1Function(stack);
     // THEN
@@ -191,7 +192,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Compliance 8: L1 function whose role reads no secret', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     l1Function(stack, false);
     // THEN
@@ -200,7 +201,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 6: a role that reads secrets through an attached iam.ManagedPolicy (roles prop)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const f = fn(stack, isolatedVpc(stack));
     // WHEN
     new iam.ManagedPolicy(stack, 'Read', {
@@ -216,7 +217,7 @@ describe('SecretsEndpointInVpc', () => {
   // attaches the same policy that way and the function is not reported.
   test('Noncompliance 7: a role that reads secrets through role.addManagedPolicy (ManagedPolicyArns)', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const f = fn(stack, isolatedVpc(stack));
     const read = new iam.ManagedPolicy(stack, 'Read', {
       statements: [new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/app/db-AbCdEf'] })],
@@ -229,7 +230,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 8: subnets given by Fn.importValue: no endpoint anywhere in the stack', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
       vpcId: Fn.importValue('VpcId'),
       availabilityZones: ['eu-west-1a'],
@@ -246,7 +247,7 @@ describe('SecretsEndpointInVpc', () => {
 
   test('Noncompliance 9: a role with secretsmanager:* on "*" reads secrets', () => {
     // GIVEN
-    const stack = testStack();
+    const stack = newStack();
     // WHEN
     fn(stack, isolatedVpc(stack)).addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:*'], resources: ['*'] }));
     // THEN
