@@ -6,6 +6,8 @@ export type { RotationFunctionOptions } from './rotation/rotation-function-optio
 export * from './rotation/runtime/password-policy-options';
 export { RotationKind, SecretRotationPolicy } from './rotation/rotation-policy';
 export { HardenedSecret } from './secret/hardened-secret';
+export { SecretAccessMode } from './secret/access-mode';
+export type { RestrictiveAccessOptions } from './secret/access-mode';
 export type { IHardenedSecret } from './secret/contract';
 export type { HardenedSecretAttributes } from './secret/imported-secret';
 export * from './secret/hardened-secret-props';

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { SecretAccessMode } from './access-mode';
 import { RotationKind } from '../rotation/rotation-policy';
 
 /** Marks every `IHardenedSecret` of this library, made here or imported (see `isHardenedSecret`). */
@@ -50,6 +51,9 @@ export interface IHardenedSecret extends secretsmanager.ISecret {
    * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
    */
   readonly deploymentRoles?: iam.IRole[];
+
+  /** Who the resource policy lets through; `STANDARD` for an import (its policy is not known here). */
+  readonly accessMode: SecretAccessMode;
 }
 
 

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { SecretAccessMode } from './access-mode';
 import { SecretRotationPolicy } from '../rotation/rotation-policy';
 
 /**
@@ -184,4 +185,17 @@ export interface HardenedSecretProps {
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
    */
   readonly replicaRegions?: secretsmanager.ReplicaRegion[];
+
+  /**
+   * Who the resource policy lets through. `SecretAccessMode.RESTRICTIVE` (or `.restrictive({ ... })`)
+   * denies every Secrets Manager action to every principal but those the secret knows: its readers
+   * and writers (granted through it, now or later), its rotation role, its break-glass and
+   * deployment roles and `additionalPrincipals`; the key this secret creates refuses use to the
+   * others alike. Grants to principals of other accounts, to accounts and to services are then
+   * refused at synth. Hosted rotation creates its role at deployment under a generated name: list
+   * it in `additionalPrincipals` once known.
+   *
+   * @default SecretAccessMode.STANDARD
+   */
+  readonly accessMode?: SecretAccessMode;
 }

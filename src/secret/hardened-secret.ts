@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { KnownPrincipals, restrictiveKeyStatement, restrictiveStatements, SecretAccessMode } from './access-mode';
 import { GrantToFunctionOptions } from './consumer-options';
 import { grantBatchRead, grantToFunction } from './consumers';
 import { IHardenedSecret, isMarkedHardenedSecret, markHardenedSecret } from './contract';
@@ -154,11 +155,17 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   /** The roles CloudFormation deploys the secret's stack as, when they were given. */
   public readonly deploymentRoles?: iam.IRole[];
 
+  /** Who the resource policy lets through. */
+  public readonly accessMode: SecretAccessMode;
+
   /** Replica regions, their keys, and the grants that follow them. */
   private readonly replication: SecretReplication;
 
   private readonly readers: iam.IGrantable[] = [];
   private readonly writers: iam.IGrantable[] = [];
+
+  /** The principals a restrictive secret lets through; undefined in the standard mode. */
+  private readonly knownPrincipals?: KnownPrincipals;
 
   /** The value of `requireVpcEndpoint`: a secret read only through them cannot be replicated. */
   private readonly requiredEndpoints?: ec2.IVpcEndpoint[];
@@ -202,6 +209,24 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
 
     const rotation = props.rotation._bind(this, this.replication);
     this.rotationFunction = rotation.rotationFunction;
+
+    this.accessMode = props.accessMode ?? SecretAccessMode.STANDARD;
+    if (this.accessMode.isRestrictive) {
+      // One list, read at synthesis, renders both policies: grants made later land in it.
+      const known = new KnownPrincipals(this);
+      known.add(() => [...principals.breakGlassArns, ...principals.deploymentArns]);
+      known.add(() => this.readers);
+      known.add(() => this.writers);
+      known.add(() => (this.rotationFunction?.role ? [this.rotationFunction.role] : []));
+      known.add(() => this.accessMode._options.additionalPrincipals ?? []);
+      this.knownPrincipals = known;
+      for (const statement of restrictiveStatements(known.arns, this.accessMode._options.organizationId)) {
+        this.addToResourcePolicy(statement);
+      }
+      if (props.encryptionKey === undefined) {
+        this.secretKey.addToResourcePolicy(restrictiveKeyStatement(known.arns));
+      }
+    }
     if (props.requireVpcEndpoint !== undefined) {
       checkRotationThroughEndpoints(this, props.requireVpcEndpoint, rotation.network);
     }
@@ -271,6 +296,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
    * @default versionStages ['AWSCURRENT']
    */
   public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
+    this.knownPrincipals?.check(grantee, 'grantRead');
     const conditions = readCondition(this, versionStages);
     const value = iam.Grant.addToPrincipalOrResource({
       grantee,
@@ -298,6 +324,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
    * @param grantee the principal
    */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    this.knownPrincipals?.check(grantee, 'grantWrite');
     const grant = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: WRITE_ACTIONS,

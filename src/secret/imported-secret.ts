@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SecretAccessMode } from './access-mode';
 import { IHardenedSecret, markHardenedSecret } from './contract';
 import { grantKeyUse, grantUnknownKeyUse, readCondition, WRITE_ACTIONS, WRITE_KEY_ACTIONS } from './grants';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
@@ -104,6 +105,7 @@ export class ImportedHardenedSecret extends Resource implements IHardenedSecret 
   public readonly rotationKind: RotationKind;
   public readonly rotationFunction?: lambda.IFunction;
   public readonly deploymentRoles?: iam.IRole[];
+  public readonly accessMode = SecretAccessMode.STANDARD;
   public readonly replicaRegionNames: string[];
   private readonly replicas: secretsmanager.ReplicaRegion[];
   private readonly policyArn: string;

@@ -1,13 +1,14 @@
 import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { validateAccessMode } from './access-mode';
 import { DataClassification, HardenedSecretProps } from './hardened-secret-props';
 import { validateReplicaRegions } from './replication';
 import { validateNoReplicas, validateRequiredEndpoints } from '../network/require-vpc-endpoint';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
-import { SecretRotationPolicy } from '../rotation/rotation-policy';
+import { RotationKind, SecretRotationPolicy } from '../rotation/rotation-policy';
 
 // Tag values: letters, digits, spaces and _.:/=+-@, up to 256 characters.
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html
@@ -53,6 +54,14 @@ export function validateHardenedSecretProps(scope: Construct, id: string, props:
     v.check(props.deploymentRoles.length > 0, 'deploymentRoles', '[]', 'one or more roles, or omit the prop');
   }
   validateRequiredEndpoints(v, props.requireVpcEndpoint);
+  validateAccessMode(v, props.accessMode);
+  if (props.accessMode?.isRestrictive && props.rotation instanceof SecretRotationPolicy && props.rotation.kind === RotationKind.HOSTED &&
+    (props.accessMode._options.additionalPrincipals ?? []).length === 0) {
+    v.fail('accessMode', 'RESTRICTIVE with hosted rotation',
+      'hosted rotation with its role in accessMode additionalPrincipals: the AWS::SecretsManager transform creates that role at ' +
+      'deployment under a generated name, which a restrictive policy cannot list before it exists (deploy once with STANDARD, then ' +
+      "list iam.Role.fromRoleArn(this, 'HostedRotationRole', arn)), or SecretRotationPolicy.custom / .lambda, whose role is known");
+  }
   validateNoReplicas(v, props.requireVpcEndpoint, (props.replicaRegions ?? []).map((r) => r?.region), 'replicaRegions');
   if (props.deploymentRoles === undefined && deploymentRoleArns(Stack.of(scope)).length === 0) {
     v.fail(
