@@ -20,6 +20,7 @@ export const CLAIMS = {
   vpcEndpoint: 'With requireVpcEndpoint, values are read only through the listed endpoints, except by AWS services for the caller and by break-glass and deployment roles',
   endpointPolicy: 'The Secrets Manager endpoint serves only principals of its account (or organisation), only the actions workloads and rotation need (no administration, break glass included), and only the named secrets when given',
   guardrails: 'SecretGuardrails ENFORCE gives L1 and L2 secrets the same deletion, policy-change and TLS denies, and keeps existing readers working: its key serves the account through Secrets Manager only',
+  restrictive: 'In the restrictive access mode only the principals the secret knows (readers and writers granted through it, even after the policy was written; its rotation role; break-glass, deployment and additional roles) reach it or its key: an administrator with AdministratorAccess, the account root and every other role are denied, whatever their IAM policies say',
   imports: 'A secret made elsewhere and imported (fromHardenedSecretAttributes, fromSecret*) is read by its grantees at AWSCURRENT, by complete ARN, partial ARN or name, with its replicas, and its key decrypts for them only through Secrets Manager of each region',
   monitor: 'The monitor\'s key and log buckets serve AWS services only on behalf of this account (CloudWatch: its alarms in this region; EventBridge: only once a detector is a rule); its topic takes this account\'s CloudWatch alarms and the publishers the account\'s IAM allows',
 } as const;
