@@ -7,6 +7,7 @@ import { EXTERNAL_MONITOR } from './compliance-suite';
 import { controlTowerViolationsByStack } from './helpers/control-tower';
 import { packFindings } from './nag/pack-helpers';
 import { AcknowledgementRecord, acknowledgements, nagFindings } from './nag-helpers';
+import { buildRestrictiveSecretApp, RESTRICTIVE_STACK_NAME } from '../examples/access-modes/restrictive-secret';
 import { ACKNOWLEDGEMENTS as APP_ACKNOWLEDGEMENTS, buildExampleApp } from '../examples/app';
 import { buildAuditedApp, EXTERNAL_MONITOR as REPORT_MONITOR } from '../examples/compliance-report';
 import { ACKNOWLEDGEMENTS as CONSUMERS_ACKNOWLEDGEMENTS, buildConsumersApp, CONSUMERS_STACK_NAME } from '../examples/consumers/lambda-and-ecs';
@@ -36,6 +37,7 @@ const privateSecrets = once(() => buildPrivateSecretsApp(new App()));
 const replicated = once(() => buildReplicatedSecretApp(new App()));
 const consumers = once(() => buildConsumersApp(new App()));
 const monitoring = once(() => buildMonitoringApp(new App()));
+const restrictive = once(() => buildRestrictiveSecretApp(new App()));
 
 /** An acknowledgement as the examples list it: with its reason, or only its place and rule. */
 type Acknowledged = Omit<AcknowledgementRecord, 'reason'> & { readonly reason?: string };
@@ -115,6 +117,13 @@ const EXAMPLES: ExampleRow[] = [
     checks: { externalMonitor: EXTERNAL_MONITOR },
     acknowledgements: () => CONSUMERS_ACKNOWLEDGEMENTS,
     placed: () => CONSUMERS_ACKNOWLEDGEMENTS.filter((a) => a.placedBy !== 'aws-cdk-lib'),
+  },
+  {
+    file: 'examples/access-modes/restrictive-secret.ts',
+    app: () => restrictive().app,
+    checks: { externalMonitor: EXTERNAL_MONITOR },
+    ownerTags: true,
+    acknowledgements: () => rotationFunctionAcknowledgements(`${RESTRICTIVE_STACK_NAME}/TokenRotation`),
   },
   {
     file: 'examples/monitoring/secret-access-monitor.ts',
