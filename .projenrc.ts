@@ -82,6 +82,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // V8 coverage doubles jest's time here (77 s against 169 s on test/nag and test/report) and
       // nothing consumes the report: `npm run test:coverage` collects it on demand.
       collectCoverage: false,
+      // The Python virtualenv of the tests (.ci/run) holds 150,000 files and JupyterLab
+      // package.json files that collide in jest's module map; jest need not look into it.
+      modulePathIgnorePatterns: ['<rootDir>/.venv/'],
     },
   },
 
@@ -93,7 +96,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     bundlingOptions: { externals: ['@aws-sdk/*'] },
     awsSdkConnectionReuse: false,
   },
-  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/'],
+  // .venv: the Python tools of the tests (requirements-dev.txt), created by .ci/run.
+  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/', '/.venv/'],
 });
 
 // Imports point down the layers of projenrc/layers.ts, and never in a circle.
@@ -105,7 +109,7 @@ project.eslint?.addRules({
 // The audit command: `npx cdk-hardened-secrets audit cdk.out`.
 project.addBins({ 'cdk-hardened-secrets': 'lib/cli/main.js' });
 
-for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out']) {
+for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out', '/.venv', '/requirements-dev.txt']) {
   project.addPackageIgnore(path);
 }
 
