@@ -16,7 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DETECTORS, DetectorSpec, SecretEventKind } from './event-kinds';
 import { DetectorType } from './monitor-props';
 import {
-  EVENT_PATTERN_QUOTA_CEILING, eventPattern, FILTER_PATTERN_MAX_LENGTH, filterPattern, PatternInputs, PatternValue,
+  EVENT_PATTERN_QUOTA_CEILING, eventPattern, FILTER_PATTERN_MAX_LENGTH, filterPattern, PatternInputs, PatternValue, ReadMode,
 } from './patterns';
 import { accountValue, addPrincipal, emptyPrincipalSet, keyValue, MutablePrincipalSet } from './principals';
 import { HardenedSecretsValidationError } from '../private/validation';
@@ -28,6 +28,11 @@ const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 /** One watched secret, and who may read and write it. */
 export interface Watch {
   readonly secret: secretsmanager.ISecret;
+  /**
+   * Whether the secret's resource policy refuses every principal it does not name (a
+   * `HardenedSecret` in `SecretAccessMode.RESTRICTIVE`): nobody else can read it.
+   */
+  readonly restrictive: boolean;
   /** The role that rotates the secret: it reads and writes without an alarm. */
   readonly rotationRole?: iam.IRole;
   /** The allowed readers as they stand now (grants made after `watch` count). */
@@ -81,9 +86,16 @@ export class Detectors {
   public createAllowListDetectors(): void {
     for (const spec of DETECTORS.filter((d) => d.allowList !== undefined)) {
       const inputs = this.settings.patternInputs();
+      const description = detectorDescription(spec, inputs);
+      if (spec.allowList === 'readers' && inputs.readMode === 'restrictive' && inputs.privilegedReaders === undefined) {
+        Annotations.of(this.monitor).addInfo(
+          'Every watched secret is RESTRICTIVE: UNEXPECTED_READ lists no readers and alarms on refused reads. Give the ' +
+            "secrets' break-glass roles as breakGlassRoles for their reads to alarm too.",
+        );
+      }
       const filter = filterPattern(spec, inputs);
       if (filter.maxLength <= FILTER_PATTERN_MAX_LENGTH) {
-        this.createMetricFilterDetector(spec);
+        this.createMetricFilterDetector(spec, description);
         continue;
       }
       const rule = eventPattern(spec, inputs);
@@ -94,11 +106,25 @@ export class Detectors {
           `the union of ${listName} of the watched secrets is too long for ${spec.kind}: its filter pattern can reach ` +
             `${filter.maxLength} characters (CloudWatch Logs allows ${FILTER_PATTERN_MAX_LENGTH}) and its EventBridge pattern ` +
             `${rule.maxLength} (maxEventPatternLength is ${limit}); allowed: fewer distinct principals (share reader roles ` +
-            `among secrets), literal ARNs instead of tokens, or a raised EventBridge quota (at most ${EVENT_PATTERN_QUOTA_CEILING})`,
+            `among secrets), literal ARNs instead of tokens, or a raised EventBridge quota (at most ${EVENT_PATTERN_QUOTA_CEILING})` +
+            (spec.allowList === 'readers' ? this.restrictiveAdvice() : ''),
         ]);
       }
-      this.createEventRuleDetector(spec, rule.pattern);
+      this.createEventRuleDetector(spec, rule.pattern, description);
     }
+  }
+
+  /**
+   * How to leave the reader allow-list behind: a monitor whose watched secrets are all RESTRICTIVE
+   * lists no readers. Names the secrets that are not.
+   */
+  private restrictiveAdvice(): string {
+    const standard = this.settings.watches.filter((w) => !w.restrictive).map((w) => w.secret.node.path);
+    const shown = standard.slice(0, 5).join(', ') + (standard.length > 5 ? ` and ${standard.length - 5} more` : '');
+    return '; or switch the watched secrets to SecretAccessMode.RESTRICTIVE (HardenedSecret accessMode): their resource ' +
+      'policies then refuse every reader they do not name, and a monitor whose secrets are all RESTRICTIVE lists no readers ' +
+      `(it alarms on refused reads and on reads by breakGlassRoles). ${standard.length} of ${this.settings.watches.length} ` +
+      `watched secrets are not RESTRICTIVE: ${shown}`;
   }
 
   /** How the detector of `kind` is built, once it is. */
@@ -128,7 +154,7 @@ export class Detectors {
     return new cloudwatch.Metric({ namespace: this.settings.metricNamespace, metricName: spec.id, ...defaults, ...options });
   }
 
-  private createMetricFilterDetector(spec: DetectorSpec): void {
+  private createMetricFilterDetector(spec: DetectorSpec, description: string = spec.description): void {
     const pattern = Lazy.string({ produce: () => filterPattern(spec, this.settings.patternInputs()).pattern });
     new logs.MetricFilter(this.monitor, spec.id, {
       logGroup: this.settings.logGroup,
@@ -147,7 +173,7 @@ export class Detectors {
     });
     const threshold = spec.kind === SecretEventKind.ACCESS_DENIED_BURST ? this.settings.accessDeniedThreshold : 1;
     const alarm = new cloudwatch.Alarm(this.monitor, `${spec.id}Alarm`, {
-      alarmDescription: `${spec.description} (${spec.eventNames.join(', ') || spec.errorCodes?.join(', ')}). See the trail log group for the records.`,
+      alarmDescription: `${description} (${spec.eventNames.join(', ') || spec.errorCodes?.join(', ')}). See the trail log group for the records.`,
       metric: this.metric(spec.kind, {}).with({ period: this.settings.alarmPeriod }),
       threshold,
       evaluationPeriods: 1,
@@ -160,9 +186,9 @@ export class Detectors {
     this.types.set(spec.kind, DetectorType.METRIC_FILTER);
   }
 
-  private createEventRuleDetector(spec: DetectorSpec, pattern: { [key: string]: unknown }): void {
+  private createEventRuleDetector(spec: DetectorSpec, pattern: { [key: string]: unknown }, description: string): void {
     const rule = new events.Rule(this.monitor, `${spec.id}Rule`, {
-      description: spec.description,
+      description,
       eventPattern: {
         source: pattern.source as string[],
         detailType: pattern['detail-type'] as string[],
@@ -221,17 +247,40 @@ export class Detectors {
   }
 }
 
+/** The description of a detector, which for the read detector says how reads are judged. */
+function detectorDescription(spec: DetectorSpec, inputs: PatternInputs): string {
+  if (spec.allowList !== 'readers') {
+    return spec.description;
+  }
+  switch (inputs.readMode ?? 'allow-list') {
+    case 'restrictive':
+      return 'A secret value was read by a break-glass role, or a read was refused (the watched secrets are RESTRICTIVE: ' +
+        'their resource policies refuse every principal they do not name)';
+    case 'mixed':
+      return `${spec.description}, or a read was refused`;
+    default:
+      return spec.description;
+  }
+}
+
 /**
  * The lists every pattern is rendered from, as they stand now: the accounts and keys of the
- * watched secrets, their readers and writers. A principal no CloudTrail record can be matched on
- * is reported on `monitor`.
+ * watched secrets, their readers and writers, and how reads are judged. A principal no CloudTrail
+ * record can be matched on is reported on `monitor`.
+ *
+ * When every watched secret is RESTRICTIVE the readers are not collected at all: the read
+ * detector lists none (see `ReadMode`), which is what lets the monitor scale with readers.
+ *
+ * @param breakGlassRoles roles whose every successful read alarms: never allowed readers
  */
-export function collectPatternInputs(monitor: Construct, watches: readonly Watch[]): PatternInputs {
+export function collectPatternInputs(monitor: Construct, watches: readonly Watch[], breakGlassRoles: readonly iam.IRole[] = []): PatternInputs {
   const stack = Stack.of(monitor);
   const accounts: PatternValue[] = [];
   const keys: PatternValue[] = [];
   const readers = emptyPrincipalSet();
   const writers = emptyPrincipalSet();
+  const restrictive = watches.filter((w) => w.restrictive).length;
+  const readMode: ReadMode = restrictive === 0 ? 'allow-list' : restrictive === watches.length ? 'restrictive' : 'mixed';
   const addUnique = (list: PatternValue[], value: PatternValue) => {
     if (!list.some((v) => v.text === value.text)) {
       list.push(value);
@@ -242,18 +291,32 @@ export function collectPatternInputs(monitor: Construct, watches: readonly Watch
     if (w.secret.encryptionKey) {
       addUnique(keys, keyValue(w.secret.encryptionKey.keyArn));
     }
-    addAll(monitor, readers, w, w.readers());
+    if (readMode !== 'restrictive') {
+      addAll(monitor, readers, w, w.readers());
+    }
     addAll(monitor, writers, w, w.writers());
     if (w.rotationRole) {
       // Rotation reads AWSPENDING / AWSCURRENT and writes AWSPENDING.
-      addPrincipal(readers, w.rotationRole);
+      if (readMode !== 'restrictive') {
+        addPrincipal(readers, w.rotationRole);
+      }
       addPrincipal(writers, w.rotationRole);
     }
   }
   if (accounts.length === 0) {
     accounts.push(accountValue(stack.account));
   }
-  return { accounts, keys, readers, writers };
+  const privileged = emptyPrincipalSet();
+  for (const role of breakGlassRoles) {
+    addPrincipal(privileged, role);
+  }
+  if (privileged.roles.length === 0) {
+    return { accounts, keys, readers, writers, readMode };
+  }
+  // A break-glass role is never an allowed reader, whatever it was granted.
+  const breakGlass = new Set(privileged.roles.map((r) => r.text));
+  const allowed = { ...readers, roles: readers.roles.filter((r) => !breakGlass.has(r.text)) };
+  return { accounts, keys, readers: allowed, writers, readMode, privilegedReaders: privileged.roles };
 }
 
 function addAll(monitor: Construct, set: MutablePrincipalSet, w: Watch, grantables: iam.IGrantable[]): void {

@@ -12,6 +12,12 @@ export enum SecretEventKind {
    * number of secrets). A principal allowed to read one watched secret that reads another is not
    * caught here: IAM and the resource policy deny that read unless access was granted outside
    * the code; the compliance report's "who can read" and the pack's IAM rules catch such grants.
+   *
+   * When every watched secret is a `HardenedSecret` in `SecretAccessMode.RESTRICTIVE`, whose
+   * resource policy refuses every principal it does not name, no reader is listed: the detector
+   * matches a read refused with `AccessDenied*` (somebody the policies do not name tried) and a
+   * successful read by one of the monitor's `breakGlassRoles`. When some are RESTRICTIVE and some
+   * not, it matches both a read outside the union of readers and a refused read.
    */
   UNEXPECTED_READ = 'UNEXPECTED_READ',
   /** `DeleteSecret` or `RestoreSecret`. */

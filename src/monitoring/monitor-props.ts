@@ -39,7 +39,9 @@ export interface WatchOptions {
    * issued the session (`userIdentity.sessionContext.sessionIssuer.arn`), not the session ARN;
    * users on their ARN; accounts (`AccountPrincipal`) on the caller's account; services on
    * `invokedBy`. The list is read when the app is synthesised, so principals pushed to it later
-   * also count.
+   * also count. A monitor whose watched secrets are all RESTRICTIVE `HardenedSecret`s lists no
+   * readers (their resource policies refuse every principal they do not name): there this list
+   * changes nothing.
    *
    * @default - none: every successful read alarms
    */
@@ -152,6 +154,17 @@ export interface SecretAccessMonitorProps {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
    */
   readonly maxEventPatternLength?: number;
+
+  /**
+   * Roles whose every successful read of a secret raises `UNEXPECTED_READ`, even where a watched
+   * secret allows them: the break-glass roles (`HardenedSecret` `breakGlassRoles`). Give them here
+   * when the watched secrets are RESTRICTIVE: their resource policies let these roles through, and
+   * the read detector of a monitor whose secrets are all RESTRICTIVE lists no readers, only these
+   * roles (and refused reads).
+   *
+   * @default - none: in a monitor whose secrets are all RESTRICTIVE, only refused reads raise `UNEXPECTED_READ`
+   */
+  readonly breakGlassRoles?: iam.IRole[];
 
   /**
    * The CloudWatch namespace of the metrics.

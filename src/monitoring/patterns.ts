@@ -46,6 +46,22 @@ export interface PrincipalSet {
   readonly accounts: readonly PatternValue[];
 }
 
+/**
+ * How the read detector judges a read, from the access modes of the watched secrets.
+ *
+ * - `allow-list`: no watched secret is RESTRICTIVE. A successful read by a principal outside
+ *   `readers` (the union of the watched secrets' readers) matches.
+ * - `restrictive`: every watched secret is a RESTRICTIVE `HardenedSecret`, whose resource policy
+ *   refuses every Secrets Manager action to every principal it does not name: a successful read by
+ *   anybody else cannot happen, so no reader is listed. A successful read by one of
+ *   `privilegedReaders` (break glass: allowed, never routine) matches, and so does a refused read
+ *   (somebody the policies do not name tried).
+ * - `mixed`: both kinds are watched. The pattern cannot tell which secret was read, so a successful
+ *   read by a principal outside `readers` matches (the readers of the RESTRICTIVE secrets are in
+ *   the union, or their reads would match), and so does a refused read.
+ */
+export type ReadMode = 'allow-list' | 'restrictive' | 'mixed';
+
 /** What the patterns of all detectors are rendered from. */
 export interface PatternInputs {
   /** Accounts that own the watched secrets (`recipientAccountId`). */
@@ -54,6 +70,13 @@ export interface PatternInputs {
   readonly keys: readonly PatternValue[];
   readonly readers: PrincipalSet;
   readonly writers: PrincipalSet;
+  /** How reads are judged. @default 'allow-list' */
+  readonly readMode?: ReadMode;
+  /**
+   * Roles whose every successful read matches (break glass): the only readers the `restrictive`
+   * mode lists, and never in `readers`. @default none
+   */
+  readonly privilegedReaders?: readonly PatternValue[];
 }
 
 /** A pattern and the length it can reach once deployed. */
@@ -135,12 +158,33 @@ function notAllowed(allowed: PrincipalSet): Cond {
   return any(branches);
 }
 
+/** The error codes of a refused call: `AccessDenied` (IAM, resource policy) and `AccessDeniedException` (KMS). */
+const REFUSED = 'AccessDenied*';
+
+/** The read mode of a detector: only the reader allow-list has other modes. */
+function readModeOf(spec: DetectorSpec, inputs: PatternInputs): ReadMode {
+  return spec.allowList === 'readers' ? inputs.readMode ?? 'allow-list' : 'allow-list';
+}
+
+/**
+ * The read condition of the `restrictive` and `mixed` modes: a successful read by a privileged
+ * principal (restrictive) or by a principal outside the allow-list (mixed), or a refused read.
+ */
+function readCondition(mode: ReadMode, inputs: PatternInputs): Cond {
+  const privileged = inputs.privilegedReaders ?? [];
+  const successful = mode === 'mixed'
+    ? all([notExists('errorCode'), notAllowed(inputs.readers)])
+    : privileged.length > 0 ? all([notExists('errorCode'), any(privileged.map((r) => eq(ISSUER, r)))]) : undefined;
+  return any([...(successful ? [successful] : []), eq('errorCode', REFUSED)]);
+}
+
 function detectorConditions(spec: DetectorSpec, inputs: PatternInputs, narrowToKeys: boolean): Cond[] {
+  const mode = readModeOf(spec, inputs);
   const conds: Cond[] = [eq('eventSource', spec.eventSource)];
   if (spec.eventNames.length > 0) {
     conds.push(any(spec.eventNames.map((n) => eq('eventName', n))));
   }
-  if (spec.successfulOnly) {
+  if (spec.successfulOnly && mode === 'allow-list') {
     conds.push(notExists('errorCode'));
   }
   if (spec.errorCodes) {
@@ -154,7 +198,9 @@ function detectorConditions(spec: DetectorSpec, inputs: PatternInputs, narrowToK
   if (spec.keysOnly && narrowToKeys && inputs.keys.length > 0) {
     conds.push(any(inputs.keys.map((k) => eq('resources[0].ARN', k))));
   }
-  if (spec.allowList) {
+  if (spec.allowList && mode !== 'allow-list') {
+    conds.push(readCondition(mode, inputs));
+  } else if (spec.allowList) {
     conds.push(notAllowed(spec.allowList === 'readers' ? inputs.readers : inputs.writers));
   }
   return conds;
@@ -232,13 +278,24 @@ function notAllowedEvent(allowed: PrincipalSet, pick: Pick): Json[] {
   return branches;
 }
 
+/** The branches of `readCondition`, as EventBridge `$or` branches. */
+function readEventBranches(mode: ReadMode, inputs: PatternInputs, pick: Pick): Json[] {
+  const succeeded: Json = { errorCode: [{ exists: false }] };
+  const privileged = inputs.privilegedReaders ?? [];
+  const successful = mode === 'mixed'
+    ? notAllowedEvent(inputs.readers, pick).map((branch) => merge(succeeded, branch))
+    : privileged.length > 0 ? [merge(succeeded, nest(ISSUER, privileged.map(pick)))] : [];
+  return [...successful, { errorCode: [{ prefix: REFUSED.slice(0, -1) }] }];
+}
+
 function eventPatternWith(spec: DetectorSpec, inputs: PatternInputs, pick: Pick): Json {
+  const mode = readModeOf(spec, inputs);
   const source = spec.eventSource.replace(/\.amazonaws\.com$/, '');
-  const detail: Json = { eventSource: [spec.eventSource] };
+  let detail: Json = { eventSource: [spec.eventSource] };
   if (spec.eventNames.length > 0) {
     detail.eventName = [...spec.eventNames];
   }
-  if (spec.successfulOnly) {
+  if (spec.successfulOnly && mode === 'allow-list') {
     detail.errorCode = [{ exists: false }];
   }
   if (spec.errorCodes) {
@@ -247,7 +304,14 @@ function eventPatternWith(spec: DetectorSpec, inputs: PatternInputs, pick: Pick)
   if (inputs.accounts.length > 0) {
     detail.recipientAccountId = inputs.accounts.map(pick);
   }
-  if (spec.allowList) {
+  if (spec.allowList && mode !== 'allow-list') {
+    const branches = readEventBranches(mode, inputs, pick);
+    if (branches.length === 1) {
+      detail = merge(detail, branches[0]);
+    } else {
+      detail.$or = branches;
+    }
+  } else if (spec.allowList) {
     detail.$or = notAllowedEvent(spec.allowList === 'readers' ? inputs.readers : inputs.writers, pick);
   }
   return { 'source': [`aws.${source.split('.')[0]}`], 'detail-type': [spec.detailType], detail };

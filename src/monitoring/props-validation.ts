@@ -41,6 +41,12 @@ export function validateMonitorProps(path: string, props: SecretAccessMonitorPro
       "1 to 255 printable ASCII characters, not starting with ':' or 'AWS/'",
     );
   }
+  if (props.breakGlassRoles !== undefined) {
+    v.check(props.breakGlassRoles.length > 0, 'breakGlassRoles', '[]', 'one or more roles, or omit the prop');
+    props.breakGlassRoles.forEach((role, i) => {
+      v.check(role !== undefined && role !== null && typeof role.roleArn === 'string', `breakGlassRoles[${i}]`, String(role), 'an IAM role');
+    });
+  }
   if (props.cloudTrailLogGroup !== undefined && props.logRetention !== undefined) {
     v.conflict(['cloudTrailLogGroup', 'logRetention'], 'logRetention applies only to the log group of a new trail; set the retention of your own log group where it is defined');
   }

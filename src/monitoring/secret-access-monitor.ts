@@ -35,6 +35,11 @@ import { HardenedSecret } from '../secret/hardened-secret';
  * When an allow-list no longer fits CloudWatch's 1,024-character filter pattern, that event kind
  * becomes an EventBridge rule (up to the event pattern quota); beyond that, synthesis fails.
  *
+ * Nor does it grow with the number of readers when every watched secret is a `HardenedSecret` in
+ * `SecretAccessMode.RESTRICTIVE`: their resource policies refuse every principal they do not
+ * name, so `UNEXPECTED_READ` lists no reader; it alarms on refused reads and on reads by the
+ * `breakGlassRoles`.
+ *
  * @example
  * const monitor = new SecretAccessMonitor(this, 'Monitor', {
  *   cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(this, 'OrgTrail', 'aws-controltower/CloudTrailLogs'),
@@ -130,6 +135,7 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
       const deployment = deploymentReaders(Stack.of(secret), secret.deploymentRoles);
       this.watches.push({
         secret,
+        restrictive: secret.accessMode?.isRestrictive === true,
         readers: () => [...deployment, ...secret.grantedReaders, ...readers],
         writers: () => [...secret.grantedWriters, ...writers],
         rotationRole: options.rotationRole ?? (rotationFunction ?? secret.rotationFunction)?.role,
@@ -145,6 +151,8 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
     } else {
       this.watches.push({
         secret,
+        // Its resource policy is not known here.
+        restrictive: false,
         // Read at synthesis: principals pushed to the lists later count too.
         readers: () => readers,
         writers: () => writers,
@@ -312,7 +320,7 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
 
   /** The lists every pattern is rendered from, as they stand now. */
   private patternInputs(): PatternInputs {
-    return collectPatternInputs(this, this.watches);
+    return collectPatternInputs(this, this.watches, this.props.breakGlassRoles);
   }
 }
 

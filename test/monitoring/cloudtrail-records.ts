@@ -17,6 +17,7 @@ export const INTRUDER_ROLE = `arn:aws:iam::${OWNER}:role/ci-runner`;
 export const ROTATION_ROLE = `arn:aws:iam::${OWNER}:role/orders-db-rotation`;
 export const PARTNER_ROLE = `arn:aws:iam::${OTHER}:role/partner-sync`;
 export const STRANGER_ROLE = `arn:aws:iam::${OTHER}:role/unknown`;
+export const BREAK_GLASS_ROLE = `arn:aws:iam::${OWNER}:role/break-glass`;
 export const READER_USER = `arn:aws:iam::${OWNER}:user/report-bot`;
 export const OTHER_USER = `arn:aws:iam::${OWNER}:user/alice`;
 
@@ -89,6 +90,24 @@ export function kmsCall(eventName: string, userIdentity: Record, extra: Record =
 /** A call refused by IAM or the resource policy. */
 export function denied(record: Record): Record {
   return { ...record, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: secretsmanager:GetSecretValue', responseElements: null };
+}
+
+/**
+ * A call refused by the secret's resource policy: a RESTRICTIVE secret's `DenyAllButKnownPrincipals`
+ * refusing a principal it does not name. The error message is the one IAM writes for an explicit
+ * deny in a resource-based policy; the detectors never look at it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ */
+export function refusedByResourcePolicy(record: Record, secretArn = SECRET_ARN): Record {
+  const identity = record.userIdentity as Record;
+  return {
+    ...record,
+    requestParameters: { secretId: secretArn },
+    errorCode: 'AccessDenied',
+    errorMessage: `User: ${String(identity.arn)} is not authorized to perform: secretsmanager:${String(record.eventName)} on resource: ` +
+      `${secretArn} with an explicit deny in a resource-based policy`,
+    responseElements: null,
+  };
 }
 
 /** The `RotationFailed` service event Secrets Manager records. */

@@ -51,10 +51,18 @@ export function logicalId(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(cfn as any);
 }
 
-/** The deployed filter pattern of one event kind (synthesises the app). */
-export function deployedFilterPattern(monitor: SecretAccessMonitor, kind: SecretEventKind, values: { [id: string]: string } = {}): string {
+/**
+ * The deployed filter pattern of one event kind (synthesises the app, unless given the template
+ * of the monitor's stack).
+ */
+export function deployedFilterPattern(
+  monitor: SecretAccessMonitor,
+  kind: SecretEventKind,
+  values: { [id: string]: string } = {},
+  synthesised?: { [key: string]: any },
+): string {
   const stack = Stack.of(monitor);
-  const template = Template.fromStack(stack).toJSON();
+  const template = synthesised ?? Template.fromStack(stack).toJSON();
   const filter = monitor.node.findChild(detectorOf(kind).id) as logs.MetricFilter;
   const resource = template.Resources[logicalId(filter)];
   return deployed(resource.Properties.FilterPattern, values);
