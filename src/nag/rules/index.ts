@@ -23,6 +23,7 @@ import { SecretKeyRotation } from './secret-key-rotation';
 import { SecretNameConvention } from './secret-name-convention';
 import { SecretPolicyDenyDelete } from './secret-policy-deny-delete';
 import { SecretPolicyNoPublicAllow } from './secret-policy-no-public-allow';
+import { SecretRestrictivePolicyComplete } from './secret-restrictive-policy-complete';
 import { SecretRetained } from './secret-retained';
 import { SecretRetainedOnReplace } from './secret-retained-on-replace';
 import { SecretRotationConfigured } from './secret-rotation-configured';
@@ -40,6 +41,7 @@ export const RULES: readonly SecretsRule[] = [
   SecretBlockPublicPolicy,
   SecretPolicyNoPublicAllow,
   SecretPolicyDenyDelete,
+  SecretRestrictivePolicyComplete,
   SecretRetained,
   SecretKeyRetained,
   SecretRetainedOnReplace,
