@@ -320,7 +320,9 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
 
   /** The lists every pattern is rendered from, as they stand now. */
   private patternInputs(): PatternInputs {
-    return collectPatternInputs(this, this.watches, this.props.breakGlassRoles);
+    // The break-glass roles of the RESTRICTIVE secrets watched: their reads alarm too.
+    const ofSecrets = this.watches.flatMap((w) => (w.restrictive && HardenedSecret.isHardenedSecret(w.secret) ? w.secret.breakGlassRoles : []));
+    return collectPatternInputs(this, this.watches, [...this.props.breakGlassRoles ?? [], ...ofSecrets]);
   }
 }
 

@@ -23,7 +23,7 @@ export const CREDENTIAL_RULES = [
 
 const KEY_RULES = ['SecretCustomerManagedKey', 'SecretKeyRotation', 'SecretKeyPolicyScope', 'ReplicaCustomerManagedKey'];
 const ROTATION_RULES = ['SecretRotationConfigured', 'SecretRotationInterval', 'RotationPermissionScoped'];
-const POLICY_RULES = ['SecretBlockPublicPolicy', 'SecretPolicyNoPublicAllow', 'SecretPolicyDenyDelete'];
+const POLICY_RULES = ['SecretBlockPublicPolicy', 'SecretPolicyNoPublicAllow', 'SecretPolicyDenyDelete', 'SecretRestrictivePolicyComplete'];
 const IAM_RULES = ['IamNoBroadSecretAccess', 'IamReadPinnedToCurrent'];
 const MONITORING = ['SecretAccessMonitored', REPORT_CHECKS.trail];
 

@@ -52,6 +52,9 @@ export interface IHardenedSecret extends secretsmanager.ISecret {
    */
   readonly deploymentRoles?: iam.IRole[];
 
+  /** The roles that may delete the secret and change its policy; none for an import (not known here). */
+  readonly breakGlassRoles: iam.IRole[];
+
   /** Who the resource policy lets through; `STANDARD` for an import (its policy is not known here). */
   readonly accessMode: SecretAccessMode;
 }

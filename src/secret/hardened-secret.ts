@@ -158,6 +158,9 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
   /** Who the resource policy lets through. */
   public readonly accessMode: SecretAccessMode;
 
+  /** The roles that may delete the secret, change its replication and change its resource policy. */
+  public readonly breakGlassRoles: iam.IRole[];
+
   /** Replica regions, their keys, and the grants that follow them. */
   private readonly replication: SecretReplication;
 
@@ -197,6 +200,7 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
     this.rotationKind = props.rotation.kind;
     this.rotationLabel = props.rotation._label;
     this.deploymentRoles = props.deploymentRoles;
+    this.breakGlassRoles = [...props.breakGlassRoles ?? []];
 
     const stack = Stack.of(this);
     const principals: SecretPrincipals = {

@@ -106,6 +106,7 @@ export class ImportedHardenedSecret extends Resource implements IHardenedSecret 
   public readonly rotationFunction?: lambda.IFunction;
   public readonly deploymentRoles?: iam.IRole[];
   public readonly accessMode = SecretAccessMode.STANDARD;
+  public readonly breakGlassRoles: iam.IRole[] = [];
   public readonly replicaRegionNames: string[];
   private readonly replicas: secretsmanager.ReplicaRegion[];
   private readonly policyArn: string;
