@@ -175,6 +175,23 @@ describe('a monitor of RESTRICTIVE secrets without breakGlassRoles', () => {
   });
 });
 
+describe('a monitor of RESTRICTIVE secrets that have break-glass roles', () => {
+  test("alarms on the secrets' own break-glass reads without the monitor being told", () => {
+    const stack = newStack();
+    const monitor = new SecretAccessMonitor(stack, 'Monitor', { cloudTrailLogGroup: orgTrail(stack) });
+    const reader = iam.Role.fromRoleArn(stack, 'Reader', READER_ROLE, { mutable: false });
+    const breakGlass = iam.Role.fromRoleArn(stack, 'BreakGlass', BREAK_GLASS_ROLE, { mutable: false });
+    monitor.watch(new HardenedSecret(stack, 'Db', { rotation: noRotation(), readers: [reader], breakGlassRoles: [breakGlass], accessMode: SecretAccessMode.RESTRICTIVE }));
+    const pattern = deployedFilterPattern(monitor, SecretEventKind.UNEXPECTED_READ);
+    expectCases(pattern, [
+      ['the reader', secretsCall('GetSecretValue', assumedRole(READER_ROLE)), false],
+      ["the secret's break-glass role", secretsCall('GetSecretValue', assumedRole(BREAK_GLASS_ROLE)), true],
+      ['a refused read', refusedByResourcePolicy(secretsCall('GetSecretValue', assumedRole(INTRUDER_ROLE))), true],
+    ]);
+    expect(Annotations.fromStack(stack).findInfo('/Stack/Monitor', Match.stringLikeRegexp('Give the secrets'))).toEqual([]);
+  });
+});
+
 describe('STANDARD secrets keep the allow-list', () => {
   function standardApp(breakGlassRoles?: boolean) {
     const stack = newStack();
