@@ -157,12 +157,11 @@ export interface SecretAccessMonitorProps {
 
   /**
    * Roles whose every successful read of a secret raises `UNEXPECTED_READ`, even where a watched
-   * secret allows them: the break-glass roles (`HardenedSecret` `breakGlassRoles`). Give them here
-   * when the watched secrets are RESTRICTIVE: their resource policies let these roles through, and
-   * the read detector of a monitor whose secrets are all RESTRICTIVE lists no readers, only these
-   * roles (and refused reads).
+   * secret allows them, besides the break-glass roles of the RESTRICTIVE `HardenedSecret`s watched
+   * (which the monitor takes from the secrets). The read detector of a monitor whose secrets are
+   * all RESTRICTIVE lists no readers, only these roles (and refused reads).
    *
-   * @default - none: in a monitor whose secrets are all RESTRICTIVE, only refused reads raise `UNEXPECTED_READ`
+   * @default - only the watched RESTRICTIVE secrets' own break-glass roles
    */
   readonly breakGlassRoles?: iam.IRole[];
 
