@@ -10,6 +10,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   asEvent, assumedRole, awsService, BREAK_GLASS_ROLE, denied, iamUser, INTRUDER_ROLE, OTHER, OTHER_USER, OWNER, READER_ROLE, Record,
@@ -19,6 +20,7 @@ import { eventMatches } from './event-pattern';
 import { EvaluateOptions, filterMatches } from './filter-pattern';
 import { literalReaders, noRotation, orgTrail, roleArnOfLength } from './monitor-fixtures';
 import { deployedEventPattern, deployedFilterPattern, logicalId } from './template-values';
+import { RestrictiveReaders } from '../../examples/monitoring/restrictive-readers';
 import { DetectorType, HardenedSecret, SecretAccessMode, SecretAccessMonitor, SecretEventKind, SecretKey } from '../../src';
 import { DETECTORS } from '../../src/monitoring/event-kinds';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
@@ -189,6 +191,25 @@ describe('a monitor of RESTRICTIVE secrets that have break-glass roles', () => {
       ['a refused read', refusedByResourcePolicy(secretsCall('GetSecretValue', assumedRole(INTRUDER_ROLE))), true],
     ]);
     expect(Annotations.fromStack(stack).findInfo('/Stack/Monitor', Match.stringLikeRegexp('Give the secrets'))).toEqual([]);
+  });
+});
+
+describe('examples/monitoring/restrictive-readers.ts', () => {
+  test('three functions, three RESTRICTIVE secrets: the read detector names the break-glass role and no reader', () => {
+    const stack = newStack();
+    const functions = [0, 1, 2].map((i) => lambda.Function.fromFunctionAttributes(stack, `Fn${i}`, {
+      functionArn: `arn:aws:lambda:eu-west-1:${OWNER}:function:fn-${i}`,
+      role: iam.Role.fromRoleArn(stack, `Fn${i}Role`, readerOf(i), { mutable: false }),
+    }));
+    const breakGlass = iam.Role.fromRoleArn(stack, 'BreakGlass', BREAK_GLASS_ROLE, { mutable: false });
+    new RestrictiveReaders(stack, 'Readers', { functions, rotation: noRotation(), breakGlass });
+    const monitor = stack.node.findChild('Readers').node.findChild('SecretAccessMonitor') as SecretAccessMonitor;
+    const pattern = deployedFilterPattern(monitor, SecretEventKind.UNEXPECTED_READ);
+    expectCases(pattern, [
+      ['a reader', secretsCall('GetSecretValue', assumedRole(readerOf(1))), false],
+      ['the break-glass role', secretsCall('GetSecretValue', assumedRole(BREAK_GLASS_ROLE)), true],
+    ]);
+    expect(pattern).not.toContain('reader-');
   });
 });
 
