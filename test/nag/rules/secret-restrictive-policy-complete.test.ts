@@ -62,6 +62,17 @@ function hardened(stack: Stack, accessMode: SecretAccessMode): HardenedSecret {
 /** Where a HardenedSecret's resource policy is. */
 const HARDENED_POLICY = 'Stack/Secret/Policy/Resource';
 
+/** The deny Prowler accepts, added to an aws-cdk-lib secret: every action, every principal but `arns`. */
+function denyAllButOn(secret: secretsmanager.Secret, arns: string[]): void {
+  secret.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['secretsmanager:*'],
+    resources: ['*'],
+    conditions: { StringNotEquals: { 'aws:PrincipalArn': arns } },
+  }));
+}
+
 describe('SecretRestrictivePolicyComplete', () => {
   describe('L1: CfnSecret, CfnResourcePolicy and CfnRole', () => {
     test('Finding 1: a role whose inline policy reads the secret, not in the StringNotEquals aws:PrincipalArn list', () => {
@@ -380,13 +391,7 @@ describe('SecretRestrictivePolicyComplete', () => {
       const other = l2Role(stack, 'Other');
       reader.addToPolicy(new iam.PolicyStatement({ actions: [READ], resources: [secret.secretArn] }));
       // WHEN
-      secret.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:*'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': [other.roleArn] } },
-      }));
+      denyAllButOn(secret, [other.roleArn]);
       // THEN
       const findings = ruleFindings(stack, RULE);
       expect(findings.map(f => f.path)).toEqual(['Stack/Secret/Policy/Resource']);
@@ -401,13 +406,7 @@ describe('SecretRestrictivePolicyComplete', () => {
       const reader = l2Role(stack);
       secret.grantRead(reader);
       // WHEN
-      secret.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:*'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/break-glass`] } },
-      }));
+      denyAllButOn(secret, [`arn:aws:iam::${ACCOUNT}:role/break-glass`]);
       // THEN
       expect(ruleFindings(stack, RULE).map(f => f.path)).toEqual(['Stack/Secret/Policy/Resource']);
     });
@@ -419,13 +418,7 @@ describe('SecretRestrictivePolicyComplete', () => {
       const reader = l2Role(stack);
       secret.grantRead(reader);
       // WHEN
-      secret.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:*'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': [reader.roleArn] } },
-      }));
+      denyAllButOn(secret, [reader.roleArn]);
       // THEN
       expect(found(stack)).toEqual([]);
     });
@@ -437,13 +430,7 @@ describe('SecretRestrictivePolicyComplete', () => {
       const imported = iam.Role.fromRoleArn(stack, 'Imported', `arn:aws:iam::${ACCOUNT}:role/ops/imported-reader`);
       secret.grantRead(imported);
       // WHEN
-      secret.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:*'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/break-glass`] } },
-      }));
+      denyAllButOn(secret, [`arn:aws:iam::${ACCOUNT}:role/break-glass`]);
       // THEN
       const findings = ruleFindings(stack, RULE);
       expect(findings.map(f => [f.rule, f.path, f.severity])).toEqual([[`${ID}[role/imported-reader]`, 'Stack/Secret/Policy/Resource', 'error']]);
@@ -457,13 +444,7 @@ describe('SecretRestrictivePolicyComplete', () => {
       const imported = iam.Role.fromRoleArn(stack, 'Imported', `arn:aws:iam::${ACCOUNT}:role/ops/imported-reader`);
       secret.grantRead(imported);
       // WHEN
-      secret.addToResourcePolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:*'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': [imported.roleArn] } },
-      }));
+      denyAllButOn(secret, [imported.roleArn]);
       // THEN
       expect(found(stack)).toEqual([]);
     });
