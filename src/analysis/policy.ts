@@ -158,7 +158,7 @@ export function isPublicPrincipal(statement: Statement): boolean {
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_available-policies.html
  */
-export const BROAD_SECRETS_MANAGED_POLICIES: readonly string[] = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
+const BROAD_SECRETS_MANAGED_POLICIES: readonly string[] = ['SecretsManagerReadWrite', 'AdministratorAccess', 'PowerUserAccess'];
 
 /**
  * The broad managed policy (`BROAD_SECRETS_MANAGED_POLICIES`) a managed policy ARN names, once

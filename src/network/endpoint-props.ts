@@ -150,7 +150,7 @@ export function validatePeer(v: PropsValidator, prop: string, peer: ec2.IConnect
 }
 
 /** The CIDR ranges of a peer that is a CIDR range (`ec2.Peer.ipv4`, `ec2.Peer.ipv6`). */
-export function cidrsOf(peer: ec2.IConnectable): string[] {
+function cidrsOf(peer: ec2.IConnectable): string[] {
   const p = peer as Partial<ec2.IPeer>;
   if (typeof p.toIngressRuleConfig !== 'function' || p.canInlineRule !== true) {
     return [];

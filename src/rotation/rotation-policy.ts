@@ -320,7 +320,7 @@ export interface ResolvedSchedule {
 /**
  * Validates the schedule options into `v` (prop names prefixed with `prefix`) and resolves them.
  */
-export function resolveSchedule(v: PropsValidator, prefix: string, options: RotationOptions = {}): ResolvedSchedule {
+function resolveSchedule(v: PropsValidator, prefix: string, options: RotationOptions = {}): ResolvedSchedule {
   const minHours = DEFAULTS.minRotationInterval.toHours();
   const maxHours = DEFAULTS.maxRotationInterval.toHours();
   const range = `from ${minHours} hours to ${DEFAULTS.maxRotationInterval.toDays()} days`;
@@ -387,7 +387,7 @@ export function resolveSchedule(v: PropsValidator, prefix: string, options: Rota
 }
 
 /** A short, tag-safe summary of a schedule: `30d`, `12h`, `cron`. */
-export function scheduleLabel(schedule: ResolvedSchedule): string {
+function scheduleLabel(schedule: ResolvedSchedule): string {
   const h = schedule.intervalHours;
   if (h === undefined) {
     return schedule.expression.startsWith('cron') ? 'cron' : 'custom';

@@ -168,7 +168,7 @@ export class KnownPrincipals {
  * The IAM role or user ARNs of a grantee, as `aws:PrincipalArn` carries them; undefined for a
  * service principal or an account root, which a restrictive policy cannot list.
  */
-export function principalArns(grantee: iam.IGrantable, stack: Stack): string[] | undefined {
+function principalArns(grantee: iam.IGrantable, stack: Stack): string[] | undefined {
   const principal = grantee.grantPrincipal;
   const role = principal as Partial<iam.IRole>;
   if (typeof role.roleArn === 'string') {

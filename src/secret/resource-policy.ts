@@ -111,7 +111,7 @@ function denyExcept(sid: string, actions: string[], exceptArns: string[]): iam.P
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html
  * @see https://github.com/aws-samples/data-perimeter-policy-examples/tree/main/resource_based_policies
  */
-export function denyReadOutsideVpcEndpoints(endpointIds: string[], exceptArns: string[]): iam.PolicyStatement {
+function denyReadOutsideVpcEndpoints(endpointIds: string[], exceptArns: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'DenyReadOutsideVpcEndpoint',
     effect: iam.Effect.DENY,
