@@ -32,6 +32,7 @@ const WHO: Record<string, string> = {
   keyAdmin: 'named key admin',
   config: 'AWS Config',
   legacyReader: 'reader named by an existing policy',
+  lateReader: 'reader granted later',
   publisher: 'publisher allowed by IAM',
   generator: 'organisation role (GetRandomPassword)',
   cloudwatch: 'CloudWatch',

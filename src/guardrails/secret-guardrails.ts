@@ -2,6 +2,7 @@ import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, RemovalPoli
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
+import { SharedKeyUsers, secretUsers } from './restrictive';
 import { AnalysisRun } from '../analysis/analysis-run';
 import { SecretKey } from '../key/secret-key';
 import { CheckOptions, SecretsRule, ruleContext } from '../nag/rule';
@@ -14,6 +15,8 @@ import { SecretRetained } from '../nag/rules/secret-retained';
 import { SecretRotationConfigured } from '../nag/rules/secret-rotation-configured';
 import { DEFAULTS } from '../private/defaults';
 import { deploymentRoleArns } from '../private/deployment';
+import { PropsValidator } from '../private/validation';
+import { KnownPrincipals, restrictiveStatements, SecretAccessMode, validateAccessMode } from '../secret/access-mode';
 import { HardenedSecret } from '../secret/hardened-secret';
 import { protectiveStatements } from '../secret/resource-policy';
 
@@ -60,6 +63,20 @@ export interface SecretGuardrailsProps {
    * @default - the CloudFormation execution role of `DefaultStackSynthesizer`
    */
   readonly deploymentRoles?: iam.IRole[];
+
+  /**
+   * Who the resource policy `ENFORCE` adds lets through. `SecretAccessMode.RESTRICTIVE` (or
+   * `SecretAccessMode.restrictive({ ... })`) denies every Secrets Manager action on each enforced
+   * secret to every principal but those the stack shows using it: roles and users of the stack
+   * granted an action on that secret by name, principals the secret's own resource policy
+   * allows, the break-glass and deployment roles, and `additionalPrincipals`. The key the aspect
+   * adds refuses use to the others alike. A principal that reads the secret today but that the
+   * list cannot hold (a grant on every secret, a role outside the template) is an error naming it.
+   * Only with `GuardrailMode.ENFORCE`.
+   *
+   * @default SecretAccessMode.STANDARD
+   */
+  readonly accessMode?: SecretAccessMode;
 }
 
 /** The construct id of the key `ENFORCE` adds to a stack, shared by its unencrypted secrets. */
@@ -121,6 +138,11 @@ export class SecretGuardrails implements IAspect {
     this.props = props;
     this.mode = props.mode ?? GuardrailMode.AUDIT;
     this.priority = this.mode === GuardrailMode.ENFORCE ? AspectPriority.MUTATING : AspectPriority.READONLY;
+    const v = new PropsValidator('SecretGuardrails');
+    validateAccessMode(v, props.accessMode);
+    v.check(props.accessMode?.isRestrictive !== true || this.mode === GuardrailMode.ENFORCE, 'accessMode', props.accessMode?.name,
+      'SecretAccessMode.STANDARD with GuardrailMode.AUDIT (AUDIT changes no policy); RESTRICTIVE needs mode GuardrailMode.ENFORCE');
+    v.throwIfInvalid();
   }
 
   /** @inheritdoc */
@@ -140,7 +162,7 @@ export class SecretGuardrails implements IAspect {
     const context = ruleContext(AUDIT_OPTIONS, this.run);
     const problems = rules.flatMap(rule => rule.check(node, context).map(f => `${rule.name}: ${f.message}`));
     if (this.mode === GuardrailMode.ENFORCE) {
-      this.enforce(node);
+      problems.push(...this.enforce(node));
     }
     if (problems.length > 0) {
       const what = this.mode === GuardrailMode.ENFORCE ? 'still lacks what SecretGuardrails cannot decide for it' : 'is not hardened';
@@ -151,28 +173,46 @@ export class SecretGuardrails implements IAspect {
     }
   }
 
-  private enforce(secret: secretsmanager.CfnSecret): void {
+  /** Applies the defaults; returns what it could not make safe (principals a restrictive policy would lock out). */
+  private enforce(secret: secretsmanager.CfnSecret): string[] {
     const stack = Stack.of(secret);
     const l2 = secret.node.scope instanceof secretsmanager.Secret ? secret.node.scope : undefined;
 
     // The key-change deny needs the key's ARN: known only when the aspect supplies the key.
-    let keyArn: string | undefined;
+    let key: SecretKey | undefined;
     if (secret.kmsKeyId === undefined) {
-      keyArn = sharedKey(stack, this.props).keyArn;
-      secret.kmsKeyId = keyArn;
+      key = sharedKey(stack, this.props);
+      secret.kmsKeyId = key.keyArn;
     }
     secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    const statements = protectiveStatements({
-      breakGlassArns: (this.props.breakGlassRoles ?? []).map(r => r.roleArn),
-      deploymentArns: deploymentRoleArns(stack, this.props.deploymentRoles),
-      deploymentMayDelete: false,
-      keyArn,
-    });
+    const breakGlassArns = (this.props.breakGlassRoles ?? []).map(r => r.roleArn);
+    const deploymentArns = deploymentRoleArns(stack, this.props.deploymentRoles);
+    const statements = protectiveStatements({ breakGlassArns, deploymentArns, deploymentMayDelete: false, keyArn: key?.keyArn });
+    const problems: string[] = [];
+    const mode = this.props.accessMode;
+    if (mode?.isRestrictive) {
+      // Read before the aspect writes its own statements: what uses the secret now.
+      const existing = l2 ? (l2.node.tryFindChild('Policy') as secretsmanager.ResourcePolicy | undefined)?.document : findPolicy(secret)?.resourcePolicy;
+      const users = secretUsers(secret, existing, this.run.index(secret));
+      problems.push(...users.lockedOut);
+      if (deploymentArns.length === 0) {
+        problems.push('accessMode RESTRICTIVE: the stack does not use DefaultStackSynthesizer, so the role CloudFormation deploys ' +
+          'it with is unknown and would be locked out. Pass SecretGuardrails deploymentRoles.');
+      }
+      const allowed = () => [...breakGlassArns, ...deploymentArns, ...users.arns, ...(mode._options.additionalPrincipals ?? []).map(r => r.roleArn)];
+      const known = new KnownPrincipals(secret);
+      known.add(allowed);
+      statements.push(...restrictiveStatements(known.arns, mode._options.organizationId));
+      if (key) {
+        SharedKeyUsers.of(key).add(allowed);
+      }
+    }
     const policy = this.protect(secret, l2, statements);
     policy.blockPublicPolicy = true;
     // The denies protect the retained secret only while the policy outlives the stack too.
     policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return problems;
   }
 
   /** Adds `statements` to the secret's resource policy, creating it if there is none; returns it. */

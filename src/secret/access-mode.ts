@@ -117,7 +117,8 @@ export class KnownPrincipals {
 
   /** The principal ARNs, each once, in the order they became known; a token until synthesis. */
   public get arns(): string[] {
-    return Lazy.list({ produce: () => this.resolve() }, { omitEmpty: false });
+    // Uncached: a resolution before the last grant (an aspect indexing the stack) must not freeze the list.
+    return Lazy.uncachedList({ produce: () => this.resolve() }, { omitEmpty: false });
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * Prowler's own check `secretsmanager_has_restrictive_resource_policy`, unmodified, on the
- * resource policies HardenedSecret synthesises, resolved to the ARNs they have once deployed in
+ * resource policies HardenedSecret (and SecretGuardrails ENFORCE on an aws-cdk-lib secret) synthesises, resolved to the ARNs they have once deployed in
  * account 111111111111, eu-west-1 (test/access/resolve.ts through the AccessModel).
  *
  * run_check.py runs the check as Prowler's unit tests do (moto's mock_aws, a SecretsManager
@@ -14,7 +14,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { HardenedSecret, RotationFunction, SecretAccessMode, SecretRotationPolicy } from '../../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { GuardrailMode, HardenedSecret, RotationFunction, SecretAccessMode, SecretGuardrails, SecretRotationPolicy } from '../../src';
 import { AccessModel, PolicyDocument } from '../access/engine';
 import { UNRESOLVED } from '../access/resolve';
 import { TEST_ENV } from '../helpers/stacks';
@@ -65,8 +67,17 @@ function lambdaRotationSecret(stack: Stack, accessMode: SecretAccessMode): Harde
   });
 }
 
+/** An aws-cdk-lib secret read through its own grantRead, under SecretGuardrails ENFORCE in `accessMode`. */
+function guardedSecret(stack: Stack, accessMode: SecretAccessMode): secretsmanager.Secret {
+  const { breakGlass, reader } = knownRoles(stack);
+  const secret = new secretsmanager.Secret(stack, 'Secret');
+  secret.grantRead(reader);
+  SecretGuardrails.apply(stack, { mode: GuardrailMode.ENFORCE, breakGlassRoles: [breakGlass], accessMode });
+  return secret;
+}
+
 /** Each secret, by its name for Prowler (also its stack's id). */
-const SECRETS: Record<string, (stack: Stack) => HardenedSecret> = {
+const SECRETS: Record<string, (stack: Stack) => IConstruct> = {
   'standard-custom-rotation': (s) => customRotationSecret(s, SecretAccessMode.STANDARD),
   'standard-lambda-rotation': (s) => lambdaRotationSecret(s, SecretAccessMode.STANDARD),
   'restrictive-custom-rotation': (s) => customRotationSecret(s, SecretAccessMode.RESTRICTIVE),
@@ -75,6 +86,8 @@ const SECRETS: Record<string, (stack: Stack) => HardenedSecret> = {
     organizationId: ORG,
     additionalPrincipals: [new iam.Role(s, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() })],
   })),
+  'guardrails-standard': (s) => guardedSecret(s, SecretAccessMode.STANDARD),
+  'guardrails-restrictive': (s) => guardedSecret(s, SecretAccessMode.RESTRICTIVE),
 };
 
 /** Prowler's audit configurations: organizations_trusted_ids unset, the secret's organization, another. */
@@ -112,6 +125,8 @@ const EXPECTED: Record<string, Cell[]> = {
   'restrictive-custom-rotation': RESTRICTIVE_ROW,
   'restrictive-lambda-rotation': RESTRICTIVE_ROW,
   'restrictive-organization': [PASS, PASS, FAIL(REASONS.denyOutsideOrg)],
+  'guardrails-standard': STANDARD_ROW,
+  'guardrails-restrictive': RESTRICTIVE_ROW,
 };
 
 const CELLS = Object.entries(EXPECTED).flatMap(([name, row]) =>

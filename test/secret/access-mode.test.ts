@@ -60,6 +60,20 @@ describe('SecretAccessMode', () => {
     });
   });
 
+  test('a grant made after the stack was already resolved once (by an aspect, a test) still lands in the list', () => {
+    const stack = newStack();
+    const secret = new HardenedSecret(stack, 'Db', { rotation: NONE, accessMode: SecretAccessMode.RESTRICTIVE });
+    // GIVEN the policy resolved before the grant (as an aspect that indexes the stack does): a cached list would be frozen here
+    const policy = secret.node.findChild('Policy').node.defaultChild as secretsmanager.CfnResourcePolicy;
+    expect(JSON.stringify(stack.resolve(policy.resourcePolicy))).not.toContain('Late');
+    // WHEN
+    secret.grantRead(role(stack, 'Late'));
+    // THEN both policies list it
+    for (const [type, sid] of [['AWS::SecretsManager::ResourcePolicy', 'DenyAllButKnownPrincipals'], ['AWS::KMS::Key', 'DenyKeyUseButKnownPrincipals']]) {
+      expect(JSON.stringify(listedArns(stack, type, sid))).toContain('Late');
+    }
+  });
+
   test('an organisation id adds the second deny; a shared key given by the caller is left alone', () => {
     const stack = newStack();
     const key = new SecretKey(stack, 'Shared');

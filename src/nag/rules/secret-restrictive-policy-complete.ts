@@ -1,10 +1,11 @@
-import { CfnResource, Token } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { Statement, grants, rawStatements, statements } from '../../analysis/policy';
-import { PrincipalMatch, TemplatePrincipal, principalArnMatches, templatePrincipals, wildcardRegExp } from '../../analysis/principals';
+import { PrincipalMatch, TemplatePrincipal, principalArnMatches, templatePrincipals } from '../../analysis/principals';
 import { statementName } from '../../analysis/resources';
-import { ResourceView, TemplateIndex, asArray, isObject } from '../../analysis/template-index';
-import { PLACEHOLDER, flatten } from '../../analysis/values';
+import { grantOn, secretArnFor } from '../../analysis/secret-grants';
+import { TemplateIndex, asArray, isObject } from '../../analysis/template-index';
+import { flatten } from '../../analysis/values';
 import { RuleContext, RuleFinding, SecretsRule } from '../rule';
 
 const READ = 'secretsmanager:GetSecretValue';
@@ -42,7 +43,7 @@ export const SecretRestrictivePolicyComplete: SecretsRule = {
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const policy = index.view(node);
-    const secret = secretArn(policy, index);
+    const secret = secretArnFor(policy.properties.SecretId, index);
     const denies = denyAllButList(policy.properties.ResourcePolicy, index);
     if (!secret || denies.length === 0) {
       return [];
@@ -52,7 +53,7 @@ export const SecretRestrictivePolicyComplete: SecretsRule = {
       if (principal.logicalId !== undefined && context.options.isAdminRole(index, principal.logicalId)) {
         continue; // administrators are kept out of a restrictive secret on purpose
       }
-      const grant = readGrant(principal, secret, index);
+      const grant = grantOn(principal, secret, index, { actions: [READ] });
       if (grant === undefined) {
         continue;
       }
@@ -155,81 +156,4 @@ function denied(statement: Record<string, any>, principal: TemplatePrincipal, in
     }
   }
   return unknown === undefined ? { result: 'yes' } : { result: 'unknown', because: unknown };
-}
-
-/** What the template shows of a secret's ARN, to compare with the resources of a grant. */
-interface SecretArn {
-  /** The secret of the template, if it is one. */
-  readonly view?: ResourceView;
-  readonly region?: string;
-  readonly account?: string;
-  /** `secret:<name>-<6 characters>` samples; a name the template does not show never matches a literal pattern. */
-  readonly resources: string[];
-  readonly display: string;
-}
-
-/** The secret a resource policy is for, when the template shows it (a secret of the template or a literal ARN). */
-function secretArn(policy: ResourceView, index: TemplateIndex): SecretArn | undefined {
-  const stack = index.stack;
-  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
-  const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
-  const view = index.secretFor(policy.properties.SecretId);
-  if (view) {
-    const name = flatten(view.properties.Name, index);
-    const written = view.properties.Name !== undefined && name.fullyLiteral ? name.text : `\u0002${view.logicalId}`;
-    return { view, region, account, resources: ['AbCdEf', 'zY9x8W'].map(s => `secret:${written}-${s}`), display: view.logicalId };
-  }
-  const id = flatten(policy.properties.SecretId, index);
-  const fields = id.text.split(':');
-  if (!id.fullyLiteral || fields.length < 7 || fields[2] !== 'secretsmanager') {
-    return undefined;
-  }
-  return { region: fields[3], account: fields[4], resources: [fields.slice(5).join(':')], display: id.text };
-}
-
-/** Where the principal's identity policies allow `GetSecretValue` on the secret, or undefined. */
-function readGrant(principal: TemplatePrincipal, secret: SecretArn, index: TemplateIndex): string | undefined {
-  for (const { document, where } of principal.documents) {
-    const raw = rawStatements(document);
-    const parsed = statements(document, index);
-    for (let i = 0; i < parsed.length; i++) {
-      const s = parsed[i];
-      if (s.effect !== 'Allow' || !grants(s, READ)) {
-        continue;
-      }
-      const on = s.notResources.length > 0
-        ? !asArray(raw[i].NotResource).some(r => covers(r, secret, index))
-        : asArray(raw[i].Resource).some(r => covers(r, secret, index));
-      if (on) {
-        return statementName(s.sid, i, where);
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Whether a `Resource` entry covers the secret: `*`, a `Ref` to it, or an ARN pattern that matches
- * its ARN component by component (`...:secret:<name>-??????`, `...:secret:<prefix>*`,
- * `...:secret:*`): a region or account the template does not show matches any, a part of the
- * resource name it does not show matches none.
- */
-function covers(resource: unknown, secret: SecretArn, index: TemplateIndex): boolean {
-  if (secret.view !== undefined && index.targetId(resource) === secret.view.logicalId) {
-    return true;
-  }
-  const text = flatten(resource, index).text;
-  if (text === '*') {
-    return true;
-  }
-  const fields = text.split(':');
-  if (fields.length < 6 || fields[0] !== 'arn') {
-    return false;
-  }
-  const field = (pattern: string, actual: string | undefined) =>
-    pattern.includes(PLACEHOLDER) || actual === undefined || wildcardRegExp(pattern).test(actual);
-  const rest = fields.slice(5).join(':');
-  return !fields[2].includes(PLACEHOLDER) && wildcardRegExp(fields[2]).test('secretsmanager') &&
-    field(fields[3], secret.region) && field(fields[4], secret.account) &&
-    !rest.includes(PLACEHOLDER) && secret.resources.every(r => wildcardRegExp(rest).test(r));
 }

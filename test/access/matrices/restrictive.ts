@@ -95,7 +95,46 @@ const restrictiveRows: AccessRow[] = [
   { claim: CLAIMS.readScope, who: 'reader', action: READ, on: 'other', expect: 'ImplicitlyDenied' },
 ];
 
+const REPLICA_REGION = 'us-east-1';
+
+/**
+ * A restrictive secret replicated to another region. Secrets Manager replicates the resource
+ * policy with the secret, so the replica denies the same principals. Its key lives in a stack of
+ * that region, where the primary stack's role ARNs cannot be referenced. It keeps the
+ * through-Secrets-Manager-only policy, and Secrets Manager never calls it for a denied request.
+ */
+function replicatedApp(): ScenarioApp {
+  const app = new App();
+  const stack = new Stack(app, 'Replicated', { env: ENV });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const bystander = new iam.Role(stack, 'Bystander', { assumedBy: new iam.AccountRootPrincipal() });
+  bystander.addToPolicy(new iam.PolicyStatement({ actions: [READ], resources: ['*'] }));
+  bystander.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'] }));
+  const secret = new HardenedSecret(stack, 'Secret', {
+    rotation: SecretRotationPolicy.none('Replicated fixture without rotation'),
+    readers: [reader],
+    replicaRegions: [{ region: REPLICA_REGION }],
+    accessMode: SecretAccessMode.RESTRICTIVE,
+  });
+  return {
+    app,
+    secrets: { secret },
+    principals: {
+      ...OUTSIDERS,
+      reader: (m) => m.role(reader),
+      bystander: (m) => m.role(bystander, 'an unlisted role reading with its own IAM policy'),
+    },
+  };
+}
+
+const inReplica: RowContext = { region: REPLICA_REGION };
+const replicaRows: AccessRow[] = [
+  { claim: CLAIMS.restrictive, who: 'reader', action: READ, on: 'secret', context: inReplica, expect: 'Allowed' },
+  ...['admin', 'root', 'stranger', 'bystander'].map((who): AccessRow => ({ claim: CLAIMS.restrictive, who, action: READ, on: 'secret', context: inReplica, expect: 'ExplicitlyDenied' })),
+];
+
 /** Every scenario of the restrictive access mode. */
 export const RESTRICTIVE_SCENARIOS: Scenario[] = [
   { name: 'RESTRICTIVE: custom rotation, readers before and after, a writer, an additional role', build: restrictiveApp, rows: restrictiveRows },
+  { name: 'RESTRICTIVE with a replica: the replica denies the same principals', build: replicatedApp, rows: replicaRows },
 ];

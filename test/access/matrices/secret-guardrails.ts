@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { GuardrailMode, SecretGuardrails } from '../../../src';
+import { GuardrailMode, SecretAccessMode, SecretGuardrails } from '../../../src';
 import { PolicyDocument } from '../engine';
 import { AccessRow, ENV, rows, RowContext, Scenario, ScenarioApp } from '../matrix';
 import { CLAIMS } from './claims';
@@ -21,7 +21,7 @@ const VIA_SECRETS_MANAGER: RowContext = { viaAwsService: true, extra: { 'kms:Via
  * with its own `grantRead` before the aspect ran, a bare `CfnSecret`, and a `CfnSecret` whose
  * template already had a resource policy letting a role read it.
  */
-function enforcedApp(): ScenarioApp {
+function enforcedApp(accessMode?: SecretAccessMode): ScenarioApp {
   const app = new App();
   const stack = new Stack(app, 'Plain', { env: ENV });
   const breakGlass = breakGlassRole(stack);
@@ -37,7 +37,7 @@ function enforcedApp(): ScenarioApp {
       Statement: [{ Sid: 'ReadByApp', Effect: 'Allow', Principal: { AWS: LEGACY_READER_ARN }, Action: READ, Resource: '*' }],
     },
   });
-  SecretGuardrails.apply(app, { mode: GuardrailMode.ENFORCE, breakGlassRoles: [breakGlass] });
+  SecretGuardrails.apply(app, { mode: GuardrailMode.ENFORCE, breakGlassRoles: [breakGlass], accessMode });
   return {
     app,
     secrets: { l2, l1, legacy },
@@ -84,7 +84,7 @@ function protectionRows(on: string): AccessRow[] {
  */
 const enforceScenario: Scenario = {
   name: 'SecretGuardrails ENFORCE on an L2 Secret and two CfnSecrets',
-  build: enforcedApp,
+  build: () => enforcedApp(),
   rows: [
     ...['l2', 'l1', 'legacy'].flatMap(protectionRows),
     // Existing readers keep reading, and only their secret.
@@ -105,5 +105,54 @@ const enforceScenario: Scenario = {
   ],
 };
 
+/**
+ * The same app with `accessMode: SecretAccessMode.RESTRICTIVE`, plus a second reader of the L2
+ * secret granted after the aspect was registered (still before synthesis), and a role with
+ * `GetSecretValue` on every secret.
+ */
+function restrictiveApp(): ScenarioApp {
+  const scenario = enforcedApp(SecretAccessMode.RESTRICTIVE);
+  const stack = Stack.of(scenario.secrets.l2);
+  const late = new iam.Role(stack, 'LateReader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  (scenario.secrets.l2 as secretsmanager.Secret).grantRead(late);
+  const reader = stack.node.findChild('Reader') as iam.Role;
+  return {
+    ...scenario,
+    principals: {
+      ...scenario.principals,
+      reader: (m) => m.role(reader, 'a role granted with aws-cdk-lib grantRead'),
+      lateReader: (m) => m.role(late, 'a role granted after the aspect was registered'),
+    },
+  };
+}
+
+const restrictiveClaim = CLAIMS.guardrailsRestrictive;
+
+/**
+ * SecretGuardrails ENFORCE with accessMode RESTRICTIVE: the readers the template shows for each
+ * secret keep reading; administrators, the root and everyone else are denied, the key included.
+ */
+const restrictiveScenario: Scenario = {
+  name: 'SecretGuardrails ENFORCE, accessMode RESTRICTIVE',
+  build: restrictiveApp,
+  rows: [
+    ...['reader', 'lateReader'].flatMap((who) => rows(restrictiveClaim, who, 'l2', [READ, 'secretsmanager:DescribeSecret'], 'Allowed')),
+    { claim: restrictiveClaim, who: 'legacyReader', action: READ, on: 'legacy', expect: 'Allowed' },
+    ...rows(restrictiveClaim, 'breakGlass', 'l2', [READ, 'secretsmanager:DeleteSecret'], 'Allowed'),
+    ...rows(restrictiveClaim, 'breakGlass', 'l1', [READ], 'Allowed'),
+    ...rows(restrictiveClaim, 'deployment', 'l1', ['secretsmanager:PutResourcePolicy', 'secretsmanager:UpdateSecret'], 'Allowed'),
+    ...['l2', 'l1', 'legacy'].flatMap((on) => ['admin', 'root', 'stranger'].flatMap((who) => rows(restrictiveClaim, who, on, [READ, 'secretsmanager:PutSecretValue'], 'ExplicitlyDenied'))),
+    // A reader of one secret is denied the others by their resource policies, not only by its IAM policies.
+    { claim: restrictiveClaim, who: 'reader', action: READ, on: 'l1', expect: 'ExplicitlyDenied' },
+    { claim: restrictiveClaim, who: 'legacyReader', action: READ, on: 'l2', expect: 'ExplicitlyDenied' },
+    // The key the aspect adds refuses everyone else even through Secrets Manager.
+    ...['admin', 'root', 'stranger'].flatMap((who) => rows(restrictiveClaim, who, 'key', ['kms:Decrypt'], 'ExplicitlyDenied', VIA_SECRETS_MANAGER)),
+    ...['reader', 'lateReader', 'breakGlass'].flatMap((who) => rows(restrictiveClaim, who, 'key', ['kms:Decrypt'], 'Allowed', VIA_SECRETS_MANAGER)),
+    // Still the protections of ENFORCE.
+    ...rows(CLAIMS.guardrails, 'deployment', 'l2', ['secretsmanager:DeleteSecret'], 'ExplicitlyDenied'),
+    ...rows(CLAIMS.tls, 'reader', 'l2', [READ], 'ExplicitlyDenied', { secureTransport: false }),
+  ],
+};
+
 /** Every scenario of `SecretGuardrails`. */
-export const GUARDRAIL_SCENARIOS: Scenario[] = [enforceScenario];
+export const GUARDRAIL_SCENARIOS: Scenario[] = [enforceScenario, restrictiveScenario];
