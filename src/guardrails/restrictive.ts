@@ -69,6 +69,24 @@ export function secretUsers(secret: secretsmanager.CfnSecret, policy: unknown, i
   return { arns, lockedOut };
 }
 
+/**
+ * Why a hosted rotation of the secret would be locked out, if it would: the `AWS::SecretsManager`
+ * transform creates the rotation function's role at deployment under a generated name, which no
+ * list can hold before it exists.
+ *
+ * @param additional how many additional principals the mode lists (one may be that role)
+ */
+export function hostedRotationProblem(secret: secretsmanager.CfnSecret, index: TemplateIndex, additional: number): string | undefined {
+  const hosted = index.attachedToSecret(index.view(secret), 'AWS::SecretsManager::RotationSchedule')
+    .find(schedule => schedule.properties.HostedRotationLambda !== undefined);
+  if (hosted === undefined || additional > 0) {
+    return undefined;
+  }
+  return `accessMode RESTRICTIVE: rotation schedule ${hosted.logicalId} uses hosted rotation, whose role the AWS::SecretsManager ` +
+    'transform creates at deployment under a generated name, so the restrictive policy cannot list it. Deploy once without ' +
+    'accessMode, then list the role in accessMode additionalPrincipals, or rotate with a function of the stack.';
+}
+
 /** The AWS principals that a resource policy allows (`Principal.AWS`), as written. */
 function resourcePolicyPrincipals(policy: unknown): unknown[] {
   const out: unknown[] = [];

@@ -2,7 +2,7 @@ import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, RemovalPoli
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { SharedKeyUsers, secretUsers } from './restrictive';
+import { SharedKeyUsers, hostedRotationProblem, secretUsers } from './restrictive';
 import { AnalysisRun } from '../analysis/analysis-run';
 import { SecretKey } from '../key/secret-key';
 import { CheckOptions, SecretsRule, ruleContext } from '../nag/rule';
@@ -196,6 +196,10 @@ export class SecretGuardrails implements IAspect {
       const existing = l2 ? (l2.node.tryFindChild('Policy') as secretsmanager.ResourcePolicy | undefined)?.document : findPolicy(secret)?.resourcePolicy;
       const users = secretUsers(secret, existing, this.run.index(secret));
       problems.push(...users.lockedOut);
+      const hosted = hostedRotationProblem(secret, this.run.index(secret), (mode._options.additionalPrincipals ?? []).length);
+      if (hosted !== undefined) {
+        problems.push(hosted);
+      }
       if (deploymentArns.length === 0) {
         problems.push('accessMode RESTRICTIVE: the stack does not use DefaultStackSynthesizer, so the role CloudFormation deploys ' +
           'it with is unknown and would be locked out. Pass SecretGuardrails deploymentRoles.');

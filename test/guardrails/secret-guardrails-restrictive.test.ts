@@ -153,6 +153,23 @@ describe('SecretGuardrails ENFORCE with accessMode RESTRICTIVE', () => {
     expect(guardrailErrors(stack)['Outside/Secret/Resource']).toMatch(/imported role ops-reader may read this secret .*List it in accessMode additionalPrincipals/s);
   });
 
+  test('hosted rotation without additional principals is an error: its role is created at deployment', () => {
+    const stack = newStack('Hosted');
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    secret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    SecretGuardrails.apply(stack.node.root, { mode: GuardrailMode.ENFORCE, accessMode: SecretAccessMode.RESTRICTIVE });
+    expect(guardrailErrors(stack)['Hosted/Secret/Resource']).toMatch(/rotation schedule SecretRotation\w+ uses hosted rotation.*additionalPrincipals/s);
+
+    // With the deployed role listed, it is not.
+    const listedStack = newStack('HostedListed');
+    const listedSecret = new secretsmanager.Secret(listedStack, 'Secret');
+    listedSecret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const role = iam.Role.fromRoleArn(listedStack, 'HostedRotationRole', `arn:aws:iam::${TEST_ENV.account}:role/hosted-rotation`);
+    const accessMode = SecretAccessMode.restrictive({ additionalPrincipals: [role] });
+    SecretGuardrails.apply(listedStack.node.root, { mode: GuardrailMode.ENFORCE, accessMode });
+    expect(guardrailErrors(listedStack)['HostedListed/Secret/Resource'] ?? '').not.toContain('hosted rotation');
+  });
+
   test('a secret under a key of its own gets the resource-policy deny, and its key is left alone', () => {
     const stack = newStack('OwnKey');
     const key = new kms.Key(stack, 'Key');
