@@ -1,3 +1,4 @@
+import { CfnMapping, Stack } from 'aws-cdk-lib';
 import { TemplateIndex } from './template-index';
 import { PLACEHOLDER, flatten, literalText } from './values';
 
@@ -125,4 +126,82 @@ export function decodeBase64Text(text: string): string | undefined {
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
   const printable = decoded.replace(/[^\x09\x0a\x0d\x20-\x7e]/g, '');
   return printable.length >= decoded.length * 0.95 ? decoded : undefined;
+}
+
+/**
+ * `value` with every `Fn::FindInMap` whose map and keys are written in the template replaced by
+ * the map's value, so that a credential kept in `Mappings` is judged like one written in place.
+ * Lookups the template cannot settle (a key from a parameter, an unknown map) are left as they are.
+ */
+export function inlineMappings(value: unknown, index: TemplateIndex): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => inlineMappings(v, index));
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const lookup = record['Fn::FindInMap'];
+  if (Object.keys(record).length === 1 && Array.isArray(lookup)) {
+    const [map, first, second] = lookup.map(part => literalKey(part, index));
+    const found = map === undefined || first === undefined || second === undefined ? undefined : mappingsOf(index)[map]?.[first]?.[second];
+    return found === undefined ? value : found;
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, inlineMappings(v, index)]));
+}
+
+function literalKey(part: unknown, index: TemplateIndex): string | undefined {
+  if (typeof part === 'string') {
+    return part;
+  }
+  const flat = flatten(part, index);
+  return flat.fullyLiteral ? literalText(flat) : undefined;
+}
+
+/** The template's `Mappings`, read once per index from the stack's `CfnMapping`s. */
+function mappingsOf(index: TemplateIndex): Record<string, Record<string, Record<string, unknown>>> {
+  return index.fact('credential-mappings', () => {
+    const out: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const c of index.stack.node.findAll()) {
+      if (c instanceof CfnMapping && Stack.of(c) === index.stack) {
+        // `_toCloudFormation` is how aws-cdk-lib renders the mapping into the template.
+        const renderable = c as unknown as { _toCloudFormation(): object };
+        const rendered = index.stack.resolve(renderable._toCloudFormation()) as { Mappings?: Record<string, any> };
+        Object.assign(out, rendered.Mappings ?? {});
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * Whether a value written into a property known to hold a credential (`MasterUserPassword`,
+ * `AuthToken`) puts the credential, or part of it, in the template: literal text, literal
+ * pieces of an `Fn::Join`/`Fn::Sub`, or a parameter default. Dynamic references, `Ref`/`GetAtt`
+ * to resources and ARNs (a secret or connection given in the credential's place) are not.
+ * Parameters without a default are judged by the caller (`flatten(...).kind === 'unknown'`).
+ */
+export function isWrittenCredential(value: unknown, index: TemplateIndex): boolean {
+  const flat = flatten(inlineMappings(value, index), index);
+  if (flat.kind !== 'literal') {
+    return false;
+  }
+  const written = literalText(flat).trim();
+  if (/^arn:/.test(flat.text.trim()) || written.length === 0) {
+    return false;
+  }
+  if (flat.fullyLiteral) {
+    return true;
+  }
+  // Literal pieces around references: separators alone ('-', ':') are not a credential.
+  return flat.text.split(PLACEHOLDER).some(piece => piece.replace(/[\s\-_:/.,;|]+/g, '').length >= 4);
+}
+
+/**
+ * AWS secret access keys: 40 characters of the base64 alphabet. Upper and lower case and a digit
+ * or `/`/`+` are required, so hex digests (git commit ids, SHA-1 sums) and words do not match.
+ */
+export function looksLikeAwsSecretAccessKey(text: string): boolean {
+  const t = text.trim();
+  return /^[A-Za-z0-9/+]{40}$/.test(t) && /[A-Z]/.test(t) && /[a-z]/.test(t) && /[0-9/+]/.test(t) && !/^[0-9a-fA-F]{40}$/.test(t);
 }

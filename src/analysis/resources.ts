@@ -36,7 +36,9 @@ export function keyReference(value: unknown, index: TemplateIndex): KeyReference
     return { kind: 'unknown', because: flat.unknownBecause, display: 'a key the template does not define' };
   }
   const text = literalText(flat);
-  if (/alias\/aws\//.test(text)) {
+  // An AWS managed key by its alias (`alias/aws/secretsmanager`, its ARN) or written without
+  // `alias/` (`aws/secretsmanager`): no customer-managed key can be named that way.
+  if (/alias\/aws\//.test(text) || /^aws\/[a-z0-9-]+$/.test(text.trim())) {
     return { kind: 'aws-managed', display: text };
   }
   const alias = /alias\/(.+)$/.exec(text);

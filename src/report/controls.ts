@@ -16,6 +16,7 @@ export const CREDENTIAL_RULES = [
   'NoCredentialInSsmParameter',
   'NoCredentialInUserData',
   'NoCredentialInBuildEnvironment',
+  'NoCredentialInResourceProperty',
   'NoAwsAccessKey',
   'NoPrivateKeyMaterial',
   'NoKnownTokenFormat',

@@ -7,6 +7,7 @@ import { NoAwsAccessKey } from './no-aws-access-key';
 import { NoCredentialInBuildEnvironment } from './no-credential-in-build-environment';
 import { NoCredentialInContainerEnvironment } from './no-credential-in-container-environment';
 import { NoCredentialInLambdaEnvironment } from './no-credential-in-lambda-environment';
+import { NoCredentialInResourceProperty } from './no-credential-in-resource-property';
 import { NoCredentialInSsmParameter } from './no-credential-in-ssm-parameter';
 import { NoCredentialInUserData } from './no-credential-in-user-data';
 import { NoKnownTokenFormat } from './no-known-token-format';
@@ -56,6 +57,7 @@ export const RULES: readonly SecretsRule[] = [
   NoCredentialInSsmParameter,
   NoCredentialInUserData,
   NoCredentialInBuildEnvironment,
+  NoCredentialInResourceProperty,
   NoAwsAccessKey,
   NoPrivateKeyMaterial,
   NoKnownTokenFormat,

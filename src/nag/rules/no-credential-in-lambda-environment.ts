@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
+import { looksLikeAwsSecretAccessKey } from '../../analysis/credentials';
 import { isObject } from '../../analysis/template-index';
-import { RuleContext, SecretsRule } from '../rule';
+import { flatten, literalText } from '../../analysis/values';
+import { RuleContext, SecretsRule, finding } from '../rule';
 import { literalCredentialFindings } from './common';
 
 /** No Lambda environment variable holds a literal credential. */
@@ -16,10 +18,19 @@ export const NoCredentialInLambdaEnvironment: SecretsRule = {
     const index = context.index(node);
     const env = index.view(node).properties.Environment;
     const variables = isObject(env) && isObject(env.Variables) ? env.Variables : {};
-    return literalCredentialFindings(
+    const found = literalCredentialFindings(
       Object.entries(variables).map(([name, value]) => ({ name, value, path: `Environment.Variables.${name}` })),
       index,
       'environment variable',
     );
+    // A secret access key is a credential whatever the variable is called (S3_KEY2, LEGACY_SAK).
+    for (const [name, value] of Object.entries(variables)) {
+      const path = `Environment.Variables.${name}`;
+      const flat = flatten(value, index);
+      if (flat.fullyLiteral && looksLikeAwsSecretAccessKey(literalText(flat)) && !found.some(f => f.suffix === path)) {
+        found.push(finding(`environment variable '${name}' (${path}) holds a value shaped like an AWS secret access key, written into the template.`, path));
+      }
+    }
+    return found;
   },
 };

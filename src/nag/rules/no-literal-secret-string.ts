@@ -1,8 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { literalCredentialKeys } from '../../analysis/credentials';
+import { TemplateIndex, isObject } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
-import { RuleContext, SecretsRule, finding, unproven } from '../rule';
+import { RuleContext, RuleFinding, SecretsRule, finding, unproven } from '../rule';
 
 /** A secret's value is not written into the template. */
 export const NoLiteralSecretString: SecretsRule = {
@@ -14,9 +15,10 @@ export const NoLiteralSecretString: SecretsRule = {
   fix: 'Use GenerateSecretString, or pass the value at deploy time (NoEcho parameter, {{resolve:...}}), then rotate the exposed value.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
-    const value = index.view(node).properties.SecretString;
+    const properties = index.view(node).properties;
+    const value = properties.SecretString;
     if (value === undefined) {
-      return [];
+      return templateFindings(properties.GenerateSecretString, index);
     }
     const flat = flatten(value, index);
     if (flat.fullyLiteral) {
@@ -35,3 +37,19 @@ export const NoLiteralSecretString: SecretsRule = {
     return [];
   },
 };
+
+/**
+ * A credential field written into `GenerateSecretString.SecretStringTemplate`
+ * (`{"username":"admin","password":"hunter2"}`): the template's fields are stored as written,
+ * so that value is in the template however strong the generated one is.
+ */
+function templateFindings(generate: unknown, index: TemplateIndex): RuleFinding[] {
+  if (!isObject(generate) || generate.SecretStringTemplate === undefined) {
+    return [];
+  }
+  const keys = literalCredentialKeys(flatten(generate.SecretStringTemplate, index).text);
+  return keys.length === 0 ? [] : [finding(
+    `GenerateSecretString.SecretStringTemplate writes ${keys.map(k => `'${k}'`).join(', ')} as literal text, so that value is in the template and every copy of it.`,
+    'GenerateSecretString.SecretStringTemplate',
+  )];
+}

@@ -187,4 +187,46 @@ describe('NoCredentialInLambdaEnvironment', () => {
     // THEN
     expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Environment.Variables.DB_PASSWORD]`, 'Stack/Fn/Resource']]);
   });
+
+  describe('values shaped like an AWS secret access key', () => {
+    const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+    test.each([
+      ['beside an access key id', { S3_KEY: 'AKIAIOSFODNN7EXAMPLE', S3_KEY2: SECRET_ACCESS_KEY }, 'S3_KEY2'],
+      ['under a name that says nothing', { LEGACY_SAK: SECRET_ACCESS_KEY }, 'LEGACY_SAK'],
+    ])('Noncompliance: %s', (_name, environment, variable) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      fn(stack, environment);
+      // THEN
+      const findings = ruleFindings(stack, RULE);
+      expect(pairs(findings)).toContainEqual([`${ID}[Environment.Variables.${variable}]`, 'Stack/Fn/Resource']);
+      const finding = findings.find(f => f.rule === `${ID}[Environment.Variables.${variable}]`)!;
+      expect(finding.description).toContain('shaped like an AWS secret access key');
+      expect(finding.description).not.toContain(SECRET_ACCESS_KEY);
+    });
+
+    test('Noncompliance: a credential name reports once, not twice', () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      fn(stack, { LEGACY_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY });
+      // THEN
+      expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Environment.Variables.LEGACY_SECRET_ACCESS_KEY]`, 'Stack/Fn/Resource']]);
+    });
+
+    test.each([
+      ['a git commit id (40 hex characters)', '3f786850e387550fdab836ed7e6dc881de23001b'],
+      ['40 letters of one case', 'abcdefghijabcdefghijabcdefghijabcdefghij'],
+      ['39 characters', SECRET_ACCESS_KEY.slice(1)],
+    ])('Compliance: %s', (_name, value) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      fn(stack, { BUILD_REF: value });
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+  });
 });

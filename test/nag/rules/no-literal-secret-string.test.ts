@@ -197,4 +197,47 @@ describe('NoLiteralSecretString', () => {
     expect(findings.map(f => [f.rule, f.path, f.severity])).toEqual([[RULE_ID_BARE, 'Stack/Secret', 'warning']]);
     expect(findings[0].description).toMatch(/cannot be proven free of a plain-text value: it is parameter Plain, which has no default/);
   });
+
+  describe('GenerateSecretString.SecretStringTemplate', () => {
+    const TEMPLATE_ID = `HardenedSecrets-${RULE}[GenerateSecretString.SecretStringTemplate]`;
+
+    test.each([
+      ['a literal password beside the generated key', '{"username":"admin","password":"hunter2"}', 'password'],
+      ['a literal API key beside a generated password', '{"client_id":"acme","api_key":"k-9f8e7d6c5b4a"}', 'password'],
+    ])('Noncompliance: %s', (_name, template, generateStringKey) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: { secretStringTemplate: template, generateStringKey } });
+      // THEN
+      const findings = ruleFindings(stack, RULE);
+      expect(pairs(findings)).toEqual([[TEMPLATE_ID, 'Stack/Secret']]);
+      expect(findings[0].description).toContain('GenerateSecretString.SecretStringTemplate writes');
+      expect(findings[0].description).not.toContain('hunter2');
+      expect(findings[0].description).not.toContain('k-9f8e7d6c5b4a');
+    });
+
+    test('Noncompliance: a literal password in an Fn::Sub template', () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      new secretsmanager.CfnSecret(stack, 'Secret', {
+        generateSecretString: { secretStringTemplate: Fn.sub('{"host":"${AWS::Region}.db.example.com","password":"Winter2024!"}'), generateStringKey: 'token' },
+      });
+      // THEN
+      expect(pairs(ruleFindings(stack, RULE))).toEqual([[TEMPLATE_ID, 'Stack/Secret']]);
+    });
+
+    test.each([
+      ['identifiers only', '{"username":"admin","engine":"postgres","client_id":"acme"}'],
+      ['a placeholder filled from a parameter', '{"username":"admin","password":"${Password}"}'],
+    ])('Compliance: a template with %s', (_name, template) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      new secretsmanager.CfnSecret(stack, 'Secret', { generateSecretString: { secretStringTemplate: template, generateStringKey: 'password' } });
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+  });
 });

@@ -143,6 +143,27 @@ describe('SecretCustomerManagedKey', () => {
       );
     });
 
+    test.each([
+      ['aws/secretsmanager'],
+      ['aws/ssm'],
+    ])('Noncompliance 1b: the AWS managed key written without alias/ (%s)', (kmsKeyId) => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      cfnSecretWithKey(stack, kmsKeyId);
+      // THEN
+      expect(single(stack, 'Stack/Secret').description).toContain(`KmsKeyId is the AWS managed key ${kmsKeyId}, whose key policy nobody can restrict`);
+    });
+
+    test('Compliance: a customer key alias whose name starts with aws is not the AWS managed key', () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      cfnSecretWithKey(stack, 'alias/aws-team/secrets');
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+
     test('Noncompliance 2: an L2 secret with kms.Alias.fromAliasName(alias/aws/secretsmanager)', () => {
       // GIVEN
       const stack = newStack();
