@@ -129,6 +129,149 @@ export function decodeBase64Text(text: string): string | undefined {
 }
 
 /**
+ * Shannon entropy of `text`, in bits per character: about 3 for English words, 3.7 for a
+ * lowercase hex digest, 4.5 and more for random base64 of 40 characters.
+ */
+export function shannonEntropy(text: string): number {
+  if (text.length === 0) {
+    return 0;
+  }
+  const counts = new Map<string, number>();
+  for (const c of text) {
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * Whether a literal looks machine-generated (a key, a token, a random password) rather than a
+ * word, a setting or an identifier: one unbroken run of at least 16 characters, several character
+ * classes, and high entropy. Only meaningful where a name already says "credential": alone it
+ * would flag every hash and UUID.
+ */
+export function looksRandom(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 16 || /\s/.test(t) || /^arn:/.test(t) || /^[0-9a-f-]+$/i.test(t)) {
+    return false;
+  }
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(c => c.test(t)).length;
+  return classes >= 3 && shannonEntropy(t) >= 3.5;
+}
+
+/**
+ * A credential shape that can be recognised in any string. Some shapes are only credentials in
+ * context: `name` is the name the string is stored under (a variable, a property, a header), when
+ * there is one.
+ */
+export interface ShapeDetector {
+  readonly name: string;
+  matches(text: string, name?: string): boolean;
+}
+
+/** A detector for a format recognisable by its pattern alone. */
+export function formatDetector(format: TokenFormat): ShapeDetector {
+  return { name: format.name, matches: text => format.pattern.test(text) };
+}
+
+/**
+ * 40 characters of base64 alphabet, not part of a longer run of base64 or base64url (a certificate
+ * body, a blob, the tail of a `ghp_...` token).
+ */
+const SECRET_ACCESS_KEY_CANDIDATE = /(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g;
+/** Words that put a secret access key next to the string: `aws_secret_access_key =`, `SecretAccessKey:`. */
+const SECRET_ACCESS_KEY_CONTEXT = /secret[_\s-]?access[_\s-]?key|aws[_-]?secret/i;
+
+/**
+ * AWS secret access keys: 40 random base64 characters. A 40-character string alone is as likely a
+ * hash or an encoded id, so it counts only next to an access key id (`AKIA`/`ASIA` in the same
+ * text), after the words "secret access key" in the same text, or stored under a credential name;
+ * and even then only if it is not hex (a SHA-1 is 40 hex characters) and looks random.
+ */
+export const AWS_SECRET_ACCESS_KEY: ShapeDetector = {
+  name: 'AWS secret access key',
+  matches(text: string, name?: string): boolean {
+    const context = AWS_ACCESS_KEY_ID.pattern.test(text) || SECRET_ACCESS_KEY_CONTEXT.test(text) || (name !== undefined && isCredentialName(name));
+    if (!context) {
+      return false;
+    }
+    for (const m of text.matchAll(SECRET_ACCESS_KEY_CANDIDATE)) {
+      const key = m[0];
+      if (!/^[0-9a-f]+$/i.test(key) && /[a-z]/.test(key) && /[A-Z]/.test(key) && /[0-9]/.test(key) && shannonEntropy(key) >= 4.2) {
+        return true;
+      }
+    }
+    return false;
+  },
+};
+
+/**
+ * Signed JSON Web Tokens (`eyJ<header>.eyJ<claims>.<signature>`). A signed JWT is a bearer
+ * credential: whoever holds it is whoever it names until it expires, and tokens written into
+ * templates are the long-lived service kind. Unsigned tokens (`alg: none`, empty signature) prove
+ * nothing and are left alone.
+ */
+export const SIGNED_JWT: TokenFormat = {
+  name: 'signed JSON Web Token',
+  pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/,
+};
+
+/**
+ * HTTP header names whose value is a credential whatever it looks like: `Authorization`,
+ * `X-Api-Key`, the shared secret CloudFront sends to prove a request came through it
+ * (`X-Origin-Verify`, `X-Custom-Secret`), tokens and passwords.
+ */
+const STRONG_CREDENTIAL_HEADER = /^(proxy-)?authorization$|^cookie$|api-?key|secret|token|passw(or)?d|origin-verify|verify-origin|signature|credential|session/i;
+/** Header names that may hold a credential (`X-Auth-...`, `X-...-Key`) or a setting (`X-Auth-Mode`). */
+const WEAK_CREDENTIAL_HEADER = /auth|(^|-)key($|-)/i;
+
+/**
+ * How sure a header name is to carry a credential: `strong` (any literal value is a credential),
+ * `weak` (only a random-looking literal is) or `undefined` (not a credential header).
+ */
+export function credentialHeaderStrength(headerName: string): 'strong' | 'weak' | undefined {
+  const name = headerName.trim();
+  if (/-(id|name|mode|type|version)$/i.test(name)) {
+    return undefined;
+  }
+  if (STRONG_CREDENTIAL_HEADER.test(name)) {
+    return 'strong';
+  }
+  return WEAK_CREDENTIAL_HEADER.test(name) ? 'weak' : undefined;
+}
+
+/**
+ * The logical ids a template tree names with `Ref` or in an `Fn::Sub` string (`${Name}`,
+ * not `${Name.Attr}` nor `${!Literal}`).
+ */
+export function referencedIds(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach(v => referencedIds(v, into));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'Ref' && typeof v === 'string') {
+        into.add(v);
+      } else if (k === 'Fn::Sub') {
+        const template = Array.isArray(v) ? v[0] : v;
+        if (typeof template === 'string') {
+          for (const m of template.matchAll(/\$\{([^}!.][^}.]*)\}/g)) {
+            into.add(m[1]);
+          }
+        }
+        referencedIds(Array.isArray(v) ? v.slice(1) : [], into);
+      } else {
+        referencedIds(v, into);
+      }
+    }
+  }
+  return into;
+}
+
+/**
  * `value` with every `Fn::FindInMap` whose map and keys are written in the template replaced by
  * the map's value, so that a credential kept in `Mappings` is judged like one written in place.
  * Lookups the template cannot settle (a key from a parameter, an unknown map) are left as they are.

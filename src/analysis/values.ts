@@ -1,3 +1,4 @@
+import { CfnMapping, Stack } from 'aws-cdk-lib';
 import { TemplateIndex, isObject } from './template-index';
 
 /**
@@ -137,9 +138,81 @@ function collect(value: unknown, index: TemplateIndex, out: FlatValue[]): void {
     case 'Fn::ImportValue':
       out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'it is an Fn::ImportValue from another stack' });
       return;
+    case 'Fn::FindInMap': {
+      // A value read from the Mappings section is written in the template like any literal.
+      const candidates = mappingCandidates(arg, index);
+      if (candidates === undefined) {
+        out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: 'it is an Fn::FindInMap into a mapping the template does not hold' });
+        return;
+      }
+      // With a key chosen at deploy time, any candidate can be deployed: the longest literal one
+      // stands for them all (a credential among region names still leaks).
+      const flat = candidates.map(c => ({ c, f: flatten(c, index) }));
+      const literal = flat.filter(x => x.f.kind === 'literal').sort((a, b) => b.f.text.length - a.f.text.length)[0];
+      collect((literal ?? flat[0]).c, index, out);
+      return;
+    }
     default:
       out.push({ text: PLACEHOLDER, kind: 'unknown', fullyLiteral: false, unknownBecause: `it is computed with ${fn}` });
   }
+}
+
+/** A mapping of the `Mappings` section: top-level key → second-level key → value. */
+export type TemplateMapping = Record<string, Record<string, unknown>>;
+
+/** The stack's `Mappings` section by logical id, read once per index from its `CfnMapping`s. */
+export function templateMappings(index: TemplateIndex): ReadonlyMap<string, TemplateMapping> {
+  return index.fact('template-mappings', () => {
+    const stack = index.stack;
+    const mappings = new Map<string, TemplateMapping>();
+    for (const c of stack.node.findAll()) {
+      if (c instanceof CfnMapping && Stack.of(c) === stack) {
+        // `_toCloudFormation` is how aws-cdk-lib renders the element into the template.
+        const rendered = (c as unknown as { _toCloudFormation(): { Mappings?: Record<string, unknown> } })._toCloudFormation();
+        const body = Object.values(rendered.Mappings ?? {})[0];
+        if (isObject(body)) {
+          mappings.set(stack.resolve(c.logicalId) as string, stack.resolve(body) as TemplateMapping);
+        }
+      }
+    }
+    return mappings;
+  });
+}
+
+/**
+ * The values an `Fn::FindInMap` can return: one when its keys are literal, every value at a level
+ * whose key is chosen at deploy time otherwise, plus its `DefaultValue`; undefined when the
+ * mapping is not in the template.
+ */
+function mappingCandidates(arg: unknown, index: TemplateIndex): unknown[] | undefined {
+  if (!Array.isArray(arg) || arg.length < 3) {
+    return undefined;
+  }
+  const [name, top, second, options] = arg;
+  const mapping = typeof name === 'string' ? templateMappings(index).get(name) : undefined;
+  if (mapping === undefined) {
+    return undefined;
+  }
+  const keyOf = (key: unknown): string | undefined => {
+    const flat = flatten(key, index);
+    return flat.fullyLiteral ? flat.text : undefined;
+  };
+  const topKey = keyOf(top);
+  const secondKey = keyOf(second);
+  const values: unknown[] = [];
+  for (const [k1, level] of Object.entries(mapping)) {
+    if ((topKey === undefined || topKey === k1) && isObject(level)) {
+      for (const [k2, value] of Object.entries(level)) {
+        if (secondKey === undefined || secondKey === k2) {
+          values.push(value);
+        }
+      }
+    }
+  }
+  if (isObject(options) && options.DefaultValue !== undefined) {
+    values.push(options.DefaultValue);
+  }
+  return values.length > 0 ? values : undefined;
 }
 
 /** The literal text of a flattened value with references removed. */

@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnElement, CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { AnalysisRun, Indexes } from '../analysis/analysis-run';
 import { TemplateIndex } from '../analysis/template-index';
@@ -68,7 +68,28 @@ export interface SecretsRule {
   readonly controls: string;
   /** How to fix a finding. */
   readonly fix: string;
+  /** Template sections besides `Resources` the rule looks at (see {@link TemplateElement}). */
+  readonly sections?: TemplateSection[];
   check(node: CfnResource, context: RuleContext): RuleFinding[];
+  /** What the rule finds wrong with an output, a parameter or a mapping of `sections`. */
+  checkElement?(element: TemplateElement, context: RuleContext): RuleFinding[];
+}
+
+/** The sections of a template that hold strings but no resource. */
+export type TemplateSection = 'Outputs' | 'Parameters' | 'Mappings';
+
+/**
+ * An output, a parameter or a mapping as CloudFormation sees it. These carry strings (an output's
+ * `Value`, a parameter's `Default`, a mapping's values) but are not `CfnResource`s: in an app
+ * they are `CfnOutput`, `CfnParameter` and `CfnMapping` elements (`CfnInclude` makes one per
+ * entry of an included template), each with a logical id and a construct path.
+ */
+export interface TemplateElement {
+  readonly section: TemplateSection;
+  readonly logicalId: string;
+  /** The element's body in the template: `{ Value, Export }`, `{ Type, Default, NoEcho }`, `{ TopKey: { Key: value } }`. */
+  readonly body: Record<string, any>;
+  readonly node: CfnElement;
 }
 
 /** The prefix of every rule id of the pack. */

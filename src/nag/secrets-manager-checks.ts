@@ -1,9 +1,10 @@
-import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { CheckOptions, PACK_NAME, RuleContext, RuleFinding, SecretsRule, ruleContext } from './rule';
+import { CheckOptions, PACK_NAME, RuleContext, RuleFinding, SecretsRule, TemplateElement, ruleContext } from './rule';
 import { RULES } from './rules';
+import { elementOf } from './rules/template-elements';
 import { AnalysisRun } from '../analysis/analysis-run';
 import { SynthesisedTemplate, refOrGetAttId } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
@@ -158,7 +159,9 @@ export class SecretsManagerChecks extends NagPack {
     this.context = ruleContext(this.options, new AnalysisRun(this.templates));
     this.descriptions.clear();
     try {
-      return this.perResource(super.validateScope(scope));
+      const report = super.validateScope(scope);
+      const violations = [...report.violations, ...this.checkElements(scope, this.context)];
+      return this.perResource({ ...report, success: violations.length === 0, violations });
     } finally {
       this.context = undefined;
     }
@@ -177,6 +180,72 @@ export class SecretsManagerChecks extends NagPack {
       }
       this.report(rule, node, findings, context);
     }
+  }
+
+  /**
+   * Outputs, parameters and mappings carry strings too (an access key in a mapping, a password in
+   * an output), but cdk-nag walks `CfnResource`s only. The validation plugin API reports any
+   * construct: a violating "resource" is a construct path plus locations in the template
+   * (`Outputs.DbPassword.Value`), so a finding names the `CfnOutput`, `CfnParameter` or `CfnMapping`
+   * itself (its logical id is the last part of the path, as for resources) rather than the stack,
+   * and is acknowledged on that construct like a resource finding.
+   */
+  private checkElements(scope: IConstruct, context: RuleContext): PolicyViolation[] {
+    const violations: PolicyViolation[] = [];
+    const rules = this.active.filter(r => r.checkElement !== undefined);
+    if (rules.length === 0) {
+      return violations;
+    }
+    for (const node of scope.node.findAll()) {
+      const element = elementOf(node, context.index(node));
+      if (element === undefined) {
+        continue;
+      }
+      for (const rule of rules.filter(r => r.sections?.includes(element.section))) {
+        let findings: RuleFinding[];
+        try {
+          findings = rule.checkElement!(element, context);
+        } catch (e) {
+          findings = [{ message: `the rule could not evaluate the element (${(e as Error).message}), so compliance cannot be proven.`, unproven: true }];
+        }
+        for (const { suffix, items } of groupFindings(findings)) {
+          const level = items.every(f => f.unproven) ? NagMessageLevel.WARN : rule.level;
+          const ruleId = `${PACK_NAME}-${rule.name}${suffix === undefined ? '' : `[${suffix}]`}`;
+          const violation = this.reportElement({
+            ruleId,
+            ruleName: rule.name,
+            level,
+            element,
+            info: describeElement(rule, element, items),
+            acknowledgedWith: acknowledgedWith(element.node, ruleId),
+            location: `${element.section}.${element.logicalId}${suffix === undefined ? '' : `.${suffix}`}`,
+          });
+          if (violation) {
+            violations.push(violation);
+          }
+        }
+      }
+    }
+    return violations;
+  }
+
+  /**
+   * Turns one finding on an output, a parameter or a mapping into the violation the pack reports,
+   * or none when it is acknowledged. The counterpart of cdk-nag's `applyRule` for resources: a
+   * subclass that records findings (acknowledged ones included) overrides both.
+   */
+  protected reportElement(found: ElementFinding): PolicyViolation | undefined {
+    if (found.acknowledgedWith !== undefined) {
+      return undefined;
+    }
+    const severity = found.level === NagMessageLevel.ERROR ? 'error' : 'warning';
+    this.descriptions.set(`${found.ruleId}|${found.element.node.node.path}`, { description: found.info, severity });
+    return {
+      ruleName: found.ruleId,
+      description: found.info,
+      severity,
+      violatingResources: [{ constructPath: found.element.node.node.path, locations: [found.location] }],
+    };
   }
 
   /**
@@ -215,12 +284,7 @@ export class SecretsManagerChecks extends NagPack {
     const id = `${PACK_NAME}-${rule.name}`;
     // Findings without a suffix share the rule id on a resource: report them as one, at the
     // rule's level unless every one of them is unproven.
-    const plain = findings.filter(f => f.suffix === undefined);
-    const groups: Array<{ suffix?: string; items: RuleFinding[] }> = [
-      ...(plain.length > 0 ? [{ items: plain }] : []),
-      ...findings.filter(f => f.suffix !== undefined).map(f => ({ suffix: f.suffix, items: [f] })),
-    ];
-    for (const { suffix, items } of groups) {
+    for (const { suffix, items } of groupFindings(findings)) {
       const level = items.every(f => f.unproven) ? NagMessageLevel.WARN : rule.level;
       const info = describe(rule, node, items, context);
       const ruleName = suffix === undefined ? id : `${id}[${suffix}]`;
@@ -235,6 +299,56 @@ export class SecretsManagerChecks extends NagPack {
       });
     }
   }
+}
+
+/** One finding of a rule on an output, a parameter or a mapping. */
+export interface ElementFinding {
+  /** `HardenedSecrets-<Rule>` or `HardenedSecrets-<Rule>[<suffix>]`. */
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly level: NagMessageLevel;
+  readonly element: TemplateElement;
+  /** The finding text. */
+  readonly info: string;
+  /** Where in the template: `Outputs.<LogicalId>.Value`. */
+  readonly location: string;
+  /** The reason the finding is acknowledged on the element or one of its scopes, if it is. */
+  readonly acknowledgedWith?: string;
+}
+
+/**
+ * Findings without a suffix share the rule id on a construct: they are reported as one, at the
+ * rule's level unless every one of them is unproven. Each suffixed finding stands alone.
+ */
+function groupFindings(findings: RuleFinding[]): Array<{ suffix?: string; items: RuleFinding[] }> {
+  const plain = findings.filter(f => f.suffix === undefined);
+  return [
+    ...(plain.length > 0 ? [{ items: plain }] : []),
+    ...findings.filter(f => f.suffix !== undefined).map(f => ({ suffix: f.suffix, items: [f] })),
+  ];
+}
+
+const SECTION_NAMES: Record<TemplateElement['section'], string> = { Outputs: 'Output', Parameters: 'Parameter', Mappings: 'Mapping' };
+
+function describeElement(rule: SecretsRule, element: TemplateElement, findings: RuleFinding[]): string {
+  const what = findings.map(f => capitalise(f.message)).join(' ');
+  return `${SECTION_NAMES[element.section]} ${element.logicalId}: ${what} Why: ${rule.controls}. Fix: ${rule.fix}`;
+}
+
+/** The reason `ruleId` is acknowledged on `node` or one of its scopes, as cdk-nag looks it up for resources. */
+function acknowledgedWith(node: IConstruct, ruleId: string): string | undefined {
+  for (let current: IConstruct | undefined = node; current; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          if (id.replace(/^annotation::/i, '') === ruleId) {
+            return reason;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The finding text: what is wrong (per resource), why (controls) and how to fix it. */

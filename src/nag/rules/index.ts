@@ -6,7 +6,10 @@ import { IamReadPinnedToCurrent } from './iam-read-pinned-to-current';
 import { NoAwsAccessKey } from './no-aws-access-key';
 import { NoCredentialInBuildEnvironment } from './no-credential-in-build-environment';
 import { NoCredentialInContainerEnvironment } from './no-credential-in-container-environment';
+import { NoCredentialInHeader } from './no-credential-in-header';
 import { NoCredentialInLambdaEnvironment } from './no-credential-in-lambda-environment';
+import { NoCredentialInOutput } from './no-credential-in-output';
+import { NoCredentialInParameterDefault } from './no-credential-in-parameter-default';
 import { NoCredentialInResourceProperty } from './no-credential-in-resource-property';
 import { NoCredentialInSsmParameter } from './no-credential-in-ssm-parameter';
 import { NoCredentialInUserData } from './no-credential-in-user-data';
@@ -58,6 +61,9 @@ export const RULES: readonly SecretsRule[] = [
   NoCredentialInUserData,
   NoCredentialInBuildEnvironment,
   NoCredentialInResourceProperty,
+  NoCredentialInHeader,
+  NoCredentialInOutput,
+  NoCredentialInParameterDefault,
   NoAwsAccessKey,
   NoPrivateKeyMaterial,
   NoKnownTokenFormat,

@@ -1,15 +1,19 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { KNOWN_TOKENS } from '../../analysis/credentials';
+import { KNOWN_TOKENS, SIGNED_JWT, ShapeDetector, formatDetector } from '../../analysis/credentials';
 import { SecretsRule } from '../rule';
-import { tokenFindings } from './token-scan';
+import { elementTokenFindings, tokenFindings } from './token-scan';
 
-/** No well-known service token anywhere in a resource's properties. */
+const SHAPES: ShapeDetector[] = [...KNOWN_TOKENS, SIGNED_JWT].map(formatDetector);
+
+/** No well-known service token anywhere in a template: resource properties and Metadata, outputs, parameters, mappings. */
 export const NoKnownTokenFormat: SecretsRule = {
   name: 'NoKnownTokenFormat',
   level: NagMessageLevel.ERROR,
   resourceTypes: '*',
-  requirement: 'No resource property or Metadata contains a token in a well-known format (GitHub, GitLab, Slack, Stripe, Google, npm, SendGrid, Twilio).',
+  sections: ['Outputs', 'Parameters', 'Mappings'],
+  requirement: 'No resource property, Metadata, output, parameter or mapping contains a token in a well-known format (GitHub, GitLab, Slack, Stripe, Google, npm, SendGrid, Twilio, signed JWTs).',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7)',
   fix: 'Revoke the token at its issuer, store the new one in Secrets Manager and reference it.',
-  check: (node, context) => tokenFindings(node, context.index(node), KNOWN_TOKENS),
+  check: (node, context) => tokenFindings(node, context.index(node), SHAPES),
+  checkElement: (element, context) => elementTokenFindings(element, context.index(element.node), SHAPES),
 };

@@ -1,15 +1,19 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { PRIVATE_KEY_BLOCK } from '../../analysis/credentials';
+import { PRIVATE_KEY_BLOCK, ShapeDetector, formatDetector } from '../../analysis/credentials';
 import { SecretsRule } from '../rule';
-import { tokenFindings } from './token-scan';
+import { elementTokenFindings, tokenFindings } from './token-scan';
 
-/** No private key block anywhere in a resource's properties. */
+const SHAPES: ShapeDetector[] = [formatDetector(PRIVATE_KEY_BLOCK)];
+
+/** No private key block anywhere in a template: resource properties and Metadata, outputs, parameters, mappings. */
 export const NoPrivateKeyMaterial: SecretsRule = {
   name: 'NoPrivateKeyMaterial',
   level: NagMessageLevel.ERROR,
   resourceTypes: '*',
-  requirement: 'No resource property or Metadata contains a private key block (-----BEGIN ... PRIVATE KEY-----, PuTTY key files).',
+  sections: ['Outputs', 'Parameters', 'Mappings'],
+  requirement: 'No resource property, Metadata, output, parameter or mapping contains a private key block (-----BEGIN ... PRIVATE KEY-----, PuTTY key files).',
   controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 IA-5(7), SC-12',
   fix: 'Store the key in Secrets Manager (or ACM / KMS for TLS and signing keys), reference it, and replace the exposed key.',
-  check: (node, context) => tokenFindings(node, context.index(node), [PRIVATE_KEY_BLOCK]),
+  check: (node, context) => tokenFindings(node, context.index(node), SHAPES),
+  checkElement: (element, context) => elementTokenFindings(element, context.index(element.node), SHAPES),
 };
