@@ -117,7 +117,7 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Stack 
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
   // The role's managed policy must exist before delivery starts.
-  flowLog.node.addDependency(flowLogRole);
+  flowLog.node.addDependency(flowLogRole.policy);
 
   // The subnets have no route to the internet: AWS APIs are reached through interface endpoints.
   const endpointSg = new ec2.SecurityGroup(stack, 'EndpointSecurityGroup', {

@@ -163,7 +163,7 @@ export function buildConsumersApp(app: App = new App()) {
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
   // The role's managed policy must exist before delivery starts.
-  flowLog.node.addDependency(flowLogRole);
+  flowLog.node.addDependency(flowLogRole.policy);
 
   // The extension, the SDK and the hosted rotation reach Secrets Manager through this endpoint
   // (private DNS; HTTPS from the peers named with allowFrom only).
@@ -296,7 +296,7 @@ export function buildConsumersApp(app: App = new App()) {
     removalPolicy: RemovalPolicy.SNAPSHOT,
   });
   // Enhanced Monitoring starts with the instance: its role's policy first.
-  database.node.defaultChild!.node.addDependency(monitoringRole);
+  database.node.defaultChild!.node.addDependency(monitoringRole.policy);
   // (a literal port: the packs cannot check a rule whose port is the instance's Endpoint.Port attribute)
   database.connections.allowFrom(dbRotation, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the hosted rotation function');
 
