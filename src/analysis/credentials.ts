@@ -180,9 +180,9 @@ export function formatDetector(format: TokenFormat): ShapeDetector {
 
 /**
  * 40 characters of base64 alphabet, not part of a longer run of base64 or base64url (a certificate
- * body, a blob, the tail of a `ghp_...` token).
+ * body, a blob, the tail of a `ghp_...` token) nor followed by padding; `key=` may precede it.
  */
-const SECRET_ACCESS_KEY_CANDIDATE = /(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g;
+const SECRET_ACCESS_KEY_CANDIDATE = /(?<![A-Za-z0-9/+_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g;
 /** Words that put a secret access key next to the string: `aws_secret_access_key =`, `SecretAccessKey:`. */
 const SECRET_ACCESS_KEY_CONTEXT = /secret[_\s-]?access[_\s-]?key|aws[_-]?secret/i;
 

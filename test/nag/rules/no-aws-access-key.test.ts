@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Lazy, Tags } from 'aws-cdk-lib';
+import { CfnMapping, CfnOutput, CfnParameter, Fn, Lazy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -156,5 +156,90 @@ describe('NoAwsAccessKey', () => {
     new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
+});
+
+describe('NoAwsAccessKey: secret access keys', () => {
+  /** The secret access key of the AWS documentation examples. */
+  const DOC_SECRET = 'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY';
+
+  test.each([
+    ['next to an access key id', `aws_access_key_id=${DOC_KEY}\naws_secret_access_key=${DOC_SECRET}`],
+    ['after the words "secret access key"', `export AWS_SECRET_ACCESS_KEY=${DOC_SECRET}`],
+    ['in a credentials file', `[default]\naws_secret_access_key = ${DOC_SECRET}\n`],
+  ])('Noncompliance 10: %s', (_case, text) => {
+    // GIVEN
+    const stack = stackWithParameter(text);
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
+    expect(findings[0].description).toContain('an AWS secret access key');
+    expect(findings[0].description).not.toContain(DOC_SECRET);
+  });
+
+  test('Noncompliance 11: under a credential name (a Lambda environment variable)', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    inlineFunction(stack, 'Fn', { environment: { PARTNER_SECRET: DOC_SECRET } });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Environment.Variables.PARTNER_SECRET]`, 'Stack/Fn/Resource']]);
+  });
+
+  test.each([
+    ['a git commit (40 hex characters) next to a key id', `${DOC_KEY} built from 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12`],
+    ['a SHA-1 under a credential name', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+    ['a certificate body next to the words', 'secret access key rotation certificate MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQsFADBaMQswCQYDVQQGEwJJRTESMBAG'],
+    ['a UUID next to a key id', `${DOC_KEY} 3f2504e0-4f89-11d3-9a0c-0305e82c3301`],
+    ['an ARN next to a key id', `${DOC_KEY} arn:aws:iam::111111111111:user/deploy/ci-deployer-eu-west-1`],
+    ['40 characters of a word', `aws_secret_access_key=${'abcdefghij'.repeat(4)}`],
+  ])('Compliance 5: %s', (_case, text) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    inlineFunction(stack, 'Fn', { environment: { DEPLOY_SECRET_NOTE: text } });
+    // THEN
+    expect(ruleFindings(stack, RULE).filter(f => f.description.includes('secret access key'))).toEqual([]);
+  });
+});
+
+describe('NoAwsAccessKey: outputs, parameters and mappings', () => {
+  test('Noncompliance 12: a key in a mapping is reported on the mapping, by place', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnMapping(stack, 'PartnerUpload', { mapping: { prod: { AccessKeyId: DOC_KEY, Bucket: 'partner-inbound' } } });
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[prod.AccessKeyId]`, 'Stack/PartnerUpload']]);
+    expect(findings[0].description).toContain('Mapping PartnerUpload: prod.AccessKeyId contains an AWS access key id.');
+  });
+
+  test('Noncompliance 13: a key in an output value and export name', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnOutput(stack, 'Key', { value: DOC_KEY, description: 'the deploy key' });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Key']]);
+  });
+
+  test('Noncompliance 14: a key as the default of a parameter no resource reads', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnParameter(stack, 'LegacyKeyId', { default: DOC_KEY });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Default]`, 'Stack/LegacyKeyId']]);
+  });
+
+  test('Compliance 6: a default a resource reads is reported on the resource only', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new CfnParameter(stack, 'AccessKeyId', { default: DOC_KEY });
+    // WHEN
+    new ssm.CfnParameter(stack, 'Param', { type: 'String', value: key.valueAsString });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Param']]);
   });
 });

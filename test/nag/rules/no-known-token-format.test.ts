@@ -1,4 +1,5 @@
-import { CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, Fn } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -144,5 +145,55 @@ describe('NoKnownTokenFormat', () => {
     const descriptions = ruleFindings(stack, RULE).map(f => f.description).join('\n');
     expect(descriptions).toContain('GitHub token');
     expect(descriptions).toContain('Stripe key');
+  });
+});
+
+describe('NoKnownTokenFormat: signed JWTs, mappings and near misses', () => {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const SIGNED = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'svc-reporting', iss: 'acme' })}.` + 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  const UNSIGNED = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'svc-reporting' })}.`;
+
+  test('Noncompliance 8: a signed JWT (a bearer credential)', () => {
+    // GIVEN
+    const stack = stackWithParameter(`Bearer ${SIGNED}`);
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(pairs(findings)).toEqual([[`${ID}[Value]`, 'Stack/Param/Resource']]);
+    expect(findings[0].description).toContain('contains a signed JSON Web Token.');
+  });
+
+  test('Noncompliance 9: a token in a mapping value is reported on the mapping', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnMapping(stack, 'ChatSettings', { mapping: { prod: { Channel: '#alerts', BotConfig: `token=${SLACK_BOT}` } } });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[prod.BotConfig]`, 'Stack/ChatSettings']]);
+  });
+
+  test.each([
+    ['an unsigned JWT (alg none)', UNSIGNED],
+    ['a UUID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+    ['a SHA-256 digest', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+    ['an ARN', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod/ci/github-AbCdEf'],
+    ['a public certificate body', '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUXq7vB5K2p3l8x0pQ1r2s3t4u5v6w7x8wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----'],
+  ])('Compliance 3: %s', (_case, value) => {
+    expect(ruleFindings(stackWithParameter(value), RULE)).toEqual([]);
+  });
+
+  test('Compliance 4: a commit SHA as a CodeBuild source version', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new codebuild.CfnProject(stack, 'Build', {
+      serviceRole: 'arn:aws:iam::111111111111:role/build',
+      source: { type: 'GITHUB', location: 'https://github.com/acme/app.git' },
+      sourceVersion: 'e83c5163316f89bfbde7d9ab23ca2e25604af290',
+      artifacts: { type: 'NO_ARTIFACTS' },
+      environment: { type: 'LINUX_CONTAINER', computeType: 'BUILD_GENERAL1_SMALL', image: 'aws/codebuild/standard:7.0' },
+    });
+    // THEN
+    expect(ruleFindings(stack, RULE)).toEqual([]);
+    expect(ruleFindings(stack, 'NoAwsAccessKey')).toEqual([]);
   });
 });
