@@ -1,7 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnMapping, CfnParameter, CfnResource, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { withCredentialTable } from '../../../build-tools/credential-table';
 import { CREDENTIAL_PROPERTIES, CredentialProperty, credentialResourceTypes } from '../../../src/analysis/credential-properties';
 import { NoCredentialInResourceProperty } from '../../../src/nag/rules/no-credential-in-resource-property';
 import { newStack } from '../../helpers/stacks';
@@ -56,8 +59,8 @@ function resourceWith(stack: Stack, id: string, type: string, row: CredentialPro
   return new CfnResource(stack, id, { type, properties: objectAt(segments, value) });
 }
 
-function ids(findings: PackFinding[], path: string): string[] {
-  return findings.filter(f => f.path === path).map(f => `${f.severity} ${f.rule}`);
+function ids(findings: PackFinding[], constructPath: string): string[] {
+  return findings.filter(f => f.path === constructPath).map(f => `${f.severity} ${f.rule}`);
 }
 
 const CASES = CREDENTIAL_PROPERTIES.flatMap(row => row.resourceTypes.map(type => [`${type} ${row.path}`, type, row] as const));
@@ -92,8 +95,15 @@ describe('NoCredentialInResourceProperty', () => {
       ['AWS::DataSync::LocationAzureBlob', 'SasConfiguration.Token'],
       ['AWS::QuickSight::DataSource', 'Credentials.CredentialPair.Password'],
       ['AWS::EC2::Instance', 'Metadata.AWS::CloudFormation::Authentication.*.secretKey'],
-    ])('lists %s %s', (type, path) => {
-      expect(CREDENTIAL_PROPERTIES.filter(r => r.resourceTypes.includes(type)).map(r => r.path)).toContain(path);
+    ])('lists %s %s', (type, propertyPath) => {
+      expect(CREDENTIAL_PROPERTIES.filter(r => r.resourceTypes.includes(type)).map(r => r.path)).toContain(propertyPath);
+    });
+
+    test('docs/credentials.md lists the catalogue as it is', () => {
+      // Regenerate with: ts-node --project tsconfig.dev.json build-tools/credential-table.ts --write
+      const page = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'credentials.md'), 'utf8');
+      expect(page).toEqual(withCredentialTable(page));
+      expect(page).toContain('| [AWS::RDS::DBInstance](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html) | `MasterUserPassword` | password |');
     });
 
     test('every row names its source page, its kind and what it accepts instead of a literal', () => {
