@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CheckOptions, PACK_NAME, RuleContext, RuleFinding, SecretsRule, TemplateElement, ruleContext } from './rule';
+import { selectRules } from './rule-selection';
 import { RULES } from './rules';
 import { elementOf } from './rules/template-elements';
 import { AnalysisRun } from '../analysis/analysis-run';
@@ -62,6 +63,16 @@ export interface SecretsManagerChecksProps extends NagPackProps {
    * @default - every warning rule
    */
   readonly warnings?: string[];
+
+  /**
+   * Error rules whose findings are reported as warnings, by name: a rollout that accepts a
+   * rule's findings for now without acknowledging each one. A rule lowered this way counts as a
+   * warning rule for `warnings`, so leaving it out of `warnings` turns it off (the audit
+   * command's `--profile baseline` does both).
+   *
+   * @default - every error rule reports errors
+   */
+  readonly errorsAsWarnings?: string[];
 }
 
 /**
@@ -111,7 +122,11 @@ export class SecretsManagerChecks extends NagPack {
         v.fail('secretNamePattern', props.secretNamePattern, `a JavaScript regular expression (${(e as Error).message})`);
       }
     }
-    const warningNames = RULES.filter(r => r.level === NagMessageLevel.WARN).map(r => r.name);
+    const errorNames = RULES.filter(r => r.level === NagMessageLevel.ERROR).map(r => r.name);
+    for (const e of props.errorsAsWarnings ?? []) {
+      v.check(errorNames.includes(e), 'errorsAsWarnings', e, errorNames.join(', '));
+    }
+    const warningNames = RULES.filter(r => r.level === NagMessageLevel.WARN || props.errorsAsWarnings?.includes(r.name)).map(r => r.name);
     for (const w of props.warnings ?? []) {
       v.check(warningNames.includes(w), 'warnings', w, warningNames.join(', '));
     }
@@ -124,8 +139,7 @@ export class SecretsManagerChecks extends NagPack {
     }
     v.throwIfInvalid();
 
-    const enabledWarnings = new Set(props.warnings ?? warningNames);
-    this.active = RULES.filter(r => r.level !== NagMessageLevel.WARN || enabledWarnings.has(r.name));
+    this.active = selectRules(props);
     this.options = {
       maxRotationIntervalHours: max.toHours({ integral: false }),
       isAdminRole: adminMatcher(props.adminRoles ?? []),
