@@ -6,6 +6,7 @@ import { collectReport } from './collect';
 import { ComplianceReport, ReportOptions } from './model';
 import { RecordedFinding, RecordingChecks } from './recording-checks';
 import { AnalysisRun } from '../analysis/analysis-run';
+import { selectRules } from '../nag/rule-selection';
 import { SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
 import { DEFAULTS } from '../private/defaults';
 
@@ -45,6 +46,7 @@ export function buildReport(input: BuildInput): BuildResult {
     sourceKind: input.context ? 'cloud-assembly' : 'templates',
     options: reportOptions(checks),
     findings: recorded,
+    rulesRun: new Set(selectRules(checks).map(r => r.name)),
     generatorVersion: packageVersion(),
   });
   return { report, findings: recorded };

@@ -28,6 +28,8 @@ export interface CollectInput {
   readonly sourceKind: 'cloud-assembly' | 'templates';
   readonly options: ReportOptions;
   readonly findings: RecordedFinding[];
+  /** The names of the rules that ran: the controls are evaluated on these alone. */
+  readonly rulesRun: ReadonlySet<string>;
   readonly generatorVersion: string;
 }
 
@@ -54,7 +56,7 @@ export function collectReport(input: CollectInput): ComplianceReport {
     findings: bySecret.get(s.id) ?? [],
   }));
 
-  const controls = controlEntries(entries, findings, coverage, input.options);
+  const controls = controlEntries(findings, input.rulesRun);
   const evidence = evidenceItems(entries, findings, coverage, controls);
   const unacked = findings.filter(f => !f.acknowledged);
   return {

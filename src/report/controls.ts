@@ -1,12 +1,4 @@
-import { AppCoverage, CheckStatus, ControlCheck, ControlEntry, EvidenceItem, FindingEntry, ReportOptions, SecretEntry } from './model';
-
-/** Checks the report evaluates itself, from the same indexes as the pack. */
-export const REPORT_CHECKS = {
-  /** Every secret's resource policy denies requests without TLS (aws:SecureTransport = false). */
-  tls: 'SecretPolicyRequiresTls',
-  /** A trail of the app logs management events, or an external monitor is declared. */
-  trail: 'CloudTrailCoverage',
-} as const;
+import { AppCoverage, CheckStatus, ControlCheck, ControlEntry, EvidenceItem, FindingEntry, SecretEntry } from './model';
 
 /** Rules of the pack that find credentials written into templates: the secret-scanning policy. */
 export const CREDENTIAL_RULES = [
@@ -26,7 +18,8 @@ const KEY_RULES = ['SecretCustomerManagedKey', 'SecretKeyRotation', 'SecretKeyPo
 const ROTATION_RULES = ['SecretRotationConfigured', 'SecretRotationInterval', 'RotationPermissionScoped'];
 const POLICY_RULES = ['SecretBlockPublicPolicy', 'SecretPolicyNoPublicAllow', 'SecretPolicyDenyDelete', 'SecretRestrictivePolicyComplete'];
 const IAM_RULES = ['IamNoBroadSecretAccess', 'IamReadPinnedToCurrent'];
-const MONITORING = ['SecretAccessMonitored', REPORT_CHECKS.trail];
+const TLS = 'SecretPolicyRequiresTls';
+const MONITORING = ['SecretAccessMonitored'];
 
 interface ControlDefinition {
   readonly framework: ControlEntry['framework'];
@@ -36,11 +29,23 @@ interface ControlDefinition {
 }
 
 /**
- * The control mapping: which checks give evidence for which control. A control passes when
- * none of its checks has an unacknowledged finding.
+ * The control mapping: which rules of the pack give evidence for which control. Every check is
+ * a rule, so every control result is traceable to the findings of the report (a failing or
+ * warning control lists the rules whose findings made it so; a passing one, rules that ran and
+ * found nothing). A control passes when none of its rules has an unacknowledged finding.
  *
- * Sources: AICPA Trust Services Criteria (2017, revised points of focus 2022); PCI DSS v4.0
+ * Sources: AICPA Trust Services Criteria (2017, revised points of focus 2022); PCI DSS v4.0.1
+ * (June 2024; its requirement numbers are those of v4.0, hence the framework name `PCI DSS 4.0`)
  * requirements 3, 8 and 10; NIST SP 800-53 Rev. 5; HIPAA Security Rule 45 CFR 164.312.
+ *
+ * PCI DSS: the rules' `controls` and this mapping cite v4.0 alone. v3.2.1 was retired on
+ * 31 March 2024, and the requirements the credential and rotation rules give evidence for
+ * (8.6.2, no hard-coded passwords of system accounts; 8.6.3, their periodic change) exist only
+ * in v4.0, mandatory since 31 March 2025. The rules' former v3.2.1 citations were carried over
+ * with the PCI SSC's "PCI DSS v3.2.1 to v4.0 Summary of Changes" (e.g. 8.2.1 → 8.3.2,
+ * 8.2.4 → 8.3.9 and 8.6.3, 3.5/3.6 → 3.6/3.7, 7.1 → 7.2, 10.6 → 10.4). cdk-nag's
+ * `PCIDSS321Checks` pack keeps its own v3.2.1 name; it is not this mapping. A rule listed under
+ * a PCI DSS requirement cites a sub-requirement of it in its `controls` (a test holds both).
  */
 export const CONTROLS: readonly ControlDefinition[] = [
   {
@@ -53,7 +58,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
     framework: 'SOC 2',
     control: 'CC6.6',
     title: 'Security measures against threats from outside the system boundary',
-    checks: ['SecretBlockPublicPolicy', 'SecretPolicyNoPublicAllow', REPORT_CHECKS.tls, 'SecretsEndpointInVpc'],
+    checks: ['SecretBlockPublicPolicy', 'SecretPolicyNoPublicAllow', TLS, 'SecretsEndpointInVpc'],
   },
   { framework: 'SOC 2', control: 'CC7.2', title: 'System components are monitored for anomalies that indicate malicious acts', checks: MONITORING },
   { framework: 'SOC 2', control: 'CC7.3', title: 'Security events are evaluated to determine whether they are incidents', checks: ['SecretAccessMonitored'] },
@@ -66,52 +71,51 @@ export const CONTROLS: readonly ControlDefinition[] = [
   {
     framework: 'PCI DSS 4.0',
     control: '8',
-    title: 'Identify users and authenticate access: no hard-coded system passwords (8.6.2), periodic change (8.3.9, 8.6.3)',
-    checks: [...ROTATION_RULES, ...CREDENTIAL_RULES],
+    title: 'Identify users and authenticate access: authentication factors unreadable in storage (8.3.2), no hard-coded system passwords (8.6.2), periodic change (8.3.9, 8.6.3)',
+    checks: ['SecretRotationConfigured', 'SecretRotationInterval', ...CREDENTIAL_RULES],
   },
   { framework: 'PCI DSS 4.0', control: '10', title: 'Log and monitor all access to system components and cardholder data', checks: MONITORING },
   { framework: 'NIST 800-53 R5', control: 'AC-3', title: 'Access enforcement', checks: [...POLICY_RULES, 'SecretKeyPolicyScope'] },
   { framework: 'NIST 800-53 R5', control: 'AC-6', title: 'Least privilege', checks: [...IAM_RULES, 'SecretKeyPolicyScope', 'SecretPolicyNoPublicAllow'] },
   { framework: 'NIST 800-53 R5', control: 'IA-5(1)', title: 'Authenticator management: password-based authentication', checks: [...ROTATION_RULES, ...CREDENTIAL_RULES] },
   { framework: 'NIST 800-53 R5', control: 'SC-12', title: 'Cryptographic key establishment and management', checks: [...KEY_RULES, 'SecretKeyRetained'] },
-  { framework: 'NIST 800-53 R5', control: 'SC-13', title: 'Cryptographic protection', checks: ['SecretCustomerManagedKey', 'SecretKeyRotation', REPORT_CHECKS.tls] },
+  { framework: 'NIST 800-53 R5', control: 'SC-13', title: 'Cryptographic protection', checks: ['SecretCustomerManagedKey', 'SecretKeyRotation', TLS] },
   { framework: 'NIST 800-53 R5', control: 'SC-28', title: 'Protection of information at rest', checks: ['SecretCustomerManagedKey', 'ReplicaCustomerManagedKey', 'NoLiteralSecretString'] },
-  { framework: 'NIST 800-53 R5', control: 'AU-2', title: 'Event logging', checks: [REPORT_CHECKS.trail] },
+  { framework: 'NIST 800-53 R5', control: 'AU-12', title: 'Audit record generation', checks: ['SecretAccessMonitored'] },
   { framework: 'NIST 800-53 R5', control: 'AU-6', title: 'Audit record review, analysis and reporting', checks: ['SecretAccessMonitored'] },
   { framework: 'NIST 800-53 R5', control: 'SI-4', title: 'System monitoring', checks: MONITORING },
   { framework: 'HIPAA', control: '164.312(a)(1)', title: 'Access control', checks: [...POLICY_RULES, ...IAM_RULES] },
   { framework: 'HIPAA', control: '164.312(a)(2)(iv)', title: 'Encryption and decryption', checks: KEY_RULES },
   { framework: 'HIPAA', control: '164.312(b)', title: 'Audit controls', checks: MONITORING },
   { framework: 'HIPAA', control: '164.312(d)', title: 'Person or entity authentication', checks: [...ROTATION_RULES, ...CREDENTIAL_RULES] },
-  { framework: 'HIPAA', control: '164.312(e)(1)', title: 'Transmission security', checks: [REPORT_CHECKS.tls, 'SecretsEndpointInVpc'] },
+  { framework: 'HIPAA', control: '164.312(e)(1)', title: 'Transmission security', checks: [TLS, 'SecretsEndpointInVpc'] },
 ];
 
-/** Each control with the status of its checks. */
-export function controlEntries(secrets: SecretEntry[], findings: FindingEntry[], coverage: AppCoverage, _options: ReportOptions): ControlEntry[] {
+/**
+ * Each control with the status of its checks: the rules that ran (`ran`, by name) and mapped to
+ * it. A rule that did not run (left out of `warnings`, or off in the audit's baseline profile)
+ * proves nothing, so it is not listed; a control none of whose rules ran is left out.
+ */
+export function controlEntries(findings: FindingEntry[], ran: ReadonlySet<string>): ControlEntry[] {
   const checks = new Map<string, ControlCheck>();
   const check = (name: string): ControlCheck => {
     let c = checks.get(name);
     if (!c) {
-      c = evaluate(name, secrets, findings, coverage);
+      c = evaluate(name, findings);
       checks.set(name, c);
     }
     return c;
   };
-  return CONTROLS.map(def => {
-    const evaluated = def.checks.map(check);
-    return { framework: def.framework, control: def.control, title: def.title, status: worst(evaluated.map(c => c.status)), checks: evaluated };
+  return CONTROLS.flatMap(def => {
+    const evaluated = def.checks.filter(name => ran.has(name)).map(check);
+    if (evaluated.length === 0) {
+      return [];
+    }
+    return [{ framework: def.framework, control: def.control, title: def.title, status: worst(evaluated.map(c => c.status)), checks: evaluated }];
   });
 }
 
-function evaluate(name: string, secrets: SecretEntry[], findings: FindingEntry[], coverage: AppCoverage): ControlCheck {
-  if (name === REPORT_CHECKS.tls) {
-    const failing = secrets.filter(s => !s.resourcePolicy.tlsRequired).length;
-    return { check: name, source: 'report', status: secrets.length === 0 ? 'not-applicable' : failing > 0 ? 'fail' : 'pass', findings: failing, acknowledged: 0 };
-  }
-  if (name === REPORT_CHECKS.trail) {
-    const covered = coverage.trails.some(t => t.managementEvents) || coverage.externalMonitor !== null;
-    return { check: name, source: 'report', status: covered ? 'pass' : 'warn', findings: covered ? 0 : 1, acknowledged: 0 };
-  }
+function evaluate(name: string, findings: FindingEntry[]): ControlCheck {
   const own = findings.filter(f => f.ruleName === name);
   const open = own.filter(f => !f.acknowledged);
   const status: CheckStatus = open.some(f => f.level === 'error') ? 'fail' : open.length > 0 ? 'warn' : 'pass';

@@ -10,11 +10,12 @@ import {
 import { RoleUsage, principalFromText, resourcePolicyReaders } from './readers';
 import { SecretRef, display, resourceId } from './references';
 import { Indexes } from '../analysis/analysis-run';
-import { Statement, grants, isConditioned, isPublicPrincipal, statements } from '../analysis/policy';
+import { grants, isConditioned, isPublicPrincipal, statements } from '../analysis/policy';
 import { keyReference } from '../analysis/resources';
 import { formatHours, scheduleGap } from '../analysis/schedule';
 import { ResourceView, TemplateIndex, asArray, isObject } from '../analysis/template-index';
 import { flatten, isTrue, literalText } from '../analysis/values';
+import { requiresTls } from '../nag/rules/secret-policy-requires-tls';
 
 /** Key policy actions that amount to administering the key. */
 const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'];
@@ -193,13 +194,7 @@ function resourcePolicyEntry(index: TemplateIndex, policies: ResourceView[]): Re
     publicAllow: all.some(s => s.effect === 'Allow' && isPublicPrincipal(s) && !isConditioned(s)),
     denyDelete: denyDelete.length > 0,
     denyDeleteExceptions: [...new Set(exceptions)],
-    tlsRequired: all.some(s => s.effect === 'Deny' && isPublicPrincipal(s) && deniesInsecureTransport(s)),
+    // The same reading as the rule SecretPolicyRequiresTls, whose findings the controls cite.
+    tlsRequired: all.some(requiresTls),
   };
-}
-
-/** `Bool: { aws:SecureTransport: false }` (or BoolIfExists). */
-function deniesInsecureTransport(s: Statement): boolean {
-  return Object.entries(s.condition).some(([op, block]) =>
-    /^Bool(IfExists)?$/.test(op) && isObject(block)
-    && Object.entries(block).some(([k, v]) => k.toLowerCase() === 'aws:securetransport' && asArray(v).some(x => String(x).toLowerCase() === 'false')));
 }

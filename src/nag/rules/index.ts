@@ -27,6 +27,7 @@ import { SecretKeyRotation } from './secret-key-rotation';
 import { SecretNameConvention } from './secret-name-convention';
 import { SecretPolicyDenyDelete } from './secret-policy-deny-delete';
 import { SecretPolicyNoPublicAllow } from './secret-policy-no-public-allow';
+import { SecretPolicyRequiresTls } from './secret-policy-requires-tls';
 import { SecretRestrictivePolicyComplete } from './secret-restrictive-policy-complete';
 import { SecretRetained } from './secret-retained';
 import { SecretRetainedOnReplace } from './secret-retained-on-replace';
@@ -45,6 +46,7 @@ export const RULES: readonly SecretsRule[] = [
   SecretBlockPublicPolicy,
   SecretPolicyNoPublicAllow,
   SecretPolicyDenyDelete,
+  SecretPolicyRequiresTls,
   SecretRestrictivePolicyComplete,
   SecretRetained,
   SecretKeyRetained,
