@@ -2,7 +2,8 @@ import { parseArgs } from 'util';
 import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { AuditFinding, isSuppressed } from './finding';
-import { display, LoadedApp, loadTemplates, UnusableInputError } from './load';
+import { display, LoadedApp, loadTemplates, readingProblems, UnusableInputError } from './load';
+import { withQuietWarnings } from './quiet';
 import { sarifLog } from './sarif';
 import { baseRuleId, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
 import { RULES } from '../nag/rules';
@@ -172,12 +173,17 @@ function packFactories(): Record<string, (() => NagPack) | undefined> {
 
 /** Loads, checks, reports. */
 export function audit(options: AuditOptions): CliResult {
-  const loaded = loadTemplates(options.input, { honorSuppressions: options.honorSuppressions });
-  const result = auditLoaded(loaded, options);
-  const stdout = render(result, options, loaded);
-  const threshold = options.failOn === 'none' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
-  const failing = result.findings.some(f => !isSuppressed(f) && threshold.includes(f.level));
-  return { exitCode: failing ? 1 : 0, stdout, stderr: '' };
+  // Libraries' warnings (YAML, deprecations) never reach the output; they are restored after.
+  return withQuietWarnings(() => {
+    const loaded = loadTemplates(options.input, { honorSuppressions: options.honorSuppressions });
+    const result = auditLoaded(loaded, options);
+    const stdout = render(result, options, loaded);
+    const threshold = options.failOn === 'none' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
+    const failing = result.findings.some(f => !isSuppressed(f) && threshold.includes(f.level));
+    // Templates not read in full: one line each on stderr, whatever the format; findings decide the exit code.
+    const stderr = readingProblems(loaded).map(line => `${CLI_NAME}: ${line}\n`).join('');
+    return { exitCode: failing ? 1 : 0, stdout, stderr };
+  });
 }
 
 /** What one audit found. */
@@ -257,6 +263,9 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
         input: display(options.input),
         packs: options.packs,
         honorSuppressions: options.honorSuppressions === true,
+        // Templates read only in part (with why), and templates of a cdk.out not read at all.
+        partialReads: loaded.partialReads,
+        unreadable: loaded.unreadable,
         findings: result.findings.map(f => ({
           pack: f.pack,
           rule: f.ruleId,
@@ -292,6 +301,7 @@ function textOutput(result: AuditResult, loaded: LoadedApp): string {
   const refused = result.findings.filter(f => f.suppression && !f.suppression.honoured);
   out.push(`Audited ${loaded.templateFiles.size} template(s): ${errors} error(s), ${open.length - errors} warning(s)` +
     `${suppressed ? `, ${suppressed} suppressed in the templates` : ''}.`);
+  out.push(...readingProblems(loaded));
   if (result.findings.length > 0) {
     out.push('', table(['level', 'rule', 'file', 'resource', 'finding'], result.findings.map(f => [
       isSuppressed(f) ? `${f.level} (suppressed)` : f.level,
