@@ -12,8 +12,8 @@ export const IamNoBroadSecretAccess: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: IAM_POLICY_TYPES,
   requirement: 'No IAM policy grants secretsmanager:* (or "*"), or secretsmanager:GetSecretValue on Resource "*", except to the admin roles named in the pack options.',
-  controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1.2, 7.2; NIST 800-53 AC-6, AC-6(1)',
-  fix: 'Grant read on the one secret (secret.grantRead(principal)); list true administrators in adminRoles.',
+  controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 4.0 7.2.2, 7.3.1; NIST 800-53 AC-6, AC-6(1)',
+  fix: 'CloudFormation: in the statement, list the secrets\' ARNs (their Ref) in Resource and only the actions needed (secretsmanager:GetSecretValue, secretsmanager:DescribeSecret) instead of secretsmanager:* or "*". CDK: secret.grantRead(principal); list true administrators in adminRoles.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const view = index.view(node);

@@ -17,7 +17,7 @@ export const IamPolicySetOperator: SecretsRule = {
   resourceTypes: VALIDATED_POLICY_TYPES,
   requirement: 'No statement of an IAM, resource, key or endpoint policy applies ForAllValues: or ForAnyValue: to a single-valued condition key.',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-3, AC-6',
-  fix: 'Use the plain operator (StringEquals), or its ...IfExists form where requests without the key are to match; keep set operators for multi-valued keys (aws:TagKeys, kms:ResourceAliases).',
+  fix: 'CloudFormation: in the statement\'s Condition, use the plain operator (StringEquals), or its ...IfExists form where requests without the key are to match; keep ForAllValues: and ForAnyValue: for multi-valued keys (aws:TagKeys, kms:ResourceAliases). CDK: the same in the conditions of the iam.PolicyStatement.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     return policyProblems(index.view(node), index)

@@ -19,7 +19,7 @@ export const IamPolicyValid: SecretsRule = {
   requirement: 'Every statement of an IAM, resource, key or endpoint policy names actions that exist (a wildcard matches at least one), ' +
     'condition keys that exist and that its actions support (or global keys), and no Deny is conditioned on a key its actions never carry with an operator that is false when the key is absent.',
   controls: 'SOC 2 CC6.1, CC8.1; NIST 800-53 AC-3, AC-6, CM-6',
-  fix: 'Correct the action or condition key (see the Service Authorization Reference for the service); condition a Deny on a key its actions support, or use the ...IfExists operator.',
+  fix: 'CloudFormation: correct the action or condition key in the policy document (see the Service Authorization Reference for the service); condition a Deny on a key its actions support, or use the ...IfExists operator. CDK: the same in the iam.PolicyStatement.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     return policyProblems(index.view(node), index)

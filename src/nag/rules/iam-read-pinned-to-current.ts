@@ -11,7 +11,7 @@ export const IamReadPinnedToCurrent: SecretsRule = {
   resourceTypes: IAM_POLICY_TYPES,
   requirement: 'A grant of secretsmanager:GetSecretValue on a secret is conditioned on secretsmanager:VersionStage (AWSCURRENT), except for rotation functions.',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-6',
-  fix: 'Use HardenedSecret.grantRead, which adds StringEqualsIfExists secretsmanager:VersionStage = AWSCURRENT, or add that condition.',
+  fix: 'CloudFormation: add Condition StringEqualsIfExists secretsmanager:VersionStage: AWSCURRENT to the statement that allows secretsmanager:GetSecretValue. CDK: HardenedSecret.grantRead adds it.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const view = index.view(node);

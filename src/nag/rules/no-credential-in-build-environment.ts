@@ -10,8 +10,8 @@ export const NoCredentialInBuildEnvironment: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::CodeBuild::Project'],
   requirement: 'No PLAINTEXT CodeBuild environment variable whose name looks like a credential holds a literal value.',
-  controls: 'SOC 2 CC6.1, CC8.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Use Type SECRETS_MANAGER with the secret name or ARN (BuildEnvironmentVariableType.SECRETS_MANAGER); rotate the exposed value.',
+  controls: 'SOC 2 CC6.1, CC8.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: set the variable\'s Type to SECRETS_MANAGER and its Value to the secret\'s name or ARN, with the service role allowed secretsmanager:GetSecretValue on it; rotate the exposed value. CDK: BuildEnvironmentVariableType.SECRETS_MANAGER.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const env = index.view(node).properties.Environment;

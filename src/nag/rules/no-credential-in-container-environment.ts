@@ -10,8 +10,8 @@ export const NoCredentialInContainerEnvironment: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::ECS::TaskDefinition', 'AWS::Batch::JobDefinition'],
   requirement: 'No container Environment entry whose name looks like a credential holds a literal value (use the container Secrets list instead).',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Move the value to Secrets (ecs.Secret.fromSecretsManager(secret)), which injects it at task start; rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: move the entry from the container\'s Environment to its Secrets (Name, ValueFrom: the secret\'s ARN), with the execution role allowed secretsmanager:GetSecretValue on it; rotate the exposed value. CDK: ecs.Secret.fromSecretsManager(secret) in the container\'s secrets.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const props = index.view(node).properties;

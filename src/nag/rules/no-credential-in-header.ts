@@ -93,8 +93,8 @@ export const NoCredentialInHeader: SecretsRule = {
   resourceTypes: [...Object.keys(PLACES), 'AWS::CloudFront::Function'],
   requirement: 'No header that carries a credential (Authorization, X-Api-Key, X-Origin-Verify, names with key, token, secret or auth) is given a literal value in an ALB '
     + 'listener rule condition, a CloudFront origin custom header or function, an API Gateway integration, or an EventBridge connection, rule or pipe.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Write the value as a {{resolve:secretsmanager:...}} dynamic reference (or a NoEcho parameter without Default), keep it in a rotated secret, and rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: write the value as a {{resolve:secretsmanager:...}} dynamic reference (or a Ref to a NoEcho parameter without Default), keep it in a rotated secret, and rotate the exposed value. CDK: secret.secretValueFromJson(key) of a HardenedSecret, which synthesises that dynamic reference.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const view = index.view(node);

@@ -30,8 +30,8 @@ export const NoCredentialInOutput: SecretsRule = {
   sections: ['Outputs'],
   requirement: 'No stack output exposes a credential: a NoEcho parameter, a secretsmanager or ssm-secure dynamic reference, a secret attribute '
     + '(an IAM access key\'s SecretAccessKey, a Cognito client secret, an AppSync API key), or a literal value under a credential name.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Output the ARN or name of the secret that holds the credential instead, and let consumers read it with secretsmanager:GetSecretValue; rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2, 3.5.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: output the ARN or name of the secret that holds the credential instead, and let consumers read it with secretsmanager:GetSecretValue; rotate the exposed value. CDK: a CfnOutput of secret.secretArn, and secret.grantRead(consumer).',
   check: () => [],
   checkElement: (element, context) => {
     const reason = exposure(element, context.index(element.node));

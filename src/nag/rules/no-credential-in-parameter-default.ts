@@ -18,8 +18,8 @@ export const NoCredentialInParameterDefault: SecretsRule = {
   resourceTypes: [],
   sections: ['Parameters'],
   requirement: 'No parameter whose name looks like a credential has a literal Default (NoEcho hides the value passed at deploy time, not a Default written in the template).',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Remove the Default and pass the value at deploy time to a NoEcho parameter, or better, use a {{resolve:secretsmanager:...}} dynamic reference; rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: remove the Default and pass the value at deploy time to a NoEcho parameter, or better, use a {{resolve:secretsmanager:...}} dynamic reference; rotate the exposed value. CDK: a HardenedSecret and secret.secretValueFromJson(key).',
   check: () => [],
   checkElement: (element, context) => {
     const index = context.index(element.node);

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { CredentialProperty, credentialPropertiesOf, credentialResourceTypes } from '../../analysis/credential-properties';
+import { CredentialProperty, alternativesOf, credentialPropertiesOf, credentialResourceTypes } from '../../analysis/credential-properties';
 import { inlineMappings, isCredentialName, isWrittenCredential } from '../../analysis/credentials';
 import { TemplateIndex, isObject } from '../../analysis/template-index';
 import { flatten } from '../../analysis/values';
@@ -34,9 +34,11 @@ export const NoCredentialInResourceProperty: SecretsRule = {
         const problem = judge(hit.value, row, index);
         if (problem) {
           seen.add(hit.path);
+          const instead = alternativesOf(row);
+          const fix = instead.length > 0 ? ` Use ${instead.join(', or ')} instead.` : ' Fetch the value at boot with the instance role instead.';
           out.push(problem.unproven
-            ? { message: `${hit.path} holds a ${row.kind} whose value ${problem.text}.`, suffix: hit.path, unproven: true }
-            : finding(`${hit.path} holds a ${row.kind} and ${problem.text}.`, hit.path));
+            ? { message: `${hit.path} holds a ${row.kind} whose value ${problem.text}.${fix}`, suffix: hit.path, unproven: true }
+            : finding(`${hit.path} holds a ${row.kind} and ${problem.text}.${fix}`, hit.path));
         }
       }
     }
@@ -57,6 +59,9 @@ function judge(value: unknown, row: CredentialProperty, index: TemplateIndex): P
   if (isWrittenCredential(value, index)) {
     return { text: 'its value is written into the template (literally, in a Mappings entry or as a parameter Default), so it is in every copy of the template' };
   }
+  if (!row.noEchoParameter && isSecretAccessKeyAttribute(value, index)) {
+    return { text: 'its value is the SecretAccessKey of an AWS::IAM::AccessKey, which Metadata does not hide: DescribeStackResource returns it in plain text' };
+  }
   const flat = flatten(inlineMappings(value, index), index);
   if (flat.kind !== 'unknown') {
     return undefined;
@@ -70,6 +75,16 @@ function judge(value: unknown, row: CredentialProperty, index: TemplateIndex): P
     return { text: `its value comes from a parameter that is not NoEcho (${flat.unknownBecause}), so the console and DescribeStacks show it in plain text` };
   }
   return { text: `cannot be proven to stay out of plain text: ${flat.unknownBecause}`, unproven: true };
+}
+
+/** `Fn::GetAtt: [Key, SecretAccessKey]` of an `AWS::IAM::AccessKey` (the classic cfn-init `Authentication` pattern). */
+function isSecretAccessKeyAttribute(value: unknown, index: TemplateIndex): boolean {
+  if (!isObject(value) || Object.keys(value).length !== 1 || value['Fn::GetAtt'] === undefined) {
+    return false;
+  }
+  const getAtt = value['Fn::GetAtt'];
+  const attribute = Array.isArray(getAtt) ? getAtt[1] : typeof getAtt === 'string' ? getAtt.split('.').slice(1).join('.') : undefined;
+  return attribute === 'SecretAccessKey' && index.target(value)?.type === 'AWS::IAM::AccessKey';
 }
 
 interface Hit {

@@ -10,8 +10,8 @@ export const NoCredentialInSsmParameter: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SSM::Parameter'],
   requirement: 'No String or StringList SSM parameter whose name looks like a credential holds a literal value.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Store the credential in Secrets Manager (HardenedSecret) and put only its ARN in the parameter; rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2, 3.5.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: store the credential in an AWS::SecretsManager::Secret and put only its ARN in the AWS::SSM::Parameter; rotate the exposed value. CDK: a HardenedSecret, with its secretArn in the parameter.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const view = index.view(node);

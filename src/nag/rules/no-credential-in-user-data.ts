@@ -27,15 +27,17 @@ const MYSQL_P = /\bmysql(?:admin|dump)?\b[^\n]*?\s-p([^\s"';&|]+)/gm;
 export const NoCredentialInUserData: SecretsRule = {
   name: 'NoCredentialInUserData',
   level: NagMessageLevel.ERROR,
-  resourceTypes: Object.keys(USER_DATA),
+  // cfn-init reads AWS::CloudFormation::Init from whichever resource `--resource` names: every type.
+  resourceTypes: '*',
   requirement: 'EC2 user data and cfn-init metadata (instances, launch templates, launch configurations) assign no literal value to a credential-like variable, flag or config key.',
   controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'Fetch the value at boot (aws secretsmanager get-secret-value with the instance role granted read on the one secret); rotate the exposed value.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
-    const [userData, path] = USER_DATA[node.cfnResourceType](index.view(node).properties);
+    const extract = USER_DATA[node.cfnResourceType];
     // cfn-init (Metadata AWS::CloudFormation::Init) writes files and runs commands at boot too.
     const init = index.view(node).metadata['AWS::CloudFormation::Init'];
+    const [userData, path] = extract ? extract(index.view(node).properties) : [undefined, 'Metadata.AWS::CloudFormation::Init'];
     if (userData === undefined && init === undefined) {
       return [];
     }

@@ -12,8 +12,8 @@ export const NoKnownTokenFormat: SecretsRule = {
   resourceTypes: '*',
   sections: ['Outputs', 'Parameters', 'Mappings'],
   requirement: 'No resource property, Metadata, output, parameter or mapping contains a token in a well-known format (GitHub, GitLab, Slack, Stripe, Google, npm, SendGrid, Twilio, signed JWTs).',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7)',
-  fix: 'Revoke the token at its issuer, store the new one in Secrets Manager and reference it.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7)',
+  fix: 'CloudFormation: revoke the token at its issuer, store the new one in an AWS::SecretsManager::Secret and reference it ({{resolve:secretsmanager:<secret>:SecretString:<key>}} or the ARN). CDK: a HardenedSecret, with grantRead to the consumer.',
   check: (node, context) => tokenFindings(node, context.index(node), SHAPES),
   checkElement: (element, context) => elementTokenFindings(element, context.index(element.node), SHAPES),
 };

@@ -11,8 +11,8 @@ export const NoLiteralSecretString: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'SecretString is not a literal: the value is generated (GenerateSecretString), a dynamic reference, or a reference to a NoEcho parameter without a default.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Use GenerateSecretString, or pass the value at deploy time (NoEcho parameter, {{resolve:...}}), then rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2, 3.5.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: replace SecretString with GenerateSecretString, or with a Ref to a NoEcho parameter without a Default, or a dynamic reference ({{resolve:...}}); then rotate the exposed value. CDK: let HardenedSecret generate the value, or pass a SecretValue of a NoEcho CfnParameter.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const properties = index.view(node).properties;

@@ -12,8 +12,8 @@ export const NoPrivateKeyMaterial: SecretsRule = {
   resourceTypes: '*',
   sections: ['Outputs', 'Parameters', 'Mappings'],
   requirement: 'No resource property, Metadata, output, parameter or mapping contains a private key block (-----BEGIN ... PRIVATE KEY-----, PuTTY key files).',
-  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 IA-5(7), SC-12',
-  fix: 'Store the key in Secrets Manager (or ACM / KMS for TLS and signing keys), reference it, and replace the exposed key.',
+  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 4.0 3.6.1, 3.7, 8.3.2; NIST 800-53 IA-5(7), SC-12',
+  fix: 'CloudFormation: store the key in an AWS::SecretsManager::Secret (or ACM / KMS for TLS and signing keys) and reference its ARN or a {{resolve:secretsmanager:...}} dynamic reference; replace the exposed key. CDK: a HardenedSecret, referenced by ARN.',
   check: (node, context) => tokenFindings(node, context.index(node), SHAPES),
   checkElement: (element, context) => elementTokenFindings(element, context.index(element.node), SHAPES),
 };

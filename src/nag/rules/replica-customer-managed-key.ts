@@ -11,8 +11,8 @@ export const ReplicaCustomerManagedKey: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'Each entry of ReplicaRegions names a customer-managed KmsKeyId in that region.',
-  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5; NIST 800-53 SC-12, SC-28',
-  fix: 'Give each replica region a KmsKeyId: a multi-Region replica of the secret key, or a key in that region.',
+  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 4.0 3.6.1; NIST 800-53 SC-12, SC-28',
+  fix: 'CloudFormation: give each ReplicaRegions entry a KmsKeyId: the ARN of a multi-Region replica key (AWS::KMS::ReplicaKey) or of a key in that region. CDK: HardenedSecret with replicaRegions, each with its encryptionKey.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const out: RuleFinding[] = [];

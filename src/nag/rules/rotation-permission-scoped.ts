@@ -9,8 +9,8 @@ export const RotationPermissionScoped: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::Lambda::Permission'],
   requirement: 'A Lambda permission for secretsmanager.amazonaws.com sets SourceAccount or SourceArn.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, AC-6 (confused deputy)',
-  fix: 'Set SourceAccount to the account (and SourceArn to the secret ARN) on the permission; SecretRotationPolicy.lambda does.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 7.2.1; NIST 800-53 AC-3, AC-6 (confused deputy)',
+  fix: 'CloudFormation: set SourceAccount (Ref AWS::AccountId) and SourceArn (the secret\'s ARN) on the AWS::Lambda::Permission. CDK: SecretRotationPolicy.lambda does.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const p = index.view(node).properties;

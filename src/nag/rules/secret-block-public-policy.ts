@@ -9,8 +9,8 @@ export const SecretBlockPublicPolicy: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'An AWS::SecretsManager::ResourcePolicy for the secret sets BlockPublicPolicy: true.',
-  controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 3.2.1 7.1, 1.3; NIST 800-53 AC-3, AC-21',
-  fix: 'Attach a resource policy with BlockPublicPolicy: true (HardenedSecret and SecretGuardrails ENFORCE do).',
+  controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 4.0 7.2.1, 1.4; NIST 800-53 AC-3, AC-21',
+  fix: 'CloudFormation: add an AWS::SecretsManager::ResourcePolicy with SecretId (the secret\'s Ref) and BlockPublicPolicy: true. CDK: HardenedSecret and SecretGuardrails ENFORCE do.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');

@@ -9,8 +9,8 @@ export const SecretCustomerManagedKey: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'The secret is encrypted with a customer-managed KMS key (KmsKeyId set, not aws/secretsmanager).',
-  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 3.2.1 3.5, 3.6; NIST 800-53 SC-12, SC-28',
-  fix: 'Set KmsKeyId to a customer-managed key: HardenedSecret creates a SecretKey, SecretGuardrails ENFORCE adds one per stack.',
+  controls: 'SOC 2 CC6.1, CC6.7; PCI DSS 4.0 3.6.1, 3.7; NIST 800-53 SC-12, SC-28',
+  fix: 'CloudFormation: set KmsKeyId on the AWS::SecretsManager::Secret to a customer-managed AWS::KMS::Key (its Ref or ARN), not alias/aws/secretsmanager. CDK: HardenedSecret creates a SecretKey; SecretGuardrails ENFORCE adds one per stack.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const key = keyReference(index.view(node).properties.KmsKeyId, index);

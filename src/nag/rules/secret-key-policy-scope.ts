@@ -10,8 +10,8 @@ export const SecretKeyPolicyScope: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::KMS::Key'],
   requirement: 'The key policy of a key that encrypts a secret has no Allow to Principal "*" without a condition on who.',
-  controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 3.2.1 7.1, 3.5.2; NIST 800-53 AC-3, AC-6',
-  fix: 'Name the principals, or condition the statement (kms:CallerAccount and kms:ViaService = secretsmanager.<region>.amazonaws.com), as SecretKey does.',
+  controls: 'SOC 2 CC6.1, CC6.3; PCI DSS 4.0 7.2.1, 3.6.1; NIST 800-53 AC-3, AC-6',
+  fix: 'CloudFormation: in the KeyPolicy of the AWS::KMS::Key, name the principals of the Allow statement, or add Condition StringEquals kms:CallerAccount (the account) and kms:ViaService (secretsmanager.<region>.amazonaws.com). CDK: SecretKey does.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const key = index.view(node);

@@ -9,8 +9,8 @@ export const SecretKeyRetained: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::KMS::Key'],
   requirement: 'A KMS key that encrypts a secret has DeletionPolicy: Retain.',
-  controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.6; NIST 800-53 CP-9, SC-12',
-  fix: 'Use RemovalPolicy.RETAIN (the SecretKey default) or DeletionPolicy: Retain.',
+  controls: 'SOC 2 A1.2; PCI DSS 4.0 3.7; NIST 800-53 CP-9, SC-12',
+  fix: 'CloudFormation: set DeletionPolicy: Retain on the AWS::KMS::Key. CDK: RemovalPolicy.RETAIN (the SecretKey default).',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const key = index.view(node);

@@ -10,8 +10,8 @@ export const SecretKeyRotation: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::KMS::Key'],
   requirement: 'A KMS key that encrypts a secret is a symmetric encryption key with EnableKeyRotation: true.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 3.6.4; NIST 800-53 SC-12, SC-12(1)',
-  fix: 'Set EnableKeyRotation: true (SecretKey always does).',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 3.7.4; NIST 800-53 SC-12, SC-12(1)',
+  fix: 'CloudFormation: set EnableKeyRotation: true on the AWS::KMS::Key (a SYMMETRIC_DEFAULT key). CDK: SecretKey always does.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const key = index.view(node);

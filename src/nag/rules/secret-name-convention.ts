@@ -10,7 +10,7 @@ export const SecretNameConvention: SecretsRule = {
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'A secret Name matches the naming convention (default <environment>/<application>/<name>), which IAM conditions and audits rely on.',
   controls: 'SOC 2 CC6.1; NIST 800-53 CM-8, AC-6',
-  fix: 'Rename the secret to <environment>/<application>/<name>, or set secretNamePattern to your convention.',
+  fix: 'CloudFormation: set Name to <environment>/<application>/<name> (a new Name replaces the secret: copy the value first), or set secretNamePattern to your convention. CDK: secretName on HardenedSecret.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const name = index.view(node).properties.Name;

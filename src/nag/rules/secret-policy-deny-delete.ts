@@ -9,8 +9,8 @@ export const SecretPolicyDenyDelete: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'The secret resource policy has a Deny of secretsmanager:DeleteSecret to Principal "*" (named break-glass principals may be excepted by condition).',
-  controls: 'SOC 2 A1.2, CC6.1; PCI DSS 3.2.1 7.1; NIST 800-53 AC-3, CP-9',
-  fix: 'Add a Deny of secretsmanager:DeleteSecret to "*" with an aws:PrincipalArn exception for break-glass roles (HardenedSecret and SecretGuardrails ENFORCE do).',
+  controls: 'SOC 2 A1.2, CC6.1; PCI DSS 4.0 7.2.1; NIST 800-53 AC-3, CP-9',
+  fix: 'CloudFormation: in the AWS::SecretsManager::ResourcePolicy, add a statement with Effect Deny, Principal "*", Action secretsmanager:DeleteSecret and Resource "*", excepting break-glass roles with Condition ArnNotLike aws:PrincipalArn. CDK: HardenedSecret and SecretGuardrails ENFORCE do.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const policies = index.attachedToSecret(index.view(node), 'AWS::SecretsManager::ResourcePolicy');

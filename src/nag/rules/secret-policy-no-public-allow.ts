@@ -10,8 +10,8 @@ export const SecretPolicyNoPublicAllow: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::ResourcePolicy'],
   requirement: 'The secret resource policy has no Allow statement to Principal "*" without a condition on who.',
-  controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 3.2.1 7.1, 7.2; NIST 800-53 AC-3, AC-6',
-  fix: 'Name the principals that may read the secret (grantRead), or condition the statement on aws:PrincipalOrgID / aws:PrincipalAccount.',
+  controls: 'SOC 2 CC6.1, CC6.6; PCI DSS 4.0 7.2.1, 7.3.1; NIST 800-53 AC-3, AC-6',
+  fix: 'CloudFormation: in the ResourcePolicy of the AWS::SecretsManager::ResourcePolicy, name the principals of the Allow statement (role ARNs), or add Condition StringEquals aws:PrincipalOrgID or aws:PrincipalAccount. CDK: secret.grantRead(principal) for each reader.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     return statements(index.view(node).properties.ResourcePolicy, index)

@@ -39,7 +39,7 @@ export const SecretRestrictivePolicyComplete: SecretsRule = {
   resourceTypes: ['AWS::SecretsManager::ResourcePolicy'],
   requirement: 'When the secret resource policy denies secretsmanager:GetSecretValue to Principal "*" except the principals a condition on aws:PrincipalArn lets through (the restrictive shape), every role or user of the template, or imported by literal name, whose IAM policies allow secretsmanager:GetSecretValue on the secret is among them (the admin roles of the pack options excepted).',
   controls: 'SOC 2 CC6.1; NIST 800-53 AC-3, AC-6',
-  fix: 'Grant the principal through the secret (HardenedSecret grantRead, which lists it), or list it in accessMode additionalPrincipals / the statement\'s aws:PrincipalArn, or remove the identity grant.',
+  fix: 'CloudFormation: add the principal\'s ARN to the aws:PrincipalArn condition of the resource policy\'s deny-all-but statement, or remove the identity policy\'s grant. CDK: grant through the secret (HardenedSecret grantRead, which lists it), or list it in accessMode additionalPrincipals.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const policy = index.view(node);

@@ -10,7 +10,7 @@ export const SecretRetainedOnReplace: SecretsRule = {
   resourceTypes: ['AWS::SecretsManager::Secret', 'AWS::KMS::Key'],
   requirement: 'The secret, and a KMS key that encrypts a secret, have UpdateReplacePolicy: Retain.',
   controls: 'SOC 2 A1.2; NIST 800-53 CP-9',
-  fix: 'Use RemovalPolicy.RETAIN in CDK (it sets both policies) or add UpdateReplacePolicy: Retain.',
+  fix: 'CloudFormation: set UpdateReplacePolicy: Retain on the AWS::SecretsManager::Secret and on the AWS::KMS::Key that encrypts it. CDK: RemovalPolicy.RETAIN sets both policies.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const view = index.view(node);

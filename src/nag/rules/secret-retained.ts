@@ -9,8 +9,8 @@ export const SecretRetained: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'The secret has DeletionPolicy: Retain.',
-  controls: 'SOC 2 A1.2; PCI DSS 3.2.1 3.1; NIST 800-53 CP-9, SI-12',
-  fix: 'Use RemovalPolicy.RETAIN (the HardenedSecret default) or DeletionPolicy: Retain.',
+  controls: 'SOC 2 A1.2; PCI DSS 4.0 3.2.1; NIST 800-53 CP-9, SI-12',
+  fix: 'CloudFormation: set DeletionPolicy: Retain (and UpdateReplacePolicy: Retain) on the AWS::SecretsManager::Secret. CDK: RemovalPolicy.RETAIN (the HardenedSecret default).',
   check(node: CfnResource, context: RuleContext) {
     const view = context.index(node).view(node);
     return isRetained(view.deletionPolicy)

@@ -8,8 +8,8 @@ export const SecretRotationConfigured: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
   requirement: 'The secret has an AWS::SecretsManager::RotationSchedule with a rotation function (hosted or Lambda) and RotationRules.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1), SC-12',
-  fix: 'Add a rotation schedule (HardenedSecret: SecretRotationPolicy.hosted/lambda); if the secret truly cannot rotate, use SecretRotationPolicy.none(justification) or acknowledge the finding with the reason.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.9, 8.6.3; NIST 800-53 IA-5(1), SC-12',
+  fix: 'CloudFormation: add an AWS::SecretsManager::RotationSchedule with SecretId (the secret\'s Ref), RotationRules and HostedRotationLambda or RotationLambdaARN; if the secret truly cannot rotate, write the reason into the secret\'s Metadata.cdk_nag.rules_to_suppress and audit with --honor-suppressions. CDK: HardenedSecret with SecretRotationPolicy.hosted/lambda, or SecretRotationPolicy.none(justification).',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const secret = index.view(node);

@@ -11,8 +11,8 @@ export const SecretRotationInterval: SecretsRule = {
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::RotationSchedule'],
   requirement: 'The longest gap the schedule allows between two rotations (AutomaticallyAfterDays, rate() or cron(), worst case) is at most the maximum (default 30 days).',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.4; NIST 800-53 IA-5(1)',
-  fix: 'Shorten the schedule (automaticallyAfter, or a cron whose longest gap is within the maximum), or raise maxRotationInterval for this app.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.9, 8.6.3; NIST 800-53 IA-5(1)',
+  fix: 'CloudFormation: shorten RotationRules of the AWS::SecretsManager::RotationSchedule (AutomaticallyAfterDays, or a ScheduleExpression rate() or cron() whose longest gap is within the maximum), or raise the maximum (--max-rotation-days). CDK: automaticallyAfter on the rotation policy, or maxRotationInterval on SecretsManagerChecks.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const rules = index.view(node).properties.RotationRules;

@@ -12,8 +12,8 @@ export const SecretsEndpointInVpc: SecretsRule = {
   level: NagMessageLevel.WARN,
   resourceTypes: ['AWS::Lambda::Function'],
   requirement: 'A Lambda function in a VPC whose role may read secrets has a Secrets Manager interface VPC endpoint in the same VPC.',
-  controls: 'SOC 2 CC6.6; PCI DSS 3.2.1 1.3, 4.1; NIST 800-53 SC-7, AC-4',
-  fix: 'Add an interface VPC endpoint for Secrets Manager in the VPC (vpc.addInterfaceEndpoint with InterfaceVpcEndpointAwsService.SECRETS_MANAGER, private DNS on).',
+  controls: 'SOC 2 CC6.6; PCI DSS 4.0 1.4, 4.2.1; NIST 800-53 SC-7, AC-4',
+  fix: 'CloudFormation: add an AWS::EC2::VPCEndpoint with ServiceName com.amazonaws.<region>.secretsmanager, VpcEndpointType Interface and PrivateDnsEnabled: true in the function\'s VPC. CDK: SecretsManagerEndpoint, or vpc.addInterfaceEndpoint with InterfaceVpcEndpointAwsService.SECRETS_MANAGER.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const fn = index.view(node);
