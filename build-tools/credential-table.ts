@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CREDENTIAL_PROPERTIES, CredentialProperty } from '../src/analysis/credential-properties';
+import { CREDENTIAL_PROPERTIES, CredentialProperty, alternativesOf } from '../src/analysis/credential-properties';
 
 const CREDENTIALS_MD = path.join(__dirname, '..', 'docs', 'credentials.md');
 export const START = '<!-- credential-table:start -->';
@@ -15,18 +15,11 @@ export const END = '<!-- credential-table:end -->';
 
 const HEADER = '| resource type | property | holds | instead of a literal | note |\n|---|---|---|---|---|\n';
 
-/** What CloudFormation accepts in the property's place, in the order the rule's fix gives them. */
+/** What CloudFormation accepts in the property's place, in the order the rule's findings give them. */
 function alternatives(row: CredentialProperty): string {
-  const out: string[] = [];
+  const out = alternativesOf(row).map(a => (a.startsWith('a secret in ') ? `secret ARN: \`${a.slice('a secret in '.length)}\`` : a.startsWith('a NoEcho') ? a.slice(2) : `\`${a}\``));
   if (row.managed) {
-    out.push(`managed: \`${row.managed.property}: ${row.managed.value}\``);
-  }
-  if (row.secretArnProperty) {
-    out.push(`secret ARN: \`${row.secretArnProperty}\``);
-  }
-  out.push(...row.dynamicReferences.map(service => `\`{{resolve:${service}:...}}\``));
-  if (row.noEchoParameter) {
-    out.push('NoEcho parameter without Default');
+    out[0] = `managed: ${out[0]}`;
   }
   return out.length > 0 ? out.join('; ') : 'none: fetch the value at boot with the instance role';
 }

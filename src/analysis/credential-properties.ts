@@ -355,6 +355,25 @@ export const CREDENTIAL_PROPERTIES: readonly CredentialProperty[] = [
   ]),
 ];
 
+/**
+ * What CloudFormation accepts in a row's place, in order of preference: the service-managed
+ * alternative, a secret ARN property, dynamic references, a NoEcho parameter.
+ */
+export function alternativesOf(row: CredentialProperty): string[] {
+  const out: string[] = [];
+  if (row.managed) {
+    out.push(`${row.managed.property}: ${row.managed.value}`);
+  }
+  if (row.secretArnProperty) {
+    out.push(`a secret in ${row.secretArnProperty}`);
+  }
+  out.push(...row.dynamicReferences.map(service => `{{resolve:${service}:...}}`));
+  if (row.noEchoParameter) {
+    out.push('a NoEcho parameter without Default');
+  }
+  return out;
+}
+
 /** Every resource type that has at least one credential property. */
 export function credentialResourceTypes(): string[] {
   return [...new Set(CREDENTIAL_PROPERTIES.flatMap(p => p.resourceTypes))].sort();

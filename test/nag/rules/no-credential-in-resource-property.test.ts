@@ -267,6 +267,52 @@ describe('NoCredentialInResourceProperty', () => {
     });
   });
 
+  describe('cfn-init Authentication with an IAM access key of the template', () => {
+    test('Noncompliance: Metadata holding the key\'s SecretAccessKey (DescribeStackResource returns it resolved)', () => {
+      // GIVEN
+      const stack = newStack();
+      const user = new CfnResource(stack, 'DeployUser', { type: 'AWS::IAM::User', properties: {} });
+      const key = new CfnResource(stack, 'DeployKey', { type: 'AWS::IAM::AccessKey', properties: { UserName: user.ref } });
+      const instance = new CfnResource(stack, 'Web', { type: 'AWS::EC2::Instance', properties: { ImageId: 'ami-0123456789abcdef0' } });
+      // WHEN
+      instance.cfnOptions.metadata = {
+        'AWS::CloudFormation::Authentication': {
+          Deploy: { type: 'S3', buckets: ['acme-deploy'], accessKeyId: key.ref, secretKey: key.getAtt('SecretAccessKey') },
+        },
+      };
+      // THEN
+      const findings = ruleFindings(stack, RULE);
+      expect(pairs(findings)).toEqual([[`${ID}[Metadata.AWS::CloudFormation::Authentication.Deploy.secretKey]`, 'Stack/Web']]);
+      expect(findings[0].description).toContain('SecretAccessKey of an AWS::IAM::AccessKey');
+    });
+
+    test('Compliance: the same attribute passed to a resource property (CloudFormation hands it to the service)', () => {
+      // GIVEN
+      const stack = newStack();
+      const key = new CfnResource(stack, 'DeployKey', { type: 'AWS::IAM::AccessKey', properties: { UserName: 'deploy' } });
+      // WHEN
+      new CfnResource(stack, 'Store', {
+        type: 'AWS::DataSync::LocationObjectStorage',
+        properties: { ServerHostname: 'objects.example.com', BucketName: 'scans', AgentArns: ['arn:aws:datasync:eu-west-1:111111111111:agent/agent-0123456789abcdef0'], AccessKey: key.ref, SecretKey: key.getAtt('SecretAccessKey') },
+      });
+      // THEN
+      expect(ruleFindings(stack, RULE)).toEqual([]);
+    });
+  });
+
+  test('a finding says what the property takes instead of the literal', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnResource(stack, 'Db', { type: 'AWS::RDS::DBInstance', properties: { Engine: 'postgres', MasterUsername: 'app', MasterUserPassword: VALUE } });
+    new CfnResource(stack, 'Endpoint', { type: 'AWS::DMS::Endpoint', properties: { EndpointType: 'source', EngineName: 'mongodb', MongoDbSettings: { Password: VALUE } } });
+    // THEN
+    const findings = ruleFindings(stack, RULE);
+    expect(findings.find(f => f.path === 'Stack/Db')?.description)
+      .toContain('Use ManageMasterUserPassword: true, or {{resolve:secretsmanager:...}}, or {{resolve:ssm-secure:...}}, or a NoEcho parameter without Default instead.');
+    expect(findings.find(f => f.path === 'Stack/Endpoint')?.description).toContain('Use a secret in MongoDbSettings.SecretsManagerSecretId, or');
+  });
+
   describe('CDK constructs', () => {
     test('Noncompliance: rds.DatabaseInstance with Credentials.fromPassword and a plain-text value', () => {
       // GIVEN
