@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnWaitConditionHandle, Fn, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { newStack } from '../../helpers/stacks';
@@ -272,5 +272,30 @@ describe('NoCredentialInUserData', () => {
     const stack = newStack();
     instance(stack, linux('aws configure set region eu-west-1', 'curl -sf -u "deploy:$ARTIFACT_TOKEN" https://artifacts.example.com/app.tgz'));
     expect(ruleFindings(stack, RULE)).toEqual([]);
+  });
+});
+
+describe('NoCredentialInUserData: cfn-init metadata on any resource', () => {
+  test('cfn-init metadata on a resource that is not an instance (cfn-init --resource names it)', () => {
+    // GIVEN
+    const stack = newStack();
+    const holder = new CfnWaitConditionHandle(stack, 'ConfigHolder');
+    // WHEN
+    holder.addMetadata('AWS::CloudFormation::Init', {
+      config: { commands: { setup: { command: 'export DB_PASSWORD=Winter-2024-Db && /opt/app/setup.sh' } } },
+    });
+    // THEN
+    expect(pairs(ruleFindings(stack, 'NoCredentialInUserData'))).toEqual([
+      ['HardenedSecrets-NoCredentialInUserData[Metadata.AWS::CloudFormation::Init:DB_PASSWORD]', 'Stack/ConfigHolder'],
+    ]);
+  });
+
+  test('a resource without cfn-init metadata is left alone', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CfnWaitConditionHandle(stack, 'Handle');
+    // THEN
+    expect(ruleFindings(stack, 'NoCredentialInUserData')).toEqual([]);
   });
 });
