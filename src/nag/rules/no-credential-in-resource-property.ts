@@ -14,8 +14,8 @@ export const NoCredentialInResourceProperty: SecretsRule = {
   requirement: 'No property that holds a credential (database master passwords, directory and IAM passwords, cache auth tokens, OAuth and webhook secrets, '
     + 'delivery and integration credentials, cfn-init authentication; see docs/credentials.md) is written into the template: each is a dynamic reference, '
     + 'a NoEcho parameter without a Default, a Secrets Manager ARN property, or left to the service to manage.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1, 3.4; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Set the service-managed alternative where there is one (ManageMasterUserPassword: true, ManageMasterPassword, ManageAdminPassword, a SecretsManagerSecretId '
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2, 3.5.1; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: set the service-managed alternative where there is one (ManageMasterUserPassword: true, ManageMasterPassword, ManageAdminPassword, a SecretsManagerSecretId '
     + 'or SecretArn property), or write {{resolve:secretsmanager:...}} / a NoEcho parameter without Default; with CDK, keep the value in a HardenedSecret and pass '
     + 'secret.secretValueFromJson(...) or the secret ARN. Rotate the exposed value.',
   check(node: CfnResource, context: RuleContext) {
