@@ -30,8 +30,8 @@ export const NoCredentialInUserData: SecretsRule = {
   // cfn-init reads AWS::CloudFormation::Init from whichever resource `--resource` names: every type.
   resourceTypes: '*',
   requirement: 'EC2 user data and cfn-init metadata (instances, launch templates, launch configurations) assign no literal value to a credential-like variable, flag or config key.',
-  controls: 'SOC 2 CC6.1; PCI DSS 3.2.1 8.2.1; NIST 800-53 IA-5(7), SC-28',
-  fix: 'Fetch the value at boot (aws secretsmanager get-secret-value with the instance role granted read on the one secret); rotate the exposed value.',
+  controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
+  fix: 'CloudFormation: remove the value from UserData or AWS::CloudFormation::Init and fetch it at boot (aws secretsmanager get-secret-value --secret-id <ARN>), with the instance profile\'s role allowed secretsmanager:GetSecretValue on the one secret; rotate the exposed value. CDK: secret.grantRead(instance) and the same command in userData.addCommands.',
   check(node: CfnResource, context: RuleContext) {
     const index = context.index(node);
     const extract = USER_DATA[node.cfnResourceType];
