@@ -40,8 +40,14 @@ Options:
   -h, --help                          this text
   --version                           the version
 
+Templates are read as CloudFormation reads them (repeated keys, the LanguageExtensions and SAM
+transforms, Fn::If over resources). A template read only in part (a macro the command cannot
+run, a part CfnInclude refuses) is audited for what was read and named on stderr
+("<file>: partially read: <reason>"); so is a template of a cdk.out that cannot be read at all
+("<file>: not read: <reason>"), and the others are audited.
+
 Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 findings; 2 unusable input or
-arguments.`;
+arguments (for a cdk.out directory: only when none of its templates can be read).`;
 
 export interface AuditOptions {
   readonly input: string;
