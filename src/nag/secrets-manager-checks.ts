@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { CheckOptions, PACK_NAME, RuleContext, RuleFinding, SecretsRule, TemplateElement, ruleContext } from './rule';
 import { selectRules } from './rule-selection';
 import { RULES } from './rules';
-import { elementOf } from './rules/template-elements';
+import { elementOf, sectionOf } from './rules/template-elements';
 import { AnalysisRun } from '../analysis/analysis-run';
 import { SynthesisedTemplate, refOrGetAttId } from '../analysis/template-index';
 import { DEFAULTS } from '../private/defaults';
@@ -211,7 +211,8 @@ export class SecretsManagerChecks extends NagPack {
       return violations;
     }
     for (const node of scope.node.findAll()) {
-      const element = elementOf(node, context.index(node));
+      // Only constructs in a stack have an index: the app and stages are skipped before asking.
+      const element = sectionOf(node) === undefined ? undefined : elementOf(node, context.index(node));
       if (element === undefined) {
         continue;
       }
