@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CREDENTIAL_PROPERTIES, CredentialProperty, alternativesOf } from '../src/analysis/credential-properties';
+import { ANY_RESOURCE, CREDENTIAL_PROPERTIES, CredentialProperty, alternativesOf } from '../src/analysis/credential-properties';
 
 const CREDENTIALS_MD = path.join(__dirname, '..', 'docs', 'credentials.md');
 export const START = '<!-- credential-table:start -->';
@@ -32,7 +32,7 @@ function cell(text: string): string {
 /** The table: header and one row per catalogue row, in catalogue order. */
 export function credentialTable(): string {
   const rows = CREDENTIAL_PROPERTIES.map(row => {
-    const types = row.resourceTypes.map(t => `[${t}](${row.source})`).join('<br>');
+    const types = row.resourceTypes.map(t => (t === ANY_RESOURCE ? `[any resource cfn-init reads](${row.source})` : `[${t}](${row.source})`)).join('<br>');
     const only = row.credentialNamedKeysOnly ? ' (keys named like a credential)' : '';
     return `| ${types} | \`${cell(row.path)}\`${only} | ${row.kind} | ${cell(alternatives(row))} | ${cell(row.comment ?? '')} |`;
   });

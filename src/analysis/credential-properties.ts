@@ -33,7 +33,7 @@ export interface ManagedAlternative {
 
 /** One property that holds a credential. */
 export interface CredentialProperty {
-  /** The CloudFormation types that have the property. */
+  /** The CloudFormation types that have the property; `*` for every type (`Metadata` rows). */
   readonly resourceTypes: readonly string[];
   /** Where the credential is: `MasterUserPassword`, `Users[].Password`, `Metadata.AWS::CloudFormation::Authentication.*.password`. */
   readonly path: string;
@@ -95,8 +95,12 @@ function rows(
   }));
 }
 
-/** The types whose `Metadata` cfn-init reads (`cfn-init --resource`). */
-const CFN_INIT_HOSTS = ['AWS::EC2::Instance', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate'];
+/**
+ * Every type: cfn-init reads the `Metadata` of whichever resource `cfn-init --resource` names
+ * (an instance, a launch template, a wait condition handle...).
+ */
+export const ANY_RESOURCE = '*';
+const CFN_INIT_HOSTS = [ANY_RESOURCE];
 
 /** Every CloudFormation property that holds a credential, in review order. */
 export const CREDENTIAL_PROPERTIES: readonly CredentialProperty[] = [
@@ -374,12 +378,13 @@ export function alternativesOf(row: CredentialProperty): string[] {
   return out;
 }
 
-/** Every resource type that has at least one credential property. */
-export function credentialResourceTypes(): string[] {
-  return [...new Set(CREDENTIAL_PROPERTIES.flatMap(p => p.resourceTypes))].sort();
+/** Every resource type that has at least one credential property, or `'*'` when a row applies to every type. */
+export function credentialResourceTypes(): string[] | '*' {
+  const types = [...new Set(CREDENTIAL_PROPERTIES.flatMap(p => p.resourceTypes))].sort();
+  return types.includes(ANY_RESOURCE) ? '*' : types;
 }
 
-/** The rows that apply to a resource type. */
+/** The rows that apply to a resource type (rows for every type included). */
 export function credentialPropertiesOf(resourceType: string): CredentialProperty[] {
-  return CREDENTIAL_PROPERTIES.filter(p => p.resourceTypes.includes(resourceType));
+  return CREDENTIAL_PROPERTIES.filter(p => p.resourceTypes.includes(resourceType) || p.resourceTypes.includes(ANY_RESOURCE));
 }

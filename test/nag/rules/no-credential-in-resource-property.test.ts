@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { withCredentialTable } from '../../../build-tools/credential-table';
-import { CREDENTIAL_PROPERTIES, CredentialProperty, credentialResourceTypes } from '../../../src/analysis/credential-properties';
+import { ANY_RESOURCE, CREDENTIAL_PROPERTIES, CredentialProperty, credentialPropertiesOf, credentialResourceTypes } from '../../../src/analysis/credential-properties';
 import { NoCredentialInResourceProperty } from '../../../src/nag/rules/no-credential-in-resource-property';
 import { newStack } from '../../helpers/stacks';
 import { PackFinding, pairs, ruleFindings } from '../pack-helpers';
@@ -63,7 +63,10 @@ function ids(findings: PackFinding[], constructPath: string): string[] {
   return findings.filter(f => f.path === constructPath).map(f => `${f.severity} ${f.rule}`);
 }
 
-const CASES = CREDENTIAL_PROPERTIES.flatMap(row => row.resourceTypes.map(type => [`${type} ${row.path}`, type, row] as const));
+/** Rows for every type are tried on an instance and on a wait condition handle (cfn-init reads either). */
+const CASES = CREDENTIAL_PROPERTIES.flatMap(row => row.resourceTypes
+  .flatMap(type => (type === ANY_RESOURCE ? ['AWS::EC2::Instance', 'AWS::CloudFormation::WaitConditionHandle'] : [type]))
+  .map(type => [`${type} ${row.path}`, type, row] as const));
 
 describe('NoCredentialInResourceProperty', () => {
   describe('the catalogue', () => {
@@ -95,8 +98,9 @@ describe('NoCredentialInResourceProperty', () => {
       ['AWS::DataSync::LocationAzureBlob', 'SasConfiguration.Token'],
       ['AWS::QuickSight::DataSource', 'Credentials.CredentialPair.Password'],
       ['AWS::EC2::Instance', 'Metadata.AWS::CloudFormation::Authentication.*.secretKey'],
+      ['AWS::CloudFormation::WaitConditionHandle', 'Metadata.AWS::CloudFormation::Authentication.*.password'],
     ])('lists %s %s', (type, propertyPath) => {
-      expect(CREDENTIAL_PROPERTIES.filter(r => r.resourceTypes.includes(type)).map(r => r.path)).toContain(propertyPath);
+      expect(credentialPropertiesOf(type).map(r => r.path)).toContain(propertyPath);
     });
 
     test('docs/credentials.md lists the catalogue as it is', () => {
