@@ -182,8 +182,15 @@ export function audit(options: AuditOptions): CliResult {
   // Libraries' warnings (YAML, deprecations) never reach the output; they are restored after.
   return withQuietWarnings(() => {
     const loaded = loadTemplates(options.input, { honorSuppressions: options.honorSuppressions });
-    const result = auditLoaded(loaded, options);
-    const stdout = render(result, options, loaded);
+    let result: AuditResult;
+    let stdout: string;
+    try {
+      result = auditLoaded(loaded, options);
+      stdout = render(result, options, loaded);
+    } catch (e) {
+      // Whatever fails after the load still names what was being audited (exit 2).
+      throw new UnusableInputError(display(options.input), `could not be audited (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+    }
     const threshold = options.failOn === 'none' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
     const failing = result.findings.some(f => !isSuppressed(f) && threshold.includes(f.level));
     // Templates not read in full: one line each on stderr, whatever the format; findings decide the exit code.
