@@ -56,6 +56,10 @@ function judge(value: unknown, row: CredentialProperty, index: TemplateIndex): P
   if (value === undefined || value === null || value === '') {
     return undefined;
   }
+  const text = flatten(inlineMappings(value, index), index).text;
+  if (/\{\{resolve:ssm:/.test(text)) {
+    return { text: 'its value comes from a plain String SSM parameter ({{resolve:ssm:...}}), which is neither encrypted nor access-controlled like a secret' };
+  }
   if (isWrittenCredential(value, index)) {
     return { text: 'its value is written into the template (literally, in a Mappings entry or as a parameter Default), so it is in every copy of the template' };
   }

@@ -217,6 +217,17 @@ describe('NoCredentialInResourceProperty', () => {
       expect(ruleFindings(stack, RULE)).toEqual([]);
     });
 
+    test('Noncompliance: a {{resolve:ssm:...}} reference to a plain String parameter (not ssm-secure)', () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      db(stack, 'Db', '{{resolve:ssm:/prod/orders/db-password}}');
+      // THEN
+      const findings = ruleFindings(stack, RULE);
+      expect(pairs(findings)).toEqual([[`${ID}[MasterUserPassword]`, 'Stack/Db']]);
+      expect(findings[0].description).toContain('plain String SSM parameter');
+    });
+
     test('Unproven: an Fn::ImportValue is a warning that says why', () => {
       // GIVEN
       const stack = newStack();
