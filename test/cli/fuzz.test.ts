@@ -31,7 +31,7 @@ describe('audit on mutated templates', () => {
     }), { numRuns: 300, seed: 20261205 });
     // The mutations reach every outcome: clean, findings, and unusable input.
     expect([...exits].sort()).toEqual([0, 1, 2]);
-  }, 120_000);
+  }, 300_000);
 
   test('the oracle sees a broken contract: a stack trace, a message without the file, an unknown exit code', () => {
     const file = '/tmp/stack.json';
