@@ -72,6 +72,14 @@ function page(type: string): string {
 }
 
 const ANY: readonly DynamicReferenceService[] = ['secretsmanager'];
+/**
+ * For the properties of the table "Resources that support dynamic parameter patterns for secure
+ * strings" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html):
+ * RDS and Redshift master passwords, Directory Service passwords, ElastiCache AuthToken, IAM
+ * LoginProfile, Firehose's Redshift password, OpsWorks sources and RDS instances. Check the rows
+ * against that page when reviewing: AWS adds to the table, so a row without `ssm-secure` may be out
+ * of date rather than wrong.
+ */
 const ANY_AND_SSM: readonly DynamicReferenceService[] = ['secretsmanager', 'ssm-secure'];
 
 /** Rows sharing resource type, family and alternatives. */
