@@ -30,6 +30,7 @@ export function expandServerless(template: Json): SamExpansion {
   const defaults = parameterDefaults(template);
   const restApi: ApiRoutes = { routes: [], from: undefined };
   const httpApi: ApiRoutes = { routes: [], from: undefined };
+  const references = new Map<string, string>();
   const add = (id: string, body: Json, from: string) => {
     setKey(resources, id, body);
     generatedFrom.set(id, from);
@@ -44,7 +45,7 @@ export function expandServerless(template: Json): SamExpansion {
     const attributes = resourceAttributes(body);
     switch (type) {
       case 'AWS::Serverless::Function':
-        expandFunction(id, props, attributes, { add, partial, restApi, httpApi });
+        expandFunction(id, props, attributes, { add, partial, restApi, httpApi, references });
         break;
       case 'AWS::Serverless::Api': {
         setKey(resources, id, { ...attributes, Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(props) });
@@ -101,7 +102,35 @@ export function expandServerless(template: Json): SamExpansion {
     add('ServerlessHttpApi', { Type: 'AWS::ApiGatewayV2::Api', Properties: { Body: openApi(httpApi.routes) } }, httpApi.from!);
     add('ServerlessHttpApiApiGatewayDefaultStage', { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'ServerlessHttpApi' }, StageName: '$default', AutoDeploy: true } }, httpApi.from!);
   }
+  if (references.size > 0) {
+    for (const section of ['Resources', 'Outputs', 'Conditions']) {
+      if (isObject(template[section])) {
+        template[section] = renameSamReferences(template[section], references);
+      }
+    }
+  }
   return { partial, generatedFrom };
+}
+
+/** `{ Ref: 'Fn.Alias' }`, `{ Ref: 'Fn.Version' }` (and in `Fn::Sub`, `Fn::GetAtt`) to the resources SAM generates. */
+function renameSamReferences(value: unknown, references: Map<string, string>): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => renameSamReferences(v, references));
+  }
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z0-9]+\.(?:Alias|Version))\}/g, (m, ref: string) => (references.has(ref) ? `\${${references.get(ref)}}` : m));
+  }
+  if (!isObject(value)) {
+    return value;
+  }
+  if (onlyKey(value) === 'Ref' && typeof value.Ref === 'string' && references.has(value.Ref)) {
+    return { Ref: references.get(value.Ref) };
+  }
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value)) {
+    setKey(out, k, renameSamReferences(v, references));
+  }
+  return out;
 }
 
 interface Route {
@@ -116,6 +145,8 @@ interface ApiRoutes {
 }
 interface FunctionContext {
   readonly add: (id: string, body: Json, from: string) => void;
+  /** SAM's `<Function>.Alias` / `<Function>.Version` references, to the logical ids they name. */
+  readonly references: Map<string, string>;
   readonly partial: string[];
   readonly restApi: ApiRoutes;
   readonly httpApi: ApiRoutes;
@@ -151,6 +182,17 @@ function expandFunction(id: string, props: Json, attributes: Json, context: Func
     context.add(roleId, { ...(attributes.Condition !== undefined ? { Condition: attributes.Condition } : {}), Type: 'AWS::IAM::Role', Properties: executionRole(id, props, context.partial) }, id);
   }
   context.add(id, { ...attributes, Type: 'AWS::Lambda::Function', Properties: lambda }, id);
+  if (typeof props.AutoPublishAlias === 'string') {
+    // `<Function>.Version` and `<Function>.Alias` in a Ref name these two (see renameSamReferences).
+    const version = `${id}Version${hash(lambda).slice(0, 10)}`;
+    context.add(version, { Type: 'AWS::Lambda::Version', DeletionPolicy: 'Retain', Properties: { FunctionName: { Ref: id } } }, id);
+    context.add(`${id}Alias${props.AutoPublishAlias.replace(/[^A-Za-z0-9]/g, '')}`, {
+      Type: 'AWS::Lambda::Alias',
+      Properties: { Name: props.AutoPublishAlias, FunctionName: { Ref: id }, FunctionVersion: { 'Fn::GetAtt': [version, 'Version'] } },
+    }, id);
+    context.references.set(`${id}.Version`, version);
+    context.references.set(`${id}.Alias`, `${id}Alias${props.AutoPublishAlias.replace(/[^A-Za-z0-9]/g, '')}`);
+  }
   const events = isObject(props.Events) ? props.Events : {};
   for (const [eventId, event] of Object.entries(events)) {
     if (!isObject(event) || (event.Type !== 'Api' && event.Type !== 'HttpApi')) {

@@ -131,6 +131,20 @@ describe('AWS::Serverless-2016-10-31', () => {
     expect((template.Resources as any).ServerlessRestApi.Properties.Body.paths['/x'].get).toBeDefined();
   });
 
+  test('AutoPublishAlias: the version and alias SAM creates, and Ref Fn.Alias / ${Fn.Version} pointing at them', () => {
+    const { template } = normaliseTemplate({
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'h', Runtime: 'nodejs22.x', InlineCode: 'x', AutoPublishAlias: 'live' } },
+        Hook: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { Ref: 'Fn.Alias' }, Action: { 'Fn::Sub': 'v-${Fn.Version}' } } },
+      },
+    }, 'yaml');
+    const r = template.Resources as any;
+    const version = Object.keys(r).find(k => /^FnVersion[0-9a-f]{10}$/.test(k))!;
+    expect(r.FnAliaslive).toEqual({ Type: 'AWS::Lambda::Alias', Properties: { Name: 'live', FunctionName: { Ref: 'Fn' }, FunctionVersion: { 'Fn::GetAtt': [version, 'Version'] } } });
+    expect(r.Hook.Properties).toEqual({ FunctionName: { Ref: 'FnAliaslive' }, Action: { 'Fn::Sub': `v-\${${version}}` } });
+  });
+
   test('a function with its own Role gets no generated role; a serverless type not expanded is said', () => {
     const { template, partial } = sam({ Role: 'arn:aws:iam::1:role/r' }, { Machine: { Type: 'AWS::Serverless::StateMachine', Properties: {} } });
     expect(Object.keys(template.Resources as object).sort()).toEqual(['Fn', 'Machine']);
