@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { NagMessageLevel } from 'cdk-nag';
 import { replaceTable } from './markdown-table';
+import { ruleAnchor } from '../src/cli/sarif';
 import { RULES } from '../src/nag/rules';
 
 const RULES_MD = path.join(__dirname, '..', 'RULES.md');
@@ -18,7 +19,8 @@ export function rulesTable(): string {
   const rows = RULES.map(r => {
     const types = r.resourceTypes === '*' ? 'every resource' : r.resourceTypes.map(t => t.replace('AWS::', '')).join(', ');
     const level = r.level === NagMessageLevel.ERROR ? 'error' : 'warning';
-    return `| \`HardenedSecrets-${r.name}\` | ${level} | ${types} | ${r.requirement} | ${r.controls} | ${r.fix} |`;
+    // The anchor is what the audit's SARIF links each rule to (helpUri).
+    return `| <a id="${ruleAnchor(r.name)}"></a>\`HardenedSecrets-${r.name}\` | ${level} | ${types} | ${r.requirement} | ${r.controls} | ${r.fix} |`;
   });
   return HEADER + rows.join('\n') + '\n';
 }

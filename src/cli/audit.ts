@@ -1,11 +1,14 @@
+import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { AuditFinding, isSuppressed } from './finding';
 import { display, LoadedApp, loadTemplates, readingProblems, UnusableInputError } from './load';
+import { DEFAULT_PROFILE, PROFILE_NAMES, ProfileName, profileChecks } from './profiles';
 import { withQuietWarnings } from './quiet';
-import { sarifLog } from './sarif';
+import { repositoryRoot, RuleHelp, ruleHelpUri, sarifLog } from './sarif';
 import { baseRuleId, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
+import { PACK_NAME } from '../nag/rule';
 import { RULES } from '../nag/rules';
 import { HardenedSecretsValidationError } from '../private/validation';
 import { buildReport, packageVersion } from '../report/build';
@@ -24,6 +27,16 @@ CDK did not have to write, and prints the findings and the secrets compliance re
 
 Options:
   --format text|json|markdown|sarif   output format (default: text)
+  --profile baseline|strict           which rules run, at which level (default: strict, the
+                                      whole catalogue, as SecretsManagerChecks at synth).
+                                      baseline: only what every team must fix on day one
+                                      (credentials in templates, public access, grants of every
+                                      secret, invalid policies, deletion protection); the
+                                      organisation's bar (tags, naming, customer-managed keys,
+                                      resource policies, rotation interval) is off
+  --root DIR                          the repository root that SARIF locations are relative to
+                                      (default: git rev-parse --show-toplevel in the template's
+                                      directory, else the working directory)
   --fail-on error|warning|none        exit 1 when a finding is at or above this level (default: error)
   --max-rotation-days N               longest gap between two rotations (default: 30)
   --packs LIST                        comma-separated: ${Object.keys(packFactories()).join(', ')}
@@ -57,6 +70,10 @@ export interface AuditOptions {
   readonly packs: string[];
   /** Honour the templates' own suppressions (never those of the credential rules); default false. */
   readonly honorSuppressions?: boolean;
+  /** Which rules run, at which level; default `strict`. */
+  readonly profile?: ProfileName;
+  /** The directory SARIF locations are relative to; default: the git work tree of the input. */
+  readonly root?: string;
 }
 
 /** What the process prints and how it exits. */
@@ -120,6 +137,8 @@ export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
         'max-rotation-days': { type: 'string' },
         'packs': { type: 'string' },
         'honor-suppressions': { type: 'boolean' },
+        'profile': { type: 'string' },
+        'root': { type: 'string' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -155,6 +174,13 @@ export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
   if (packs.length === 0) {
     throw new UsageError('--packs: name at least one pack');
   }
+  const profile = v.profile ?? DEFAULT_PROFILE;
+  if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
+    throw new UsageError(`--profile ${profile}: expected ${PROFILE_NAMES.join(' or ')}`);
+  }
+  if (v.root !== undefined && !(fs.existsSync(v.root) && fs.statSync(v.root).isDirectory())) {
+    throw new UsageError(`--root ${v.root}: not a directory`);
+  }
   return {
     input: parsed.positionals[0],
     format: format as AuditOptions['format'],
@@ -162,6 +188,8 @@ export function parseAuditArgs(args: string[]): AuditOptions | 'help' {
     maxRotationDays: days,
     packs: [...new Set(packs)],
     honorSuppressions: v['honor-suppressions'] === true,
+    profile: profile as ProfileName,
+    ...(v.root !== undefined ? { root: v.root } : {}),
   };
 }
 
@@ -210,7 +238,7 @@ export interface AuditResult {
  * Runs the packs on a loaded app. Suppressions written into the templates are judged with the
  * policy the app was loaded with (`LoadedApp.honorSuppressions`).
  */
-export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxRotationDays' | 'packs'>): AuditResult {
+export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxRotationDays' | 'packs' | 'profile'>): AuditResult {
   const findings: AuditFinding[] = [];
   let report: ComplianceReport | undefined;
   const suppression = (constructPath: string, ruleId: string) =>
@@ -219,7 +247,7 @@ export function auditLoaded(loaded: LoadedApp, options: Pick<AuditOptions, 'maxR
     const built = buildReport({
       root: loaded.app,
       templateFiles: loaded.templateFiles,
-      checks: { maxRotationInterval: Duration.days(options.maxRotationDays) },
+      checks: { maxRotationInterval: Duration.days(options.maxRotationDays), ...profileChecks(options.profile ?? DEFAULT_PROFILE) },
     });
     report = built.report;
     for (const f of built.findings) {
@@ -275,6 +303,7 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
         tool: { name: CLI_NAME, version: packageVersion() },
         input: display(options.input),
         packs: options.packs,
+        profile: options.profile ?? DEFAULT_PROFILE,
         honorSuppressions: options.honorSuppressions === true,
         // Templates read only in part (with why), and templates of a cdk.out not read at all.
         partialReads: loaded.partialReads,
@@ -298,7 +327,7 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
         report: result.report ?? null,
       }, undefined, 2)}\n`;
     case 'sarif':
-      return `${JSON.stringify(sarifLog(result.findings, ruleHelp(result.findings), process.cwd()), undefined, 2)}\n`;
+      return `${JSON.stringify(sarifLog(result.findings, ruleHelp(result.findings), options.root ?? repositoryRoot(options.input)), undefined, 2)}\n`;
     case 'markdown':
       return markdown(result);
     default:
@@ -365,14 +394,19 @@ function markdown(result: AuditResult): string {
 }
 
 /** Help text per rule id: ours from the catalogue, cdk-nag's from the finding. */
-function ruleHelp(findings: AuditFinding[]): Map<string, { short: string; help: string }> {
-  const help = new Map<string, { short: string; help: string }>();
+function ruleHelp(findings: AuditFinding[]): Map<string, RuleHelp> {
+  const help = new Map<string, RuleHelp>();
   for (const r of RULES) {
-    help.set(`HardenedSecrets-${r.name}`, { short: r.requirement, help: `${r.requirement} Why: ${r.controls}. Fix: ${r.fix}` });
+    help.set(`${PACK_NAME}-${r.name}`, {
+      short: r.requirement,
+      full: `${r.requirement} Controls: ${r.controls}.`,
+      help: `${r.requirement}\n\nWhy: ${r.controls}.\n\nFix: ${r.fix}`,
+      helpUri: ruleHelpUri(r.name),
+    });
   }
   for (const f of findings) {
     if (!help.has(f.rule)) {
-      help.set(f.rule, { short: firstSentence(f.message), help: f.message });
+      help.set(f.rule, { short: firstSentence(f.message), full: f.message, help: f.message });
     }
   }
   return help;

@@ -14,9 +14,9 @@ export interface CliRun {
  * Runs the `cdk-hardened-secrets` command as a user would: a separate Node.js process on the
  * command's entry point (`src/cli/main.ts` through transpile-only ts-node, or the compiled
  * `lib/cli/main.js` when `CLI_BINARY=lib` is set after a build), from the repository root
- * unless `cwd` says otherwise.
+ * unless `cwd` says otherwise, with the environment plus `env`.
  */
-export function runCli(args: string[], options: { readonly cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const useLib = process.env.CLI_BINARY === 'lib';
   const nodeArgs = useLib
     ? [path.join(ROOT, 'lib', 'cli', 'main.js'), ...args]
@@ -24,7 +24,7 @@ export function runCli(args: string[], options: { readonly cwd?: string } = {}):
   return new Promise((resolve, reject) => {
     execFile(process.execPath, nodeArgs, {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
+      env: { ...process.env, ...options.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
       maxBuffer: 64 * 1024 * 1024,
     }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : undefined) : 0;
