@@ -156,15 +156,17 @@ function loadOne(loaded: LoadedApp, file: string, name: string, id: string, work
     throw new UnusableInputError(name, 'not a CloudFormation template: it defines no resources');
   }
   const { stack, include, partial } = includeTemplate(loaded.app, id, normalised.template, workFile, name, file);
+  const resources = include.node.findAll().filter(CfnResource.isCfnResource);
+  if (resources.length === 0) {
+    throw new UnusableInputError(name, 'not a CloudFormation template: it defines no resources');
+  }
+  // Everything that can fail has: the template is recorded only now, so that a template of a
+  // cloud assembly that fails leaves nothing behind.
   const reasons = [...normalised.partial, ...partial];
   if (reasons.length > 0) {
     loaded.partialReads.push({ file: name, reasons });
   }
   loaded.templateFiles.set(stack.node.path, name);
-  const resources = include.node.findAll().filter(CfnResource.isCfnResource);
-  if (resources.length === 0) {
-    throw new UnusableInputError(name, 'not a CloudFormation template: it defines no resources');
-  }
   for (const resource of resources) {
     const logicalId = stack.resolve(resource.logicalId) as string;
     const from = normalised.generatedFrom.get(logicalId);
