@@ -11,7 +11,8 @@ export const NoCredentialInLambdaEnvironment: SecretsRule = {
   name: 'NoCredentialInLambdaEnvironment',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
-  requirement: 'No Lambda environment variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) holds a literal value, and none holds a URL with a password.',
+  requirement: 'No Lambda environment variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) holds a literal value, '
+    + 'none holds a URL with a password, and none, whatever its name, holds a value shaped like an AWS secret access key.',
   controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2; NIST 800-53 IA-5(7), SC-28',
   fix: 'CloudFormation: replace the literal in Environment.Variables with the ARN of an AWS::SecretsManager::Secret and read the value at run time, with secretsmanager:GetSecretValue allowed on that secret to the function\'s role; rotate the exposed value. CDK: pass secret.secretArn and call secret.grantRead(fn).',
   check(node: CfnResource, context: RuleContext) {

@@ -10,7 +10,8 @@ export const NoLiteralSecretString: SecretsRule = {
   name: 'NoLiteralSecretString',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SecretsManager::Secret'],
-  requirement: 'SecretString is not a literal: the value is generated (GenerateSecretString), a dynamic reference, or a reference to a NoEcho parameter without a default.',
+  requirement: 'SecretString is not a literal: the value is generated (GenerateSecretString), a dynamic reference, or a reference to a NoEcho parameter without a default; '
+    + 'GenerateSecretString.SecretStringTemplate writes no credential field literally.',
   controls: 'SOC 2 CC6.1; PCI DSS 4.0 8.3.2, 8.6.2, 3.5.1; NIST 800-53 IA-5(7), SC-28',
   fix: 'CloudFormation: replace SecretString with GenerateSecretString, or with a Ref to a NoEcho parameter without a Default, or a dynamic reference ({{resolve:...}}); then rotate the exposed value. CDK: let HardenedSecret generate the value, or pass a SecretValue of a NoEcho CfnParameter.',
   check(node: CfnResource, context: RuleContext) {
