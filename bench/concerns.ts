@@ -3,9 +3,14 @@
  * each checker speaks to which concern: our rules by name, Checkov's checks, the cdk-nag packs'
  * rules and the Control Tower proactive controls by id, each peer id with the reason it counts.
  *
- * A peer id absent from its table speaks to no concern (a Lambda dead-letter queue, S3 logging):
- * its findings still count as "any error" but never as catching a concern. A peer id mapped to
- * `null` is one that looks related and is left out on purpose; the reason says why.
+ * A peer rule counts for a concern when it judges what our rules of that concern judge: a credential
+ * written anywhere in the template; a secret, the key that encrypts it and who may use them
+ * (policies, Lambda permissions); the IAM policies of the template; where a function runs. A rule
+ * about another kind of resource (an S3 bucket's public access, an RDS instance's backups) counts
+ * for none. A peer id absent from its table speaks to no concern (a Lambda dead-letter queue, S3
+ * logging): its findings still count as "any error" but never as catching a concern. A peer id
+ * mapped to `null` is one that looks related and is left out on purpose; the reason says why.
+ * `bench/corpus.ts --detail` lists the peer ids that fired on the corpus with no entry here.
  */
 
 /** The concerns, in the order the benchmark prints them. */
@@ -71,27 +76,28 @@ export function ourConcern(rule: string): Concern | undefined {
   return OUR_RULES[rule];
 }
 
-/** Checkov's CloudFormation checks; every `CKV_SECRET_*` check is a credential check (`peerConcern`). */
+/** Checkov's checks (CloudFormation and secrets frameworks); a key ending in `*` covers every id it starts. */
 export const CHECKOV: Readonly<Record<string, PeerMapping>> = {
-  CKV_AWS_45: { concern: 'credentials', reason: 'hard-coded secrets in a Lambda environment' },
-  CKV_AWS_46: { concern: 'credentials', reason: 'hard-coded secrets in EC2 user data' },
-  CKV_AWS_384: { concern: 'credentials', reason: 'hard-coded secrets in SSM Parameter Store values' },
-  CKV_AWS_149: { concern: 'encryption', reason: 'a Secrets Manager secret encrypted with a customer-managed KMS key' },
-  CKV_AWS_7: { concern: 'encryption', reason: 'rotation of customer-managed KMS keys' },
-  CKV_AWS_33: { concern: 'access', reason: 'no wildcard principal in a KMS key policy' },
-  CKV_AWS_364: { concern: 'access', reason: 'a Lambda permission for a service limited by SourceArn or SourceAccount' },
-  CKV_AWS_107: { concern: 'iam', reason: 'IAM policies that allow credentials exposure (secretsmanager:GetSecretValue on "*" among them)' },
-  CKV_AWS_108: { concern: 'iam', reason: 'IAM policies that allow data exfiltration' },
-  CKV_AWS_109: { concern: 'iam', reason: 'IAM permissions management without constraints' },
-  CKV_AWS_110: { concern: 'iam', reason: 'IAM privilege escalation' },
-  CKV_AWS_111: { concern: 'iam', reason: 'IAM write access without constraints' },
-  CKV_AWS_62: { concern: 'iam', reason: 'full "*:*" administrative IAM policies' },
-  CKV_AWS_63: { concern: 'iam', reason: 'IAM statements with Action "*"' },
-  CKV_AWS_117: { concern: 'network', reason: 'a Lambda function inside a VPC (where the path to Secrets Manager is decided)' },
-  CKV_AWS_173: { concern: null, reason: 'a customer-managed key for Lambda environment variables: encrypts what is there, says nothing of credentials in it' },
-  CKV_AWS_161: { concern: null, reason: 'IAM authentication on an RDS instance: replaces database passwords, finds none in a template' },
-  CKV_AWS_162: { concern: null, reason: 'IAM authentication on an RDS cluster: replaces database passwords, finds none in a template' },
-  CKV_AWS_40: { concern: null, reason: 'IAM policies attached to groups or roles rather than users: where a policy is attached, not what it grants' },
+  'CKV_SECRET_*': { concern: 'credentials', reason: 'the secrets framework (detect-secrets): a key, token or high-entropy string in the file' },
+  'CKV_AWS_45': { concern: 'credentials', reason: 'hard-coded secrets in a Lambda environment' },
+  'CKV_AWS_46': { concern: 'credentials', reason: 'hard-coded secrets in EC2 user data' },
+  'CKV_AWS_384': { concern: 'credentials', reason: 'hard-coded secrets in SSM Parameter Store values' },
+  'CKV_AWS_149': { concern: 'encryption', reason: 'a Secrets Manager secret encrypted with a customer-managed KMS key' },
+  'CKV_AWS_7': { concern: 'encryption', reason: 'rotation of customer-managed KMS keys' },
+  'CKV_AWS_33': { concern: 'access', reason: 'no wildcard principal in a KMS key policy' },
+  'CKV_AWS_364': { concern: 'access', reason: 'a Lambda permission for a service limited by SourceArn or SourceAccount' },
+  'CKV_AWS_107': { concern: 'iam', reason: 'IAM policies that allow credentials exposure (secretsmanager:GetSecretValue on "*" among them)' },
+  'CKV_AWS_108': { concern: 'iam', reason: 'IAM policies that allow data exfiltration' },
+  'CKV_AWS_109': { concern: 'iam', reason: 'IAM permissions management without constraints' },
+  'CKV_AWS_110': { concern: 'iam', reason: 'IAM privilege escalation' },
+  'CKV_AWS_111': { concern: 'iam', reason: 'IAM write access without constraints' },
+  'CKV_AWS_62': { concern: 'iam', reason: 'full "*:*" administrative IAM policies' },
+  'CKV_AWS_63': { concern: 'iam', reason: 'IAM statements with Action "*"' },
+  'CKV_AWS_117': { concern: 'network', reason: 'a Lambda function inside a VPC (where the path to Secrets Manager is decided)' },
+  'CKV_AWS_173': { concern: null, reason: 'a customer-managed key for Lambda environment variables: encrypts what is there, says nothing of credentials in it' },
+  'CKV_AWS_161': { concern: null, reason: 'IAM authentication on an RDS instance: replaces database passwords, finds none in a template' },
+  'CKV_AWS_162': { concern: null, reason: 'IAM authentication on an RDS cluster: replaces database passwords, finds none in a template' },
+  'CKV_AWS_40': { concern: null, reason: 'IAM policies attached to groups or roles rather than users: where a policy is attached, not what it grants' },
 };
 
 /** The five cdk-nag packs' rules, by full rule id. */
@@ -149,10 +155,12 @@ export const CONTROL_TOWER: Readonly<Record<string, PeerMapping>> = {
   rds_cluster_iam_authentication_enabled_check: { concern: null, reason: 'IAM authentication on RDS: replaces database passwords, finds none in a template' },
 };
 
+/** How a peer id is mapped: its own entry, else the entry of a `PREFIX*` key it starts with. */
+export function peerMapping(table: Readonly<Record<string, PeerMapping>>, id: string): PeerMapping | undefined {
+  return table[id] ?? Object.entries(table).find(([key]) => key.endsWith('*') && id.startsWith(key.slice(0, -1)))?.[1];
+}
+
 /** The concern of a peer id, or undefined when it speaks to none. */
 export function peerConcern(table: Readonly<Record<string, PeerMapping>>, id: string): Concern | undefined {
-  if (table === CHECKOV && id.startsWith('CKV_SECRET_')) {
-    return 'credentials';
-  }
-  return table[id]?.concern ?? undefined;
+  return peerMapping(table, id)?.concern ?? undefined;
 }

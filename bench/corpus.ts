@@ -42,7 +42,7 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { runCheckov } from './checkov';
-import { CDK_NAG, CHECKOV, Concern, CONCERNS, CONTROL_TOWER, ourConcern, peerConcern, PeerMapping } from './concerns';
+import { CDK_NAG, CHECKOV, Concern, CONCERNS, CONTROL_TOWER, ourConcern, peerConcern, PeerMapping, peerMapping } from './concerns';
 import { LoadedApp, loadTemplates } from '../src/cli/load';
 import { RULES } from '../src/nag/rules';
 import { packFindings } from '../test/nag/pack-helpers';
@@ -143,7 +143,14 @@ function checkers(withCheckov: boolean, checkovVersion: { value?: string }): Che
       peer: true,
       table: CHECKOV,
       check: files => {
-        const run = runCheckov(files);
+        let run: ReturnType<typeof runCheckov>;
+        try {
+          run = runCheckov(files);
+        } catch (e) {
+          // No Python or no PyPI: every template is "could not check", with the reason; --no-checkov leaves it out.
+          checkovVersion.value = `not run (${reasonOf(e)})`;
+          return new Map(files.map(file => [file, { failed: `Checkov did not run: ${reasonOf(e)}` }]));
+        }
         checkovVersion.value = run.version;
         return new Map(files.map(file => [file, run.unparsed.includes(file)
           ? { failed: 'Checkov could not parse it' }
@@ -318,7 +325,7 @@ function corpusSection(
     for (const ch of peers) {
       const unmapped = new Map<string, number>();
       for (const f of files) {
-        for (const id of new Set(findingsOf(results.get(ch)!.get(f)).filter(x => !x.concern && !(x.rule in ch.table!)).map(x => x.rule))) {
+        for (const id of new Set(findingsOf(results.get(ch)!.get(f)).filter(x => !peerMapping(ch.table!, x.rule)).map(x => x.rule))) {
           unmapped.set(id, (unmapped.get(id) ?? 0) + 1);
         }
       }
