@@ -237,6 +237,14 @@ export const CREDENTIAL_PROPERTIES: readonly CredentialProperty[] = [
     ['NativeApplicationOidcOptions.ClientSecret', 'client secret'],
   ]),
   ...rows(['AWS::SageMaker::Workforce'], 'apps, events and webhooks', {}, [['OidcConfig.ClientSecret', 'client secret']]),
+  ...rows(['AWS::AppFabric::AppAuthorization'], 'apps, events and webhooks', {}, [
+    ['Credential.ApiKeyCredential.ApiKey', 'API key'],
+    ['Credential.Oauth2Credential.ClientSecret', 'client secret'],
+  ]),
+  ...rows(['AWS::BedrockAgentCore::ApiKeyCredentialProvider'], 'apps, events and webhooks', {
+    secretArnProperty: 'ApiKeySecretConfig',
+    comment: 'The provider keeps the key in a Secrets Manager secret of its own; the template copy is what leaks.',
+  }, [['ApiKey', 'API key']]),
 
   // Delivery, messaging, integration and transfer
   ...rows(['AWS::AmazonMQ::Broker'], 'delivery, messaging, integration and transfer', {}, [
@@ -327,6 +335,12 @@ export const CREDENTIAL_PROPERTIES: readonly CredentialProperty[] = [
     managed: { property: 'DkimSigningAttributes.NextSigningKeyLength', value: 'RSA_2048_BIT' },
     comment: 'Easy DKIM (NextSigningKeyLength) lets SES create and keep the key.',
   }, [['DkimSigningAttributes.DomainSigningPrivateKey', 'key material']]),
+  ...rows(['AWS::SES::MailManagerIngressPoint'], 'delivery, messaging, integration and transfer', {
+    secretArnProperty: 'IngressPointConfiguration.SecretArn',
+  }, [['IngressPointConfiguration.SmtpPassword', 'password']]),
+  ...rows(['AWS::SecurityLake::SubscriberNotification'], 'delivery, messaging, integration and transfer', {}, [
+    ['NotificationConfiguration.HttpsNotificationConfiguration.AuthorizationApiKeyValue', 'API key'],
+  ]),
   ...rows(['AWS::BackupGateway::Hypervisor'], 'delivery, messaging, integration and transfer', {}, [['Password', 'password']]),
   ...rows(['AWS::ManagedBlockchain::Member'], 'delivery, messaging, integration and transfer', {}, [
     ['MemberConfiguration.MemberFrameworkConfiguration.MemberFabricConfiguration.AdminPassword', 'password'],
