@@ -108,7 +108,7 @@ export function grantOn(principal: TemplatePrincipal, secret: SecretArn, index: 
  * resource name it does not show matches none. `specific` leaves out entries that name no secret.
  */
 function covers(resource: unknown, secret: SecretArn, index: TemplateIndex, specific: boolean): boolean {
-  if (secret.view !== undefined && index.targetId(resource) === secret.view.logicalId) {
+  if (secret.view !== undefined && (index.secretFor(resource) === secret.view || mentions(resource, secret.view, index))) {
     return true;
   }
   const text = flatten(resource, index).text;
@@ -128,4 +128,19 @@ function covers(resource: unknown, secret: SecretArn, index: TemplateIndex, spec
   return !fields[2].includes(PLACEHOLDER) && wildcardRegExp(fields[2]).test('secretsmanager') &&
     field(fields[3], secret.region) && field(fields[4], secret.account) &&
     !rest.includes(PLACEHOLDER) && secret.resources.every(r => wildcardRegExp(rest).test(r));
+}
+
+/**
+ * Whether an expression is built from the secret's own `Ref` or `Fn::GetAtt` (or those of an
+ * attachment of it): `Fn::Sub '${DbSecret}'`, `Fn::Join` around its `Ref`, the name taken apart
+ * with `Fn::Select`/`Fn::Split`. A grant written that way is a grant on that secret.
+ */
+function mentions(resource: unknown, secret: ResourceView, index: TemplateIndex): boolean {
+  if (typeof resource !== 'object' || resource === null) {
+    return false;
+  }
+  const text = JSON.stringify(resource);
+  const ids = [secret.logicalId, ...index.attachedToSecret(secret, 'AWS::SecretsManager::SecretTargetAttachment').map(a => a.logicalId)];
+  return ids.some(id => text.includes(`{"Ref":"${id}"}`) || text.includes(`"Fn::GetAtt":["${id}"`) ||
+    text.includes(`"Fn::GetAtt":"${id}.`) || text.includes(`\${${id}}`) || text.includes(`\${${id}.`));
 }

@@ -180,11 +180,16 @@ export class TemplateIndex {
   }
 
   /**
-   * The secret a `SecretId` property designates: a `Ref` to a secret of this stack, or a
-   * literal name or ARN matching one.
+   * The secret a `SecretId` property designates: a `Ref` to a secret of this stack, a `Ref` to a
+   * `SecretTargetAttachment` of one (its `Ref` is the secret's ARN: what aws-cdk-lib's RDS
+   * constructs hand out as `cluster.secret`), or a literal name or ARN matching one.
    */
   public secretFor(secretId: unknown): ResourceView | undefined {
-    const target = this.target(secretId);
+    let target = this.target(secretId);
+    // An attachment's SecretId names the secret (a template that chains attachments is cut short).
+    for (let hops = 0; target?.type === 'AWS::SecretsManager::SecretTargetAttachment' && hops < 4; hops++) {
+      target = this.target(target.properties.SecretId);
+    }
     if (target?.type === 'AWS::SecretsManager::Secret') {
       return target;
     }

@@ -1,9 +1,10 @@
 import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IConstruct } from 'constructs';
-import { SharedKeyUsers, hostedRotationProblem, secretUsers } from './restrictive';
+import { Construct, IConstruct } from 'constructs';
+import { SharedKeyUsers, secretUsers } from './restrictive';
 import { AnalysisRun } from '../analysis/analysis-run';
+import { TemplateIndex } from '../analysis/template-index';
 import { SecretKey } from '../key/secret-key';
 import { CheckOptions, SecretsRule, ruleContext } from '../nag/rule';
 import { NoLiteralSecretString } from '../nag/rules/no-literal-secret-string';
@@ -18,7 +19,7 @@ import { deploymentRoleArns } from '../private/deployment';
 import { PropsValidator } from '../private/validation';
 import { KnownPrincipals, restrictiveStatements, SecretAccessMode, validateAccessMode } from '../secret/access-mode';
 import { HardenedSecret } from '../secret/hardened-secret';
-import { protectiveStatements } from '../secret/resource-policy';
+import { protectiveStatements, validatePolicySize } from '../secret/resource-policy';
 
 /**
  * What `SecretGuardrails` does with a secret that is not hardened.
@@ -81,6 +82,8 @@ export interface SecretGuardrailsProps {
 
 /** The construct id of the key `ENFORCE` adds to a stack, shared by its unencrypted secrets. */
 const SHARED_KEY_ID = 'HardenedSecretsGuardrailKey';
+/** The construct id of the key `ENFORCE` adds for secrets in the restrictive access mode (its deny lists their users). */
+const RESTRICTIVE_KEY_ID = 'HardenedSecretsGuardrailRestrictiveKey';
 /** Suffix of the id of the resource policy `ENFORCE` adds next to an L1 secret. */
 const POLICY_SUFFIX = 'GuardrailPolicy';
 
@@ -156,6 +159,9 @@ export class SecretGuardrails implements IAspect {
       return;
     }
     this.done.add(node);
+    if (this.mode === GuardrailMode.ENFORCE && !this.markEnforced(node)) {
+      return;
+    }
     // Judge the secret against the pack's own rules. ENFORCE fixes the key, the removal
     // policy and the resource policy itself, so only what it cannot decide is judged there.
     const rules = this.mode === GuardrailMode.ENFORCE ? SECRET_RULES.filter(r => !ENFORCED.includes(r)) : SECRET_RULES;
@@ -173,15 +179,46 @@ export class SecretGuardrails implements IAspect {
     }
   }
 
+  /**
+   * Marks the secret as enforced with these options; false when another aspect enforced it
+   * already. The same options again change nothing; different ones are an error on the secret
+   * (two lists of principals would leave only those in both).
+   */
+  private markEnforced(secret: secretsmanager.CfnSecret): boolean {
+    const stack = Stack.of(secret);
+    const mode = this.props.accessMode;
+    const options = JSON.stringify(stack.resolve({
+      accessMode: mode?.name ?? 'STANDARD',
+      organizationId: mode?._options.organizationId,
+      additionalPrincipals: (mode?._options.additionalPrincipals ?? []).map(r => r.roleArn),
+      rotationRole: mode?._options.rotationRole?.roleArn,
+      breakGlassRoles: (this.props.breakGlassRoles ?? []).map(r => r.roleArn),
+      deploymentRoles: deploymentRoleArns(stack, this.props.deploymentRoles),
+    }));
+    const mark = secret.node.tryFindChild(ENFORCED_MARK);
+    if (mark instanceof EnforcementMark) {
+      if (mark.options !== options) {
+        Annotations.of(secret).addError(`[SecretGuardrails] ${secret.node.path}: enforced by two SecretGuardrails aspects with ` +
+          `different options (${mark.options} and ${options}); their policies would leave only what both allow. Apply one ` +
+          'SecretGuardrails ENFORCE per scope.');
+      }
+      return false;
+    }
+    new EnforcementMark(secret, options);
+    return true;
+  }
+
   /** Applies the defaults; returns what it could not make safe (principals a restrictive policy would lock out). */
   private enforce(secret: secretsmanager.CfnSecret): string[] {
     const stack = Stack.of(secret);
     const l2 = secret.node.scope instanceof secretsmanager.Secret ? secret.node.scope : undefined;
 
+    const mode = this.props.accessMode;
     // The key-change deny needs the key's ARN: known only when the aspect supplies the key.
+    // Restrictive secrets get a key of their own: its deny would lock standard readers out.
     let key: SecretKey | undefined;
     if (secret.kmsKeyId === undefined) {
-      key = sharedKey(stack, this.props);
+      key = sharedKey(stack, this.props, mode?.isRestrictive === true);
       secret.kmsKeyId = key.keyArn;
     }
     secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -190,16 +227,13 @@ export class SecretGuardrails implements IAspect {
     const deploymentArns = deploymentRoleArns(stack, this.props.deploymentRoles);
     const statements = protectiveStatements({ breakGlassArns, deploymentArns, deploymentMayDelete: false, keyArn: key?.keyArn });
     const problems: string[] = [];
-    const mode = this.props.accessMode;
     if (mode?.isRestrictive) {
       // Read before the aspect writes its own statements: what uses the secret now.
-      const existing = l2 ? (l2.node.tryFindChild('Policy') as secretsmanager.ResourcePolicy | undefined)?.document : findPolicy(secret)?.resourcePolicy;
-      const users = secretUsers(secret, existing, this.run.index(secret));
+      const index = this.run.index(secret);
+      const otherStacks = secret.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c !== stack).map(s => this.run.index(s));
+      const addsPolicy = l2 !== undefined && l2.node.tryFindChild('Policy') === undefined;
+      const users = secretUsers({ secret, index, otherStacks, rotationRole: mode._options.rotationRole, addsPolicy });
       problems.push(...users.lockedOut);
-      const hosted = hostedRotationProblem(secret, this.run.index(secret), (mode._options.additionalPrincipals ?? []).length);
-      if (hosted !== undefined) {
-        problems.push(hosted);
-      }
       if (deploymentArns.length === 0) {
         problems.push('accessMode RESTRICTIVE: the stack does not use DefaultStackSynthesizer, so the role CloudFormation deploys ' +
           'it with is unknown and would be locked out. Pass SecretGuardrails deploymentRoles.');
@@ -213,6 +247,10 @@ export class SecretGuardrails implements IAspect {
       }
     }
     const policy = this.protect(secret, l2, statements);
+    if (mode?.isRestrictive) {
+      // Every user of a restrictive secret is an ARN in its policy: refuse what Secrets Manager would.
+      secret.node.addValidation({ validate: () => validatePolicySize(secret, asDocument(policy.resourcePolicy), 'the principals of the restrictive access mode') });
+    }
     policy.blockPublicPolicy = true;
     // The denies protect the retained secret only while the policy outlives the stack too.
     policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -231,7 +269,7 @@ export class SecretGuardrails implements IAspect {
       }
       return l2.node.findChild('Policy').node.defaultChild as secretsmanager.CfnResourcePolicy;
     }
-    const existing = findPolicy(secret);
+    const existing = findPolicy(secret, this.run.index(secret));
     if (existing) {
       existing.resourcePolicy = withStatements(existing.resourcePolicy, statements);
       return existing;
@@ -240,6 +278,21 @@ export class SecretGuardrails implements IAspect {
       secretId: secret.ref,
       resourcePolicy: new iam.PolicyDocument({ statements }),
     });
+  }
+}
+
+/** A resource policy as `CfnResourcePolicy` holds it (a `PolicyDocument` or plain JSON), as a document to measure. */
+function asDocument(document: unknown): iam.PolicyDocument {
+  return document instanceof iam.PolicyDocument ? document : { toJSON: () => document } as unknown as iam.PolicyDocument;
+}
+
+/** The id of the mark `ENFORCE` leaves on a secret it enforced. */
+const ENFORCED_MARK = 'SecretGuardrailsEnforced';
+
+/** What `ENFORCE` leaves on a secret it enforced: the options it enforced it with, rendered. */
+class EnforcementMark extends Construct {
+  constructor(secret: secretsmanager.CfnSecret, public readonly options: string) {
+    super(secret, ENFORCED_MARK);
   }
 }
 
@@ -255,32 +308,24 @@ function isHardened(secret: CfnResource): boolean {
   return secret.node.scope instanceof HardenedSecret;
 }
 
-function sharedKey(stack: Stack, props: SecretGuardrailsProps): SecretKey {
-  const existing = stack.node.tryFindChild(SHARED_KEY_ID);
+function sharedKey(stack: Stack, props: SecretGuardrailsProps, restrictive: boolean): SecretKey {
+  const id = restrictive ? RESTRICTIVE_KEY_ID : SHARED_KEY_ID;
+  const existing = stack.node.tryFindChild(id);
   if (existing instanceof SecretKey) {
     return existing;
   }
-  return new SecretKey(stack, SHARED_KEY_ID, {
-    description: 'Customer-managed key SecretGuardrails added for secrets that had none',
+  return new SecretKey(stack, id, {
+    description: `Customer-managed key SecretGuardrails added for ${restrictive ? 'restrictive ' : ''}secrets that had none`,
     deploymentRoles: props.deploymentRoles,
     // Readers granted before this key existed have no kms:Decrypt of their own.
     accountWideUse: true,
   });
 }
 
-/** The resource policy of the stack whose SecretId is a Ref to `secret`. */
-function findPolicy(secret: secretsmanager.CfnSecret): secretsmanager.CfnResourcePolicy | undefined {
-  const stack = Stack.of(secret);
-  const id = stack.resolve(secret.logicalId);
-  return stack.node
-    .findAll()
-    .find((c): c is secretsmanager.CfnResourcePolicy => {
-      if (!(c instanceof secretsmanager.CfnResourcePolicy)) {
-        return false;
-      }
-      const target = stack.resolve(c.secretId);
-      return typeof target === 'object' && target !== null && (target as { Ref?: string }).Ref === id;
-    });
+/** The resource policy of the stack whose SecretId designates `secret` (a `Ref`, an attachment, its name or ARN). */
+function findPolicy(secret: secretsmanager.CfnSecret, index: TemplateIndex): secretsmanager.CfnResourcePolicy | undefined {
+  const [policy] = index.attachedToSecret(index.view(secret), 'AWS::SecretsManager::ResourcePolicy');
+  return policy?.node instanceof secretsmanager.CfnResourcePolicy ? policy.node : undefined;
 }
 
 /**

@@ -17,6 +17,16 @@ export interface RestrictiveAccessOptions {
   readonly additionalPrincipals?: iam.IRole[];
 
   /**
+   * The role of a rotation function the app does not define, which the restrictive policy must
+   * let through: the role the `AWS::SecretsManager` transform creates for hosted rotation (known
+   * after the first deployment), or the role of a rotation function imported by ARN. Required
+   * with hosted rotation: another additional principal is not taken for it.
+   *
+   * @default - none: rotation must be by a function whose role the app defines
+   */
+  readonly rotationRole?: iam.IRole;
+
+  /**
    * The AWS Organizations id of the organisation whose principals alone may use the secret: a
    * second deny on `aws:PrincipalOrgID`.
    *
@@ -95,6 +105,8 @@ export function validateAccessMode(v: PropsValidator, mode: SecretAccessMode | u
   if (orgId !== undefined && isResolved(orgId)) {
     v.check(ORG_ID.test(orgId), 'accessMode.organizationId', orgId, "an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits");
   }
+  const rotationRole = mode._options.rotationRole;
+  v.check(rotationRole === undefined || (rotationRole !== null && typeof rotationRole.roleArn === 'string'), 'accessMode.rotationRole', rotationRole, 'an IAM role');
   (mode._options.additionalPrincipals ?? []).forEach((role, i) => {
     v.check(role !== undefined && role !== null && typeof role.roleArn === 'string', `accessMode.additionalPrincipals[${i}]`, role, 'an IAM role');
   });

@@ -222,7 +222,8 @@ export class HardenedSecret extends secretsmanager.Secret implements IHardenedSe
       known.add(() => this.readers);
       known.add(() => this.writers);
       known.add(() => (this.rotationFunction?.role ? [this.rotationFunction.role] : []));
-      known.add(() => this.accessMode._options.additionalPrincipals ?? []);
+      const { additionalPrincipals = [], rotationRole } = this.accessMode._options;
+      known.add(() => [...additionalPrincipals, ...rotationRole ? [rotationRole] : []]);
       this.knownPrincipals = known;
       for (const statement of restrictiveStatements(known.arns, this.accessMode._options.organizationId)) {
         this.addToResourcePolicy(statement);

@@ -56,11 +56,11 @@ export function validateHardenedSecretProps(scope: Construct, id: string, props:
   validateRequiredEndpoints(v, props.requireVpcEndpoint);
   validateAccessMode(v, props.accessMode);
   if (props.accessMode?.isRestrictive && props.rotation instanceof SecretRotationPolicy && props.rotation.kind === RotationKind.HOSTED &&
-    (props.accessMode._options.additionalPrincipals ?? []).length === 0) {
+    props.accessMode._options.rotationRole === undefined) {
     v.fail('accessMode', 'RESTRICTIVE with hosted rotation',
-      'hosted rotation with its role in accessMode additionalPrincipals: the AWS::SecretsManager transform creates that role at ' +
+      'hosted rotation with its role as accessMode rotationRole: the AWS::SecretsManager transform creates that role at ' +
       'deployment under a generated name, which a restrictive policy cannot list before it exists (deploy once with STANDARD, then ' +
-      "list iam.Role.fromRoleArn(this, 'HostedRotationRole', arn)), or SecretRotationPolicy.custom / .lambda, whose role is known");
+      "set rotationRole: iam.Role.fromRoleArn(this, 'HostedRotationRole', arn)), or SecretRotationPolicy.custom / .lambda, whose role is known");
   }
   validateNoReplicas(v, props.requireVpcEndpoint, (props.replicaRegions ?? []).map((r) => r?.region), 'replicaRegions');
   if (props.deploymentRoles === undefined && deploymentRoleArns(Stack.of(scope)).length === 0) {

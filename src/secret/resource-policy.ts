@@ -173,8 +173,12 @@ export function applyResourcePolicy(
   secret.node.addValidation({ validate: () => validatePolicySize(secret, document) });
 }
 
-/** Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth. */
-function validatePolicySize(secret: IConstruct, document: iam.PolicyDocument): string[] {
+/**
+ * Secrets Manager refuses a resource policy over its size limit at deployment: refuse it at synth.
+ *
+ * @param what what fills the policy, for the message
+ */
+export function validatePolicySize(secret: IConstruct, document: iam.PolicyDocument, what = 'grants to principals of other accounts'): string[] {
   const limit = POLICY_SIZE_LIMITS.secretResourcePolicy;
   const size = measurePolicy(Stack.of(secret), document, limit);
   if (size.characters <= limit) {
@@ -182,9 +186,10 @@ function validatePolicySize(secret: IConstruct, document: iam.PolicyDocument): s
   }
   const v = new PropsValidator(secret);
   v.fail(
-    'resource policy (grants to principals of other accounts)',
+    `resource policy (${what})`,
     `${size.principals} principals in ${size.statements} statements, up to ${size.characters} characters once deployed`,
-    `at most ${limit} characters (the Secrets Manager limit): grant fewer principals of other accounts, or one AccountPrincipal per account whose own IAM policies then choose the roles`,
+    `at most ${limit} characters (the Secrets Manager limit): grant fewer principals of other accounts, or one AccountPrincipal per account whose own IAM policies then choose the roles; ` +
+    'in the restrictive access mode every principal the secret knows is one ARN: let workloads share a role, or use STANDARD',
   );
   try {
     v.throwIfInvalid();

@@ -137,7 +137,7 @@ describe('SecretGuardrails ENFORCE with accessMode RESTRICTIVE', () => {
     grant(broad);
     SecretGuardrails.apply(stack.node.root, { mode: GuardrailMode.ENFORCE, accessMode: SecretAccessMode.RESTRICTIVE });
     const message = guardrailErrors(stack)['Broad/Secret/Resource'];
-    expect(message).toMatch(/SecretRestrictivePolicyComplete: role BroadReader\w* \(Broad\/BroadReader\/Resource\) may read this secret/);
+    expect(message).toMatch(/SecretRestrictivePolicyComplete: role BroadReader\w* \(Broad\/BroadReader\/Resource\) may use this secret/);
     expect(message).toMatch(reason);
     expect(message).toContain('additionalPrincipals');
     // and it is not listed: the restrictive policy denies it, as the error says
@@ -150,22 +150,23 @@ describe('SecretGuardrails ENFORCE with accessMode RESTRICTIVE', () => {
     const secret = new secretsmanager.Secret(stack, 'Secret');
     secret.grantRead(iam.Role.fromRoleName(stack, 'Ops', 'ops-reader'));
     SecretGuardrails.apply(stack.node.root, { mode: GuardrailMode.ENFORCE, accessMode: SecretAccessMode.RESTRICTIVE });
-    expect(guardrailErrors(stack)['Outside/Secret/Resource']).toMatch(/imported role ops-reader may read this secret .*List it in accessMode additionalPrincipals/s);
+    expect(guardrailErrors(stack)['Outside/Secret/Resource']).toMatch(/imported role ops-reader may use this secret .*List it in accessMode additionalPrincipals/s);
   });
 
-  test('hosted rotation without additional principals is an error: its role is created at deployment', () => {
+  test('hosted rotation without rotationRole is an error: its role is created at deployment', () => {
     const stack = newStack('Hosted');
     const secret = new secretsmanager.Secret(stack, 'Secret');
     secret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
     SecretGuardrails.apply(stack.node.root, { mode: GuardrailMode.ENFORCE, accessMode: SecretAccessMode.RESTRICTIVE });
-    expect(guardrailErrors(stack)['Hosted/Secret/Resource']).toMatch(/rotation schedule SecretRotation\w+ uses hosted rotation.*additionalPrincipals/s);
+    expect(guardrailErrors(stack)['Hosted/Secret/Resource']).toMatch(/rotation schedule SecretRotation\w+ uses hosted rotation.*Set accessMode rotationRole/s);
 
-    // With the deployed role listed, it is not.
+    // An unrelated additional principal is not taken for it; the deployed role named as rotationRole is.
     const listedStack = newStack('HostedListed');
     const listedSecret = new secretsmanager.Secret(listedStack, 'Secret');
     listedSecret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
     const role = iam.Role.fromRoleArn(listedStack, 'HostedRotationRole', `arn:aws:iam::${TEST_ENV.account}:role/hosted-rotation`);
-    const accessMode = SecretAccessMode.restrictive({ additionalPrincipals: [role] });
+    const other = iam.Role.fromRoleArn(listedStack, 'Auditor', `arn:aws:iam::${TEST_ENV.account}:role/auditor`);
+    const accessMode = SecretAccessMode.restrictive({ additionalPrincipals: [other], rotationRole: role });
     SecretGuardrails.apply(listedStack.node.root, { mode: GuardrailMode.ENFORCE, accessMode });
     expect(guardrailErrors(listedStack)['HostedListed/Secret/Resource'] ?? '').not.toContain('hosted rotation');
   });

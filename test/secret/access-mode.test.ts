@@ -121,12 +121,19 @@ describe('SecretAccessMode', () => {
       expect(() => new HardenedSecret(stack, 'Db', {
         rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
         accessMode: SecretAccessMode.RESTRICTIVE,
-      })).toThrow(/invalid `accessMode`: got "RESTRICTIVE with hosted rotation"; allowed: hosted rotation with its role in accessMode additionalPrincipals/);
+      })).toThrow(/invalid `accessMode`: got "RESTRICTIVE with hosted rotation"; allowed: hosted rotation with its role as accessMode rotationRole/);
       const hostedRole = iam.Role.fromRoleArn(stack, 'Hosted', 'arn:aws:iam::111111111111:role/SecretsManagerRDSPostgreSQLRotationSingleUserRole');
-      expect(() => new HardenedSecret(stack, 'Listed', {
+      // Another additional principal is not taken for the rotation role: it must be named as such.
+      expect(() => new HardenedSecret(stack, 'Other', {
         rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
         accessMode: SecretAccessMode.restrictive({ additionalPrincipals: [hostedRole] }),
-      })).not.toThrow();
+      })).toThrow(/hosted rotation with its role as accessMode rotationRole/);
+      const listed = new HardenedSecret(stack, 'Listed', {
+        rotation: SecretRotationPolicy.hosted(secretsmanager.HostedRotation.postgreSqlSingleUser()),
+        accessMode: SecretAccessMode.restrictive({ rotationRole: hostedRole }),
+      });
+      const policy = listed.node.findChild('Policy').node.defaultChild as secretsmanager.CfnResourcePolicy;
+      expect(JSON.stringify(stack.resolve(policy.resourcePolicy))).toContain('role/SecretsManagerRDSPostgreSQLRotationSingleUserRole');
     });
   });
 
