@@ -28,19 +28,20 @@ interface CodeBlock {
   readonly page?: string;
 }
 
-/** Every ```ts block of `markdown`. */
-function tsBlocks(markdown: string, page = 'README.md'): CodeBlock[] {
+/** Every ```ts block of `markdown` (or of the fence language `lang`: python, java). */
+function tsBlocks(markdown: string, page = 'README.md', lang = 'ts'): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   const all = markdown.split('\n');
+  const fence = new RegExp(`^\\s*\`\`\`${lang}\\s*$`);
   for (let i = 0; i < all.length; i++) {
-    if (/^\s*```ts\s*$/.test(all[i])) {
+    if (fence.test(all[i])) {
       const start = i + 1;
       let end = start;
       while (end < all.length && !/^\s*```\s*$/.test(all[end])) {
         end++;
       }
       if (end === all.length) {
-        throw new Error(`${page}:${i + 1}: a \`\`\`ts block is never closed`);
+        throw new Error(`${page}:${i + 1}: a \`\`\`${lang} block is never closed`);
       }
       const raw = all.slice(start, end).map((l) => l.trim());
       const first = raw.findIndex((l) => l !== '');
@@ -52,14 +53,14 @@ function tsBlocks(markdown: string, page = 'README.md'): CodeBlock[] {
   return blocks;
 }
 
-/** The .ts files below `dir`, relative to the repository root, trimmed line by line. */
-function exampleFiles(dir: string): Map<string, string[]> {
+/** The `ext` (.ts) files below `dir`, relative to the repository root, trimmed line by line. */
+function exampleFiles(dir: string, ext = '.ts'): Map<string, string[]> {
   const files = new Map<string, string[]>();
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      exampleFiles(file).forEach((lines, name) => files.set(name, lines));
-    } else if (entry.isFile() && entry.name.endsWith('.ts')) {
+    if (entry.isDirectory() && entry.name !== 'target' && entry.name !== 'node_modules') {
+      exampleFiles(file, ext).forEach((lines, name) => files.set(name, lines));
+    } else if (entry.isFile() && entry.name.endsWith(ext)) {
       files.set(path.relative(ROOT, file), fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()));
     }
   }
@@ -130,6 +131,32 @@ describe('ts blocks of README, RULES, CONTRIBUTING and docs/ are excerpts of com
   });
 });
 
+/**
+ * The Python and Java blocks are excerpts of the smoke apps, which test/smoke/bindings.test.ts runs
+ * against the packaged bindings: examples/python/*.py and examples/java/**\/*.java.
+ */
+const BINDING_LANGUAGES = [
+  { lang: 'python', dir: path.join(EXAMPLES, 'python'), ext: '.py' },
+  { lang: 'java', dir: path.join(EXAMPLES, 'java'), ext: '.java' },
+] as const;
+
+describe.each(BINDING_LANGUAGES)('$lang blocks of README and docs/ are excerpts of the $lang smoke app', ({ lang, dir, ext }) => {
+  const langFiles = exampleFiles(dir, ext);
+  const langBlocks = PAGES.flatMap((page) => tsBlocks(fs.readFileSync(path.join(ROOT, page), 'utf8'), page, lang));
+
+  test('the README shows the main example in this language', () => {
+    expect(langFiles.size).toBeGreaterThan(0);
+    expect(langBlocks.filter((b) => !b.page).length).toBeGreaterThan(0);
+  });
+
+  test.each(langBlocks.map((b) => [`${b.page ?? 'README.md'}:${b.line} ${b.lines[0] ?? '(empty)'}`, b] as const))('%s', (_name, block) => {
+    const problem = excerptProblem(block, langFiles);
+    if (problem) {
+      throw new Error(problem.replace('the ts block', `the ${lang} block`).replace('any file under examples/', `any file under examples/${lang}/`));
+    }
+  });
+});
+
 describe('the excerpt check itself', () => {
   const sample = new Map([['examples/sample.ts', [
     'export function f(): number {',
@@ -166,6 +193,13 @@ describe('the excerpt check itself', () => {
   test('a block of a docs page is reported with its page', () => {
     expect(tsBlocks(['```ts', 'nope();', '```'].join('\n'), 'docs/x.md')).toEqual([{ line: 2, lines: ['nope();'], page: 'docs/x.md' }]);
     expect(excerptProblem({ line: 2, lines: ['nope();'], page: 'docs/x.md' }, sample)).toMatch(/^docs\/x\.md:2, the ts block/);
+  });
+
+  test('python and java blocks are found by their fence only', () => {
+    const md = ['```ts', 'a();', '```', '```python', 'b()', '```', '```java', 'c();', '```'].join('\n');
+    expect(tsBlocks(md, 'README.md', 'python')).toEqual([{ line: 5, lines: ['b()'] }]);
+    expect(tsBlocks(md, 'README.md', 'java')).toEqual([{ line: 8, lines: ['c();'] }]);
+    expect(tsBlocks(md)).toEqual([{ line: 2, lines: ['a();'] }]);
   });
 
   test('every docs page is checked', () => {
