@@ -16,7 +16,7 @@ describe('SecretsManagerChecks', () => {
       [{ maxRotationInterval: Duration.hours(3) }, /invalid `maxRotationInterval`: got "3 hours"; allowed: from 4 hours to 365 days/],
       [{ maxRotationInterval: Duration.days(366) }, /invalid `maxRotationInterval`: got "366 days"; allowed: from 4 hours to 365 days/],
       [{ secretNamePattern: '([a-z' }, /invalid `secretNamePattern`: got "\(\[a-z"; allowed: a JavaScript regular expression/],
-      [{ warnings: ['SecretRetained'] }, /invalid `warnings`: got "SecretRetained"; allowed: SecretRetainedOnReplace, IamReadPinnedToCurrent/],
+      [{ warnings: ['SecretRetained'] }, /invalid `warnings`: got "SecretRetained"; allowed: SecretPolicyRequiresTls, SecretRetainedOnReplace, IamReadPinnedToCurrent/],
       [{ externalMonitor: 'trail' }, /invalid `externalMonitor`: got "trail"; allowed: a description of the monitor of at least 10 characters/],
       [{ requiredTags: [''] }, /invalid `requiredTags`: got ""; allowed: tag keys of 1-128/],
     ])('%j is refused at construction', (props, message) => {
@@ -76,7 +76,7 @@ describe('SecretsManagerChecks', () => {
       const stack = newStack();
       new secretsmanager.CfnSecret(stack, 'Raw', { generateSecretString: {} });
       const [finding] = packFindings(stack).filter(f => f.rule === 'HardenedSecrets-SecretCustomerManagedKey');
-      expect(finding.description).toMatch(/^AWS::SecretsManager::Secret Raw: KmsKeyId is not set.* Why: SOC 2 CC6\.1.*NIST 800-53 SC-12.* Fix: Set KmsKeyId/);
+      expect(finding.description).toMatch(/^AWS::SecretsManager::Secret Raw: KmsKeyId is not set.* Why: SOC 2 CC6\.1.*NIST 800-53 SC-12.* Fix: CloudFormation: set KmsKeyId.* CDK: /);
     });
 
     test('what the template cannot prove is reported as a warning, saying why', () => {
