@@ -4,6 +4,7 @@
  * permission shows up under every secret it weakens.
  */
 
+import { CfnResource } from 'aws-cdk-lib';
 import { FindingEntry, ReaderEntry } from './model';
 import { RecordedFinding } from './recording-checks';
 import { SecretRef, addOnce, resourceId } from './references';
@@ -60,13 +61,17 @@ export function relatedSecrets(secrets: SecretRef[], readers: ReadonlyMap<string
 export function findingEntries(recorded: RecordedFinding[], indexes: Indexes, related: RelatedSecrets): FindingEntry[] {
   return recorded.map(f => {
     const index = indexes.index(f.node);
-    const resource = resourceId(index, index.view(f.node));
+    const resource = CfnResource.isCfnResource(f.node)
+      ? resourceId(index, index.view(f.node))
+      : resourceId(index, { logicalId: index.stack.resolve(f.node.logicalId) as string });
     return {
       rule: f.rule,
       ruleName: f.ruleName,
       level: f.level,
       resource,
-      resourceType: f.node.cfnResourceType,
+      // An output, parameter or mapping has no resource type: it is named after its template
+      // section (AWS::CloudFormation::Output, ::Parameter, ::Mapping), in the schema's shape.
+      resourceType: CfnResource.isCfnResource(f.node) ? f.node.cfnResourceType : `AWS::CloudFormation::${(f.section ?? 'Outputs').replace(/s$/, '')}`,
       constructPath: f.node.node.path,
       message: f.message,
       acknowledged: f.acknowledgedWith !== undefined,

@@ -1,15 +1,18 @@
-import { CfnResource, IPolicyValidationContext, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, IPolicyValidationContext, PolicyViolation, Validations } from 'aws-cdk-lib';
 import { IApplyRule, NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { PACK_NAME } from '../nag/rule';
-import { SecretsManagerChecks, SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
+import { ElementFinding, SecretsManagerChecks, SecretsManagerChecksProps } from '../nag/secrets-manager-checks';
 
 /** One finding of the pack, acknowledged or not. */
 export interface RecordedFinding {
   readonly rule: string;
   readonly ruleName: string;
   readonly level: 'error' | 'warning';
-  readonly node: CfnResource;
+  /** The resource, or the output, parameter or mapping (`section` says which) the finding is about. */
+  readonly node: CfnResource | CfnElement;
+  /** `Outputs`, `Parameters` or `Mappings` for a finding on a template element; absent for a resource. */
+  readonly section?: ElementFinding['element']['section'];
   readonly message: string;
   readonly acknowledgedWith?: string;
 }
@@ -54,6 +57,19 @@ export class RecordingChecks extends SecretsManagerChecks {
       });
     }
     super.applyRule(params);
+  }
+
+  protected override reportElement(found: ElementFinding): PolicyViolation | undefined {
+    this.recorded.push({
+      rule: found.ruleId,
+      ruleName: found.ruleName,
+      level: found.level === NagMessageLevel.ERROR ? 'error' : 'warning',
+      node: found.element.node,
+      section: found.element.section,
+      message: found.info,
+      acknowledgedWith: found.acknowledgedWith,
+    });
+    return super.reportElement(found);
   }
 }
 
