@@ -2,6 +2,7 @@ import { App, CfnOutput, CfnParameter, Fn, Stack, Validations } from 'aws-cdk-li
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SecretsManagerChecks } from '../../../src';
+import { RecordingChecks } from '../../../src/report/recording-checks';
 import { newStack } from '../../helpers/stacks';
 import { pairs, ruleFindings } from '../pack-helpers';
 
@@ -94,6 +95,23 @@ describe('NoCredentialInOutput', () => {
       Validations.of(acknowledged).acknowledge({ id: `${ID}[Value]`, reason: 'Test stack: the password is a throwaway.' });
       // THEN
       expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Value]`, 'Stack/Other']]);
+    });
+
+    test('the compliance report records findings on outputs, the acknowledged one with its reason', () => {
+      // GIVEN
+      const stack = newStack();
+      const password = new CfnParameter(stack, 'DbPassword', { noEcho: true });
+      const acknowledged = new CfnOutput(stack, 'Acknowledged', { value: password.valueAsString });
+      new CfnOutput(stack, 'Other', { value: password.valueAsString });
+      Validations.of(acknowledged).acknowledge({ id: `${ID}[Value]`, reason: 'Test stack: the password is a throwaway.' });
+      (stack.node.root as App).synth();
+      // WHEN
+      const recorded = new RecordingChecks().record(undefined, stack).filter(f => f.ruleName === RULE);
+      // THEN
+      expect(recorded.map(f => [f.rule, f.node.node.path, f.section, f.acknowledgedWith])).toEqual([
+        [`${ID}[Value]`, 'Stack/Acknowledged', 'Outputs', 'Test stack: the password is a throwaway.'],
+        [`${ID}[Value]`, 'Stack/Other', 'Outputs', undefined],
+      ]);
     });
   });
 });
