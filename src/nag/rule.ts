@@ -76,7 +76,7 @@ export interface SecretsRule {
 }
 
 /** The sections of a template that hold strings but no resource. */
-export type TemplateSection = 'Outputs' | 'Parameters' | 'Mappings';
+export type TemplateSection = 'Outputs' | 'Parameters' | 'Mappings' | 'Conditions' | 'Rules';
 
 /**
  * An output, a parameter or a mapping as CloudFormation sees it. These carry strings (an output's

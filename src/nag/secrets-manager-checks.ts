@@ -343,7 +343,9 @@ function groupFindings(findings: RuleFinding[]): Array<{ suffix?: string; items:
   ];
 }
 
-const SECTION_NAMES: Record<TemplateElement['section'], string> = { Outputs: 'Output', Parameters: 'Parameter', Mappings: 'Mapping' };
+const SECTION_NAMES: Record<TemplateElement['section'], string> = {
+  Outputs: 'Output', Parameters: 'Parameter', Mappings: 'Mapping', Conditions: 'Condition', Rules: 'Rule',
+};
 
 function describeElement(rule: SecretsRule, element: TemplateElement, findings: RuleFinding[]): string {
   const what = findings.map(f => capitalise(f.message)).join(' ');

@@ -1,15 +1,21 @@
-import { CfnElement, CfnMapping, CfnOutput, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnRule, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { TemplateIndex } from '../../analysis/template-index';
 import { TemplateElement, TemplateSection } from '../rule';
 
-/** The section of the template a construct renders into, if it is an output, a parameter or a mapping. */
+/** The section of the template a construct renders into, if it is an output, a parameter, a mapping, a condition or a rule. */
 export function sectionOf(node: IConstruct): TemplateSection | undefined {
   if (node instanceof CfnOutput) {
     return 'Outputs';
   }
   if (node instanceof CfnParameter) {
     return 'Parameters';
+  }
+  if (node instanceof CfnCondition) {
+    return 'Conditions';
+  }
+  if (node instanceof CfnRule) {
+    return 'Rules';
   }
   return node instanceof CfnMapping ? 'Mappings' : undefined;
 }

@@ -14,7 +14,8 @@ export function tokenFindings(node: CfnResource, index: TemplateIndex, shapes: S
 
 /**
  * The same scan over an output (`Value`, `Export.Name`, `Description`), a parameter (`Default`,
- * `AllowedValues`, `Description`) or a mapping (every value, as `TopKey.Key`).
+ * `AllowedValues`, `Description`), a mapping (every value, as `TopKey.Key`), a condition or a
+ * rule (every string of its expressions and assertions).
  *
  * A parameter's `Default` that a resource reads is left out: the scan of that resource follows the
  * `Ref` into the default and reports it where it is deployed, and one key is one finding.
@@ -88,6 +89,13 @@ function elementStringsOf(element: TemplateElement, index: TemplateIndex): Scann
       break;
     case 'Mappings':
       walkStrings(body, (path, text) => found.push(scanned(path, text)));
+      break;
+    case 'Conditions':
+      // A condition is one expression: `Fn::Equals` of a parameter and a literal to compare it with.
+      walkStrings(body, (path, text) => found.push(scanned(path, text, element.logicalId)), 'Condition');
+      break;
+    case 'Rules':
+      walkStrings(body, (path, text) => found.push(scanned(path, text, element.logicalId)));
       break;
   }
   return found;

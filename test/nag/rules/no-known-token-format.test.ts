@@ -1,4 +1,4 @@
-import { CfnMapping, CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnCondition, CfnMapping, CfnParameter, CfnRule, Fn } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -195,5 +195,30 @@ describe('NoKnownTokenFormat: signed JWTs, mappings and near misses', () => {
     // THEN
     expect(ruleFindings(stack, RULE)).toEqual([]);
     expect(ruleFindings(stack, 'NoAwsAccessKey')).toEqual([]);
+  });
+});
+
+describe('NoKnownTokenFormat: conditions and rules', () => {
+  test('a token a condition compares a parameter with is reported on the condition', () => {
+    // GIVEN
+    const stack = newStack();
+    const token = new CfnParameter(stack, 'ReleaseToken', { noEcho: true });
+    // WHEN
+    new CfnCondition(stack, 'IsLegacyToken', { expression: Fn.conditionEquals(token.valueAsString, GITHUB) });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Condition]`, 'Stack/IsLegacyToken']]);
+  });
+
+  test('a token in a rule assertion is reported on the rule; a condition without one is not', () => {
+    // GIVEN
+    const stack = newStack();
+    const stage = new CfnParameter(stack, 'Stage', { default: 'prod' });
+    // WHEN
+    new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stage.valueAsString, 'prod') });
+    new CfnRule(stack, 'TokenCheck', {
+      assertions: [{ assert: Fn.conditionEquals(stage.valueAsString, 'prod'), assertDescription: `use ${STRIPE_LIVE} only in prod` }],
+    });
+    // THEN
+    expect(pairs(ruleFindings(stack, RULE))).toEqual([[`${ID}[Assertions[0].AssertDescription]`, 'Stack/TokenCheck']]);
   });
 });
