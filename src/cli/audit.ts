@@ -4,7 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { AuditFinding, isSuppressed } from './finding';
 import { display, LoadedApp, loadTemplates, readingProblems, UnusableInputError } from './load';
-import { DEFAULT_PROFILE, PROFILE_NAMES, ProfileName, profileChecks } from './profiles';
+import { catalogueLevel, DEFAULT_PROFILE, PROFILE_NAMES, ProfileName, profileChecks, profileLevel } from './profiles';
 import { withQuietWarnings } from './quiet';
 import { repositoryRoot, RuleHelp, ruleHelpUri, sarifLog } from './sarif';
 import { baseRuleId, suppressionOf, UNSUPPRESSIBLE_RULES } from './suppressions';
@@ -331,11 +331,11 @@ function render(result: AuditResult, options: AuditOptions, loaded: LoadedApp): 
     case 'markdown':
       return markdown(result);
     default:
-      return textOutput(result, loaded);
+      return textOutput(result, loaded, options.profile ?? DEFAULT_PROFILE);
   }
 }
 
-function textOutput(result: AuditResult, loaded: LoadedApp): string {
+function textOutput(result: AuditResult, loaded: LoadedApp, profile: ProfileName): string {
   const out: string[] = [];
   const open = result.findings.filter(f => !isSuppressed(f));
   const errors = open.filter(f => f.level === 'error').length;
@@ -344,6 +344,11 @@ function textOutput(result: AuditResult, loaded: LoadedApp): string {
   out.push(`Audited ${loaded.templateFiles.size} template(s): ${errors} error(s), ${open.length - errors} warning(s)` +
     `${suppressed ? `, ${suppressed} suppressed in the templates` : ''}.`);
   out.push(...readingProblems(loaded));
+  if (profile !== 'strict') {
+    const off = RULES.filter(r => profileLevel(profile, r) === 'off').length;
+    const lowered = RULES.filter(r => catalogueLevel(r) === 'error' && profileLevel(profile, r) === 'warning').length;
+    out.push(`Profile ${profile}: ${off} rule(s) off, ${lowered} error rule(s) reported as warnings (--profile strict runs the whole catalogue).`);
+  }
   if (result.findings.length > 0) {
     out.push('', table(['level', 'rule', 'file', 'resource', 'finding'], result.findings.map(f => [
       isSuppressed(f) ? `${f.level} (suppressed)` : f.level,

@@ -135,6 +135,13 @@ describe('--profile on the command line', () => {
     expect(checks.filter((c: string) => ORGANISATIONAL.includes(c))).toEqual([]);
   });
 
+  test('the text output says which profile ran and what it left out', async () => {
+    const baseline = await runCli(['audit', template, '--profile', 'baseline']);
+    const off = RULES.filter(r => profileLevel('baseline', r) === 'off').length;
+    expect(baseline.stdout.split('\n')[1]).toMatch(new RegExp(`^Profile baseline: ${off} rule\\(s\\) off, \\d+ error rule\\(s\\) reported as warnings`));
+    expect((await runCli(['audit', template])).stdout).not.toContain('Profile ');
+  });
+
   test('an unknown profile: one line, exit 2', async () => {
     const run = await runCli(['audit', template, '--profile', 'lenient']);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
