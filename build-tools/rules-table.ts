@@ -17,7 +17,9 @@ const HEADER = '| rule id | level | looks at | requirement | controls | fix |\n|
 /** The table: header and one row per rule, in catalogue order. */
 export function rulesTable(): string {
   const rows = RULES.map(r => {
-    const types = r.resourceTypes === '*' ? 'every resource' : r.resourceTypes.map(t => t.replace('AWS::', '')).join(', ');
+    const resources = r.resourceTypes === '*' ? ['every resource'] : r.resourceTypes.map(t => t.replace('AWS::', ''));
+    // Rules that also read outputs, parameters, mappings, conditions or rules name those sections.
+    const types = [...resources, ...(r.sections ?? []).map(s => s.toLowerCase())].join(', ');
     const level = r.level === NagMessageLevel.ERROR ? 'error' : 'warning';
     // The anchor is what the audit's SARIF links each rule to (helpUri).
     return `| <a id="${ruleAnchor(r.name)}"></a>\`HardenedSecrets-${r.name}\` | ${level} | ${types} | ${r.requirement} | ${r.controls} | ${r.fix} |`;
