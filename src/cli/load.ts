@@ -142,9 +142,11 @@ function loadOne(loaded: LoadedApp, file: string, name: string, id: string, work
   const text = readText(file, name);
   let normalised: NormalisedTemplate;
   let resourceLines: Map<string, number>;
+  let sectionLines: Map<string, Map<string, number>>;
   try {
     const parsed = parseTemplateText(text, file);
     resourceLines = parsed.resourceLines;
+    sectionLines = parsed.sectionLines;
     normalised = normaliseTemplate(parsed.document, parsed.format);
   } catch (e) {
     if (e instanceof TemplateTextError) {
@@ -182,6 +184,23 @@ function loadOne(loaded: LoadedApp, file: string, name: string, id: string, work
       }
     }
   }
+  // Outputs, parameters, mappings, conditions and rules carry findings too (credentials written there).
+  for (const element of include.node.findAll()) {
+    if (!CfnElement.isCfnElement(element) || CfnResource.isCfnResource(element)) {
+      continue;
+    }
+    const section = sectionName(element);
+    const logicalId = stack.resolve((element as CfnElement).logicalId) as string;
+    const line = sectionLines.get(section)?.get(logicalId);
+    loaded.locations.set(element.node.path, { file: name, absolutePath: path.resolve(file), logicalId, ...(line === undefined ? {} : { line }) });
+  }
+}
+
+/** The template section an element of an include renders into. */
+function sectionName(c: IConstruct): TemplatePart['section'] {
+  return CfnResource.isCfnResource(c) ? 'Resources'
+    : c instanceof CfnOutput ? 'Outputs' : c instanceof CfnCondition ? 'Conditions' : c instanceof CfnParameter ? 'Parameters'
+      : c instanceof CfnMapping ? 'Mappings' : c instanceof CfnRule ? 'Rules' : 'Hooks';
 }
 
 /**
@@ -306,10 +325,7 @@ function unrenderable(stack: Stack, include: cfninc.CfnInclude): { element: Temp
     try {
       stack.resolve((c as unknown as { _toCloudFormation(): object })._toCloudFormation());
     } catch (e) {
-      const section: TemplatePart['section'] = CfnResource.isCfnResource(c) ? 'Resources'
-        : c instanceof CfnOutput ? 'Outputs' : c instanceof CfnCondition ? 'Conditions' : c instanceof CfnParameter ? 'Parameters'
-          : c instanceof CfnMapping ? 'Mappings' : c instanceof CfnRule ? 'Rules' : 'Hooks';
-      out.push({ element: { section, id: c.node.id }, reason: firstLine(e) });
+      out.push({ element: { section: sectionName(c), id: c.node.id }, reason: firstLine(e) });
     }
   }
   return out;

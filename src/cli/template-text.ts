@@ -7,7 +7,12 @@ export interface ParsedTemplate {
   readonly format: 'json' | 'yaml';
   /** 1-based line of each key directly under the top-level `Resources`, by logical id. */
   readonly resourceLines: Map<string, number>;
+  /** 1-based line of each key directly under each top-level section of {@link SECTIONS}, by section then logical id. */
+  readonly sectionLines: Map<string, Map<string, number>>;
 }
+
+/** The top-level sections whose entries findings can point at. */
+export const SECTIONS: readonly string[] = ['Resources', 'Outputs', 'Parameters', 'Mappings', 'Conditions', 'Rules'];
 
 /** Why a file could not be read as a template at all. */
 export class TemplateTextError extends Error {
@@ -41,7 +46,8 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
       }
       return parseYaml(text); // YAML flow style
     }
-    return { document, format: 'json', resourceLines: jsonResourceLines(text) };
+    const sectionLines = jsonSectionLines(text);
+    return { document, format: 'json', resourceLines: sectionLines.get('Resources') ?? new Map(), sectionLines };
   }
   return parseYaml(text);
 }
@@ -90,21 +96,25 @@ function parseYaml(text: string): ParsedTemplate {
   }
   const converter = new YamlConverter();
   const document = converter.convert(doc.contents);
-  const resourceLines = new Map<string, number>();
+  const sectionLines = new Map<string, Map<string, number>>();
   const lines = lineStarts(text);
   const root = doc.contents;
   if (root && root.type !== undefined && /MAP/.test(root.type) && root.items) {
-    // The last `Resources` key is the one CloudFormation reads.
-    const resources = [...root.items].reverse().find(p => keyText(p.key) === 'Resources')?.value as YamlNode | undefined;
-    const map = resources?.type === 'ALIAS' ? resources.source : resources;
-    for (const pair of map?.items ?? []) {
-      const start = pair.key?.range?.[0];
-      if (pair.key && start !== undefined) {
-        resourceLines.set(keyText(pair.key), lineAt(lines, start));
+    for (const section of SECTIONS) {
+      // The last key of a section is the one CloudFormation reads.
+      const value = [...root.items].reverse().find(p => keyText(p.key) === section)?.value as YamlNode | undefined;
+      const map = value?.type === 'ALIAS' ? value.source : value;
+      const keys = new Map<string, number>();
+      for (const pair of map?.items ?? []) {
+        const start = pair.key?.range?.[0];
+        if (pair.key && start !== undefined) {
+          keys.set(keyText(pair.key), lineAt(lines, start));
+        }
       }
+      sectionLines.set(section, keys);
     }
   }
-  return { document, format: 'yaml', resourceLines };
+  return { document, format: 'yaml', resourceLines: sectionLines.get('Resources') ?? new Map(), sectionLines };
 }
 
 function keyText(key: YamlNode | null | undefined): string {
@@ -162,16 +172,16 @@ class YamlConverter {
 // JSON: the lines of the keys directly under the top-level "Resources", in one pass.
 // ---------------------------------------------------------------------------------------------
 
-function jsonResourceLines(text: string): Map<string, number> {
-  let out = new Map<string, number>();
+function jsonSectionLines(text: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
   let line = 1;
   /** The open containers: true for an object, false for an array. */
   const stack: boolean[] = [];
   let expectKey = false;
-  /** The top-level key just read is "Resources" and its value has not started. */
-  let pendingResources = false;
-  /** Depth of the "Resources" object being read, or -1. */
-  let resourcesDepth = -1;
+  /** The top-level section whose key was just read and whose value has not started. */
+  let pending: string | undefined;
+  /** The section being read (at depth 2), or undefined. */
+  let current: Map<string, number> | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
@@ -188,33 +198,33 @@ function jsonResourceLines(text: string): Map<string, number> {
         const raw = text.slice(start + 1, i);
         const key = raw.includes('\\') ? JSON.parse(`"${raw}"`) as string : raw;
         if (stack.length === 1) {
-          pendingResources = key === 'Resources';
-        } else if (stack.length === resourcesDepth) {
-          out.set(key, startLine);
+          pending = SECTIONS.includes(key) ? key : undefined;
+        } else if (stack.length === 2 && current) {
+          current.set(key, startLine);
         }
         expectKey = false;
       } else if (stack.length === 1) {
-        pendingResources = false;
+        pending = undefined;
       }
     } else if (c === 123 || c === 91) { // { [
       stack.push(c === 123);
       expectKey = c === 123;
-      if (stack.length === 2 && pendingResources && c === 123) {
-        // A repeated "Resources": the last one is the one CloudFormation reads.
-        out = new Map();
-        resourcesDepth = 2;
+      if (stack.length === 2 && pending !== undefined && c === 123) {
+        // A repeated section: the last one is the one CloudFormation reads.
+        current = new Map();
+        out.set(pending, current);
       }
-      pendingResources = false;
+      pending = undefined;
     } else if (c === 125 || c === 93) { // } ]
-      if (stack.length === resourcesDepth) {
-        resourcesDepth = -1;
+      if (stack.length === 2) {
+        current = undefined;
       }
       stack.pop();
       expectKey = false;
     } else if (c === 44) { // ,
       expectKey = stack[stack.length - 1] === true;
     } else if (c !== 58 && c > 32 && stack.length === 1) { // a scalar value at the top level
-      pendingResources = false;
+      pending = undefined;
     }
   }
   return out;
