@@ -1,6 +1,5 @@
-import { CfnMapping, Stack } from 'aws-cdk-lib';
 import { TemplateIndex } from './template-index';
-import { PLACEHOLDER, flatten, literalText } from './values';
+import { PLACEHOLDER, flatten, literalText, templateMappings } from './values';
 
 /**
  * Names that say "this holds a credential": `DB_PASSWORD`, `PGPASSWORD`, `apiKey`,
@@ -301,20 +300,9 @@ function literalKey(part: unknown, index: TemplateIndex): string | undefined {
   return flat.fullyLiteral ? literalText(flat) : undefined;
 }
 
-/** The template's `Mappings`, read once per index from the stack's `CfnMapping`s. */
+/** The template's `Mappings` (read once per index, by `templateMappings`). */
 function mappingsOf(index: TemplateIndex): Record<string, Record<string, Record<string, unknown>>> {
-  return index.fact('credential-mappings', () => {
-    const out: Record<string, Record<string, Record<string, unknown>>> = {};
-    for (const c of index.stack.node.findAll()) {
-      if (c instanceof CfnMapping && Stack.of(c) === index.stack) {
-        // `_toCloudFormation` is how aws-cdk-lib renders the mapping into the template.
-        const renderable = c as unknown as { _toCloudFormation(): object };
-        const rendered = index.stack.resolve(renderable._toCloudFormation()) as { Mappings?: Record<string, any> };
-        Object.assign(out, rendered.Mappings ?? {});
-      }
-    }
-    return out;
-  });
+  return Object.fromEntries(templateMappings(index)) as Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /**
