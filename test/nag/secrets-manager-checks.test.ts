@@ -144,7 +144,8 @@ describe('SecretsManagerChecks', () => {
       const readme = fs.readFileSync(path.join(__dirname, '../../RULES.md'), 'utf8');
       for (const rule of RULES) {
         const level = rule.level === NagMessageLevel.ERROR ? 'error' : 'warning';
-        expect(readme).toContain(`| \`HardenedSecrets-${rule.name}\` | ${level} |`);
+        // (each row opens with the anchor the SARIF helpUri links to)
+        expect(readme).toContain(`| <a id="hardenedsecrets-${rule.name.toLowerCase()}"></a>\`HardenedSecrets-${rule.name}\` | ${level} |`);
       }
     });
 
