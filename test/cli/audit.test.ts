@@ -5,9 +5,9 @@ import { pathToFileURL } from 'url';
 import { App } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { CliRun, runCli } from './cli-helpers';
-import { runCli as auditInProcess } from '../../src/cli/audit';
 import { buildExampleApp, EXAMPLE_STACK_NAME } from '../../examples/app';
 import { SecretsManagerChecks } from '../../src';
+import { runCli as auditInProcess } from '../../src/cli/audit';
 import { UNSUPPRESSIBLE_RULES } from '../../src/cli/suppressions';
 import { RULES } from '../../src/nag/rules';
 
