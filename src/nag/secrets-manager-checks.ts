@@ -226,7 +226,7 @@ export class SecretsManagerChecks extends NagPack {
         for (const { suffix, items } of groupFindings(findings)) {
           const level = items.every(f => f.unproven) ? NagMessageLevel.WARN : rule.level;
           const ruleId = `${PACK_NAME}-${rule.name}${suffix === undefined ? '' : `[${suffix}]`}`;
-          const violation = this.reportElement({
+          const violation = this._reportElement({
             ruleId,
             ruleName: rule.name,
             level,
@@ -248,8 +248,10 @@ export class SecretsManagerChecks extends NagPack {
    * Turns one finding on an output, a parameter or a mapping into the violation the pack reports,
    * or none when it is acknowledged. The counterpart of cdk-nag's `applyRule` for resources: a
    * subclass that records findings (acknowledged ones included) overrides both.
+   *
+   * @internal
    */
-  protected reportElement(found: ElementFinding): PolicyViolation | undefined {
+  protected _reportElement(found: ElementFinding): PolicyViolation | undefined {
     if (found.acknowledgedWith !== undefined) {
       return undefined;
     }
@@ -316,7 +318,11 @@ export class SecretsManagerChecks extends NagPack {
   }
 }
 
-/** One finding of a rule on an output, a parameter or a mapping. */
+/**
+ * One finding of a rule on an output, a parameter or a mapping.
+ *
+ * @internal
+ */
 export interface ElementFinding {
   /** `HardenedSecrets-<Rule>` or `HardenedSecrets-<Rule>[<suffix>]`. */
   readonly ruleId: string;

@@ -59,7 +59,8 @@ export class RecordingChecks extends SecretsManagerChecks {
     super.applyRule(params);
   }
 
-  protected override reportElement(found: ElementFinding): PolicyViolation | undefined {
+  /** @internal */
+  protected override _reportElement(found: ElementFinding): PolicyViolation | undefined {
     this.recorded.push({
       rule: found.ruleId,
       ruleName: found.ruleName,
@@ -69,7 +70,7 @@ export class RecordingChecks extends SecretsManagerChecks {
       message: found.info,
       acknowledgedWith: found.acknowledgedWith,
     });
-    return super.reportElement(found);
+    return super._reportElement(found);
   }
 }
 
