@@ -199,8 +199,18 @@ project.addTask('bench:audit', {
   exec: 'ts-node --project tsconfig.dev.json bench/audit.ts',
   receiveArgs: true,
 });
+project.addTask('bench:audit-lines', {
+  description: 'Audit benchmark: one template of 500 to 4,160 resources (reading and locating lines is linear)',
+  exec: 'ts-node --project tsconfig.dev.json bench/audit-lines.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:fuzz-audit', {
+  description: 'Audit fuzzing: 10,000 mutated corpus templates, counting crashes',
+  exec: 'ts-node --project tsconfig.dev.json bench/fuzz-audit.ts',
+  receiveArgs: true,
+});
 project.addTask('bench:corpus', {
-  description: 'What SecretsManagerChecks, the five cdk-nag packs and Control Tower catch on the template corpus',
+  description: 'What SecretsManagerChecks, the five cdk-nag packs, Control Tower and Checkov catch on the template corpus, per concern',
   exec: 'ts-node --project tsconfig.dev.json bench/corpus.ts',
   receiveArgs: true,
 });
