@@ -5,7 +5,7 @@
  * the app is created (bin/app.ts). `buildProductTeamApp` is an app a product team wrote with
  * plain aws-cdk-lib secrets, the way the aws-cdk README shows them.
  */
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -60,4 +60,20 @@ export function buildProductTeamApp(app: App = new App()): { app: App; stack: St
   });
   templated.grantRead(fn);
   return { app, stack };
+}
+
+/**
+ * What the product team adds for synth to pass under the security team's bar: its tags, and the
+ * rotation decision ENFORCE leaves to it, acknowledged with the reason.
+ */
+export function completeProductTeamStack(stack: Stack): void {
+  Tags.of(stack).add('owner', 'checkout-team');
+  Tags.of(stack).add('environment', 'prod');
+  Tags.of(stack).add('data-classification', 'confidential');
+  for (const id of ['Secret', 'TemplatedSecret']) {
+    Validations.of(stack.node.findChild(id).node.defaultChild!).acknowledge({
+      id: 'HardenedSecrets-SecretRotationConfigured',
+      reason: 'Rotated by the vendor integration job every 7 days (RUNBOOK-12)',
+    });
+  }
 }

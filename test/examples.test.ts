@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EXTERNAL_MONITOR } from './compliance-suite';
 import { controlTowerViolationsByStack } from './helpers/control-tower';
@@ -15,7 +15,7 @@ import { buildMonitoringApp } from '../examples/monitoring/secret-access-monitor
 import { ACKNOWLEDGEMENTS as REPLICATED_ACKNOWLEDGEMENTS, buildReplicatedSecretApp, PRIMARY_STACK_NAME } from '../examples/multi-region/replicated-secret';
 import { buildPrivateSecretsApp, PRIVATE_SECRETS_STACK_NAME } from '../examples/network/private-secrets';
 import { API_TOKEN_STACK_NAME, buildApiTokenApp } from '../examples/rotation/api-token';
-import { buildProductTeamApp, governApp, PRODUCT_STACK_NAME } from '../examples/security-team';
+import { buildProductTeamApp, completeProductTeamStack, governApp, PRODUCT_STACK_NAME } from '../examples/security-team';
 import { DetectorType, GuardrailMode, SecretEventKind, SecretsManagerChecksProps } from '../src';
 import { DETECTORS } from '../src/monitoring/event-kinds';
 import { BATCH_READ_REASON } from '../src/secret/consumers';
@@ -571,15 +571,7 @@ describe('examples/security-team.ts', () => {
   test('once the product team tags its secrets and acknowledges rotation with a reason, synth passes', () => {
     const { app, stack } = buildProductTeamApp(newApp());
     governApp(app, GuardrailMode.ENFORCE);
-    Tags.of(stack).add('owner', 'checkout-team');
-    Tags.of(stack).add('environment', 'prod');
-    Tags.of(stack).add('data-classification', 'confidential');
-    for (const id of ['Secret', 'TemplatedSecret']) {
-      Validations.of(stack.node.findChild(id).node.defaultChild!).acknowledge({
-        id: 'HardenedSecrets-SecretRotationConfigured',
-        reason: 'Rotated by the vendor integration job every 7 days (RUNBOOK-12)',
-      });
-    }
+    completeProductTeamStack(stack);
     // WHEN synthesised THEN validation passes and the stack is in the cloud assembly
     expect(app.synth().stacks.map(s => s.stackName)).toEqual([PRODUCT_STACK_NAME]);
   });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Tags, Validations, cx_api as cxapi } from 'aws-cdk-lib';
+import { App, cx_api as cxapi } from 'aws-cdk-lib';
 import { buildRestrictiveGuardrailsApp } from '../../examples/access-modes/restrictive-guardrails';
 import { buildRestrictiveSecretApp } from '../../examples/access-modes/restrictive-secret';
 import { buildExampleApp } from '../../examples/app';
@@ -16,7 +16,7 @@ import { buildMonitoringApp } from '../../examples/monitoring/secret-access-moni
 import { buildReplicatedSecretApp } from '../../examples/multi-region/replicated-secret';
 import { buildPrivateSecretsApp } from '../../examples/network/private-secrets';
 import { buildApiTokenApp } from '../../examples/rotation/api-token';
-import { buildProductTeamApp, governApp } from '../../examples/security-team';
+import { buildProductTeamApp, completeProductTeamStack, governApp } from '../../examples/security-team';
 import { buildUsageApp } from '../../examples/usage/usage-stacks';
 import { GuardrailMode } from '../../src';
 import { ALL_SCENARIOS } from '../access/matrices';
@@ -66,15 +66,7 @@ const EXAMPLE_APPS: AppSource[] = [
       const { stack } = buildProductTeamApp(app);
       governApp(app, GuardrailMode.ENFORCE);
       // What the product team adds for synth to pass (test/examples.test.ts shows it fail without).
-      Tags.of(stack).add('owner', 'checkout-team');
-      Tags.of(stack).add('environment', 'prod');
-      Tags.of(stack).add('data-classification', 'confidential');
-      for (const id of ['Secret', 'TemplatedSecret']) {
-        Validations.of(stack.node.findChild(id).node.defaultChild!).acknowledge({
-          id: 'HardenedSecrets-SecretRotationConfigured',
-          reason: 'Rotated by the vendor integration job every 7 days (RUNBOOK-12)',
-        });
-      }
+      completeProductTeamStack(stack);
     },
   },
 ];
