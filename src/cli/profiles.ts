@@ -49,20 +49,23 @@ const CREDENTIAL = 'a credential written into a template is exposed in every cop
  * level in both profiles, with a severity from its kind (9.0 for a credential rule) or level,
  * and a test fails until it is placed.
  */
+/** Every rule that finds a credential written into a template: an error in every profile, critical. */
+const CREDENTIAL_RULE: RuleProfile = { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL };
+
 export const RULE_PROFILES: Readonly<Record<string, RuleProfile>> = {
   // Credentials written into templates: critical, in every profile.
-  NoLiteralSecretString: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInLambdaEnvironment: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInContainerEnvironment: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInSsmParameter: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInUserData: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInBuildEnvironment: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInResourceProperty: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInHeader: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInOutput: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoCredentialInParameterDefault: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoKnownTokenFormat: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
-  NoPrivateKeyMaterial: { baseline: 'error', securitySeverity: 9.0, reason: CREDENTIAL },
+  NoLiteralSecretString: CREDENTIAL_RULE,
+  NoCredentialInLambdaEnvironment: CREDENTIAL_RULE,
+  NoCredentialInContainerEnvironment: CREDENTIAL_RULE,
+  NoCredentialInSsmParameter: CREDENTIAL_RULE,
+  NoCredentialInUserData: CREDENTIAL_RULE,
+  NoCredentialInBuildEnvironment: CREDENTIAL_RULE,
+  NoCredentialInResourceProperty: CREDENTIAL_RULE,
+  NoCredentialInHeader: CREDENTIAL_RULE,
+  NoCredentialInOutput: CREDENTIAL_RULE,
+  NoCredentialInParameterDefault: CREDENTIAL_RULE,
+  NoKnownTokenFormat: CREDENTIAL_RULE,
+  NoPrivateKeyMaterial: CREDENTIAL_RULE,
   NoAwsAccessKey: { baseline: 'error', securitySeverity: 9.5, reason: `${CREDENTIAL}; an access key reaches the whole AWS account` },
   // Secrets and keys open to anyone, or every secret open to one principal.
   SecretPolicyNoPublicAllow: { baseline: 'error', securitySeverity: 9.0, reason: 'the secret can be read by any AWS principal' },
