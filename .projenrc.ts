@@ -27,6 +27,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // cdk-nag 3 packs are validation plugins; 2.276 is the first aws-cdk-lib that runs them
   // through Validations.of(app).addPlugins.
   peerDeps: ['cdk-nag@^3.0.2'],
+  // SecretsOrganizationRollout deploys its stack to organisational units with cdklabs' stack-set
+  // constructs (service-managed StackSets with assets). Not part of the public API.
+  deps: ['cdk-stacksets@0.0.153'],
   devDeps: [
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard',
@@ -182,6 +185,18 @@ project.addTask('examples', {
 project.addTask('bench', {
   description: 'Synth-scale benchmark: HardenedSecret against plain aws-cdk-lib Secret + Key',
   exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
+  receiveArgs: true,
+});
+// The catalogue as Guard rules, committed under guard-rules/ (one folder per target): the build
+// re-exports them, and test/guard/exported-rules.test.ts fails when the committed files drift.
+const guardRules = project.addTask('guard-rules', {
+  description: 'Export the rule catalogue as Guard rules into guard-rules/ (template, hook, config)',
+  exec: 'ts-node --project tsconfig.dev.json build-tools/guard-rules.ts --write',
+});
+project.preCompileTask.spawn(guardRules);
+project.addTask('bench:guard-parity', {
+  description: 'Parity of the exported Guard rules with the pack on the corpus, in the three input shapes',
+  exec: 'ts-node --project tsconfig.dev.json bench/guard-parity.ts',
   receiveArgs: true,
 });
 project.addTask('bench:nag', {

@@ -11,8 +11,12 @@
  * - `rotation`: SecretRotationPolicy and its binding, schedules, RotationFunction and its runtime.
  * - `secret`: HardenedSecret, grants, resource policy, replication, consumers, imports.
  * - `nag`: the rule catalogue and the SecretsManagerChecks pack.
+ * - `guard`: the catalogue as Guard rules, and what enforces them at deploy time and on what
+ *   exists (SecretsGuardHook, SecretsConfigRules).
  * - `monitoring`, `guardrails`, `report`: what is built on the secret and the catalogue.
- * - `cli`: the audit command.
+ * - `organization`: SecretsOrganizationRollout, which deploys the guard and monitoring layers to
+ *   organisational units.
+ * - `cli`: the audit and export-guard-rules commands.
  */
 export const LAYERS: string[][] = [
   ['private'],
@@ -21,7 +25,9 @@ export const LAYERS: string[][] = [
   ['rotation'],
   ['secret'],
   ['nag'],
+  ['guard'],
   ['monitoring', 'guardrails', 'report'],
+  ['organization'],
   ['cli'],
 ];
 
