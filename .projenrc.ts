@@ -111,7 +111,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // The Python virtualenv of the tests (.ci/run) holds 150,000 files and JupyterLab
       // package.json files that collide in jest's module map; jest need not look into it.
-      modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.bindings/', '<rootDir>/examples/java/target/'],
+      modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.venv-checkov/', '<rootDir>/.bindings/', '<rootDir>/examples/java/target/'],
     },
   },
 
@@ -123,9 +123,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     bundlingOptions: { externals: ['@aws-sdk/*'] },
     awsSdkConnectionReuse: false,
   },
-  // .venv: the Python tools of the tests (requirements-dev.txt), created by .ci/run.
+  // .venv and .venv-checkov: the Python tools of the tests (requirements-dev.txt and
+  // requirements-checkov.txt), created by .ci/run.
   // .bindings and examples/java/target: what test/smoke/prepare.sh builds for the bindings smoke test.
-  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/', '/.venv/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
+  gitignore: ['/cdk.out', '*.cdk.out/', '/integ/**/cdk.context.json', '/.tmp/', '/bench/results/', '/.venv/', '/.venv-checkov/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
 });
 
 // Imports point down the layers of projenrc/layers.ts, and never in a circle.
@@ -137,7 +138,7 @@ project.eslint?.addRules({
 // The audit command: `npx cdk-hardened-secrets audit cdk.out`.
 project.addBins({ 'cdk-hardened-secrets': 'lib/cli/main.js' });
 
-for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out', '/.venv', '/requirements-dev.txt']) {
+for (const path of ['/integ', '/bench', '/examples', '/.ci', '/cdk.out', '/.venv', '/.venv-checkov', '/requirements-dev.txt', '/requirements-checkov.txt']) {
   project.addPackageIgnore(path);
 }
 

@@ -9,8 +9,8 @@
  *   PCI DSS 3.2.1, Serverless);
  * - the AWS Control Tower proactive controls that `@cdklabs/cdk-validator-cfnguard` runs with
  *   cfn-guard (every violation is an error);
- * - Checkov, pinned in `bench/requirements-checkov.txt` (installed on the first run, see
- *   `bench/checkov.ts`), CloudFormation and secrets frameworks, on the template files themselves
+ * - Checkov, pinned in `requirements-checkov.txt` (the virtualenv `.ci/run` makes, or made on the
+ *   first run: see `test/helpers/checkov.ts`), CloudFormation and secrets frameworks, on the template files themselves
  *   (every failed check is an error).
  *
  * The first three read each template the way the `audit` command does: `loadTemplates` of
@@ -41,10 +41,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
-import { runCheckov } from './checkov';
 import { CDK_NAG, CHECKOV, Concern, CONCERNS, CONTROL_TOWER, ourConcern, peerConcern, PeerMapping, peerMapping } from './concerns';
 import { LoadedApp, loadTemplates } from '../src/cli/load';
 import { RULES } from '../src/nag/rules';
+import { runCheckov } from '../test/helpers/checkov';
 import { packFindings } from '../test/nag/pack-helpers';
 import { allPacks, controlTowerViolations, nagFindings } from '../test/nag-helpers';
 

@@ -1,8 +1,12 @@
 /**
- * Checkov for the corpus benchmark (`bench/corpus.ts`): the version pinned in
- * `bench/requirements-checkov.txt`, installed on first use into a virtualenv under
- * `node_modules/.cache/` (ignored by git, rebuilt when the requirements file changes), and run
- * once per batch of template files with its CloudFormation and secrets frameworks.
+ * Checkov, for the conformance test of our own templates (`test/cfn-lint/checkov.test.ts`) and the
+ * corpus benchmark (`bench/corpus.ts`): the version pinned in `requirements-checkov.txt`, in the
+ * virtualenv `.venv-checkov` that `.ci/run` makes (the benchmark makes it on its first run if
+ * missing; rebuilt when the requirements file changes), run once per batch of template files with
+ * its CloudFormation and secrets frameworks.
+ *
+ * Checkov has a virtualenv of its own: it and Prowler (requirements-dev.txt) pin conflicting
+ * versions of shared dependencies, and pip refuses them together (ResolutionImpossible).
  *
  * Only what Checkov reports is kept: the check id, the file, and the resource, which is the
  * logical id for the CloudFormation checks and, for the secrets checks (which report a line),
@@ -14,10 +18,13 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const REQUIREMENTS = path.join(__dirname, 'requirements-checkov.txt');
-const VENV = path.join(__dirname, '..', 'node_modules', '.cache', 'bench-checkov-venv');
+const ROOT = path.join(__dirname, '..', '..');
+const REQUIREMENTS = path.join(ROOT, 'requirements-checkov.txt');
+const VENV = path.join(ROOT, '.venv-checkov');
 const STAMP = path.join(VENV, 'requirements.sha256');
-const CHECKOV = path.join(VENV, 'bin', 'checkov');
+/** The Checkov executable of the virtualenv. */
+export const CHECKOV_BINARY = path.join(VENV, 'bin', 'checkov');
+const CHECKOV = CHECKOV_BINARY;
 
 /** One failed Checkov check on one file. */
 export interface CheckovFailure {
@@ -56,7 +63,7 @@ export function ensureCheckov(): void {
   if (fs.existsSync(CHECKOV) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === wanted) {
     return;
   }
-  process.stderr.write(`bench:corpus: installing Checkov ${pinnedCheckovVersion()} into ${path.relative(process.cwd(), VENV)} (first run only)\n`);
+  process.stderr.write(`installing Checkov ${pinnedCheckovVersion()} into ${path.relative(process.cwd(), VENV)} (first run only)\n`);
   fs.rmSync(VENV, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(VENV), { recursive: true });
   run('python3', ['-m', 'venv', VENV]);
@@ -76,8 +83,12 @@ function run(command: string, args: string[]): void {
  * CloudFormation and secrets frameworks. `--skip-download` keeps it from fetching Prisma Cloud
  * guidelines: the checks are those of the installed release.
  */
-export function runCheckov(files: string[]): CheckovRun {
-  ensureCheckov();
+export function runCheckov(files: string[], options: { install?: boolean } = {}): CheckovRun {
+  if (options.install ?? true) {
+    ensureCheckov();
+  } else if (!fs.existsSync(CHECKOV)) {
+    throw new Error(`${CHECKOV} not found: .ci/run makes it (python3 -m venv .venv-checkov && .venv-checkov/bin/pip install -r requirements-checkov.txt)`);
+  }
   const version = spawnSync(CHECKOV, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (files.length === 0) {
     return { version, failures: [], unparsed: [] };
