@@ -20,6 +20,7 @@ version_of() { node -p "require('$1/package.json').version"; }
 cdk="$(version_of aws-cdk-lib)"
 constructs="$(version_of constructs)"
 nag="$(version_of cdk-nag)"
+stacksets="$(version_of cdk-stacksets)"
 pip_install=("$work/venv/bin/pip" install --quiet --disable-pip-version-check)
 # Generated wheels are kept per machine, like pip's and Maven's caches.
 wheels="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-hardened-secrets/wheels"
@@ -39,7 +40,8 @@ deps() {
     cp "$work"/pacmak-python/python/aws_cdk_lib-"$cdk"-*.whl "$wheels/"
     rm -rf "$work/pacmak-python"
   fi
-  "${pip_install[@]}" --find-links "$wheels" "aws-cdk-lib==$cdk" "constructs==$constructs" "cdk-nag==$nag"
+  "${pip_install[@]}" --find-links "$wheels" "aws-cdk-lib==$cdk" "constructs==$constructs" "cdk-nag==$nag" \
+    "cdk-stacksets==$stacksets"
 
   local m2
   m2="$HOME/.m2/repository"
@@ -56,13 +58,23 @@ deps() {
   fi
   # Maven Central's version list of cdknag stops before 3.x although the 3.x jars are there.
   mvn -B -q -Dstyle.color=never dependency:get -Dartifact="io.github.cdklabs:cdknag:$nag" >/dev/null
+  # cdk-stacksets (a dependency of the organisation rollout) is published to Maven Central by
+  # cdklabs, but not every registry mirror serves it: generated the same way when missing (small).
+  if ! mvn -B -q -Dstyle.color=never dependency:get -Dartifact="io.github.cdklabs:cdk-stacksets:$stacksets" >/dev/null 2>&1; then
+    echo "cdk-stacksets $stacksets is not on Maven Central here: generating its Java bindings from node_modules/cdk-stacksets"
+    rm -rf "$work/pacmak-java"
+    npx jsii-pacmak --code-only --target java --outdir "$work/pacmak-java" node_modules/cdk-stacksets
+    mvn -B -q -f "$work/pacmak-java/java/pom.xml" -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dgpg.skip=true install
+    rm -rf "$work/pacmak-java"
+  fi
   # jsii-pacmak builds the jar of this library in a Maven repository of its own, and takes jsii
   # dependencies from node_modules/<package>/dist/java when there is one: put the jars there (with
   # the version lists the ranges of the generated pom need).
   local entry dir group artifact version
   for entry in aws-cdk-lib:software/amazon/awscdk:aws-cdk-lib \
       @aws-cdk/cloud-assembly-schema:software/amazon/awscdk:cdk-cloud-assembly-schema \
-      cdk-nag:io/github/cdklabs:cdknag; do
+      cdk-nag:io/github/cdklabs:cdknag \
+      cdk-stacksets:io/github/cdklabs:cdk-stacksets; do
     IFS=: read -r dir group artifact <<< "$entry"
     version="$(version_of "$dir")"
     dir="node_modules/$dir"
