@@ -18,3 +18,5 @@ export type { SecretsManagerEndpointProps } from './network/endpoint-props';
 export * from './secret/consumer-options';
 export * from './monitoring';
 export * from './report/secrets-compliance-report';
+export * from './guard/shape';
+export { SecretsGuardRules } from './guard/export';

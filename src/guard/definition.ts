@@ -135,6 +135,14 @@ export function guardString(value: string): string {
 }
 
 /**
+ * A Guard regular expression literal for the (Rust-syntax) pattern `source`. Guard ends the
+ * literal at any `/`, escaped or not, so each is written `\x2F`.
+ */
+export function guardRegex(source: string): string {
+  return `/${source.replace(/\\\//g, '/').replace(/\//g, '\\x2F')}/`;
+}
+
+/**
  * A clause's custom message: `<< HardenedSecrets-<Rule>: what is wrong. Fix: the catalogue's fix >>`.
  * The message is what cfn-guard, the hook and AWS Config report; it never holds a value of the
  * resource. Guard ends a message at `>>`, so none is left in the text.
@@ -149,8 +157,13 @@ export function guardMessage(rule: string, what: string): string {
 export interface GuardClause {
   /** The Guard clause (one line; `or` joins alternatives), relative to the resource in scope. */
   readonly check: string;
-  /** What a failure means, one sentence (the message adds the rule id and the catalogue's fix). */
-  readonly message: string;
+  /** A Guard condition the clause applies under (`when <condition> { <check> }`), relative to the same scope. */
+  readonly when?: string;
+  /**
+   * What a failure means, one sentence (the message adds the rule id and the catalogue's fix).
+   * Omitted for a block (`query { ... }`), whose own clauses carry the messages.
+   */
+  readonly message?: string;
 }
 
 /** Options of {@link forEachResource}. */
@@ -182,7 +195,7 @@ export interface ForEachResourceOptions {
  */
 export function forEachResource(shape: GuardShape, options: ForEachResourceOptions): string {
   const name = guardRuleName(options.rule, options.part);
-  const body = options.clauses.map(c => `${c.check}\n${guardMessage(options.rule, c.message)}`);
+  const body = options.clauses.map(c => clause(options.rule, c));
   const select = shape.select(options.type);
   if (select === undefined) {
     const when = [`resourceType == ${guardString(options.type)}`, ...(options.filter ? [options.filter] : [])];
@@ -196,6 +209,12 @@ export function forEachResource(shape: GuardShape, options: ForEachResourceOptio
     indent('}', 1),
     '}',
   ].join('\n');
+}
+
+/** A clause with its message, under its `when` condition if it has one. */
+export function clause(rule: string, c: GuardClause): string {
+  const checked = c.message === undefined ? c.check : `${c.check}\n${guardMessage(rule, c.message)}`;
+  return c.when === undefined ? checked : `when ${c.when} {\n${indent(checked, 1)}\n}`;
 }
 
 /** `text` indented by `depth` levels of two spaces, line by line. */
@@ -237,8 +256,15 @@ export function guardReportFindings(report: { not_compliant?: unknown[] }): Guar
         continue;
       }
       const ids = new Set<string>();
-      for (const m of text.matchAll(/"path":"\/Resources\/([^/"]+)/g)) {
-        ids.add(m[1].replace(/~1/g, '/').replace(/~0/g, '~'));
+      for (const { path, value } of checkedPaths(check)) {
+        const m = /^\/Resources\/([^/]+)/.exec(path);
+        if (m) {
+          ids.add(m[1].replace(/~1/g, '/').replace(/~0/g, '~'));
+        } else if (path === '/Resources' && typeof value === 'string') {
+          // A rule that checks a resource's logical id (`Resources[ id | ... ]`, `%id IN %refs`)
+          // fails on the key itself: path `/Resources`, value the logical id.
+          ids.add(value);
+        }
       }
       if (ids.size === 0) {
         out.set(`${guardRule}|`, { ruleId, guardRule });
@@ -249,4 +275,25 @@ export function guardReportFindings(report: { not_compliant?: unknown[] }): Guar
     }
   }
   return [...out.values()].sort((a, b) => `${a.ruleId}|${a.logicalId}`.localeCompare(`${b.ruleId}|${b.logicalId}`));
+}
+
+/**
+ * The paths (and values) a failed check was evaluated on: every `{ path, value }` of the check
+ * but those on a comparison's `to` side, which are what the value was compared with.
+ */
+function checkedPaths(node: unknown, out: Array<{ path: string; value: unknown }> = []): Array<{ path: string; value: unknown }> {
+  if (Array.isArray(node)) {
+    node.forEach(n => checkedPaths(n, out));
+  } else if (typeof node === 'object' && node !== null) {
+    const record = node as Record<string, unknown>;
+    if (typeof record.path === 'string') {
+      out.push({ path: record.path, value: record.value });
+    }
+    for (const [key, child] of Object.entries(record)) {
+      if (key !== 'to') {
+        checkedPaths(child, out);
+      }
+    }
+  }
+  return out;
 }

@@ -1,0 +1,38 @@
+import { guardRegex } from '../definition';
+
+/**
+ * Guard filters on IAM policy statements, the way the pack reads them (src/analysis/policy.ts),
+ * for documents written as JSON objects. A document written as a JSON string is not read (Guard
+ * 2 cannot parse one): the rules that read policies list that gap.
+ */
+
+/** The statement applies to everyone: `"*"`, `{ AWS: "*" }` (any principal kind), or `NotPrincipal`. */
+export const PUBLIC_PRINCIPAL = 'Principal == \'*\' or some Principal.*[*] == \'*\' or NotPrincipal exists';
+
+/** Condition keys that limit who a statement applies to (the pack's `isConditioned`). */
+const WHO_KEYS = '^(?i)(aws:(principalarn|principalaccount|principalorgid|principalorgpaths|principalservicename|userid|sourceaccount|sourcearn|sourceowner|sourcevpc|sourcevpce|sourceip|sourceorgid|sourceorgpaths)|kms:calleraccount)$';
+
+/** The statement has no condition on who (or from where) it applies to. */
+export const NOT_CONDITIONED_ON_WHO = `Condition not exists or Condition.*[ keys == ${guardRegex(WHO_KEYS)} ] empty`;
+
+/** An Allow (the pack reads any Effect but `Deny` as Allow). */
+export const ALLOW = 'Effect != \'Deny\'';
+
+/**
+ * A regular expression matching the action patterns (`*`, `service:*`, `service:Prefix*`, the
+ * action itself, case-insensitively) that grant `action`. Patterns with a wildcard elsewhere
+ * than at the end, or `?`, are not matched.
+ */
+export function grantingPatterns(action: string): string {
+  const chars = [...action.toLowerCase()].map(c => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  let nested = '';
+  for (let i = chars.length - 1; i >= 0; i--) {
+    nested = i === 0 ? `${chars[i]}${nested}` : `(${chars[i]}${nested})?`;
+  }
+  return `^(?i)(\\*|${nested}\\*|${chars.join('')})$`;
+}
+
+/** The statement's `Action` grants `action` (a value or a list of values). */
+export function grantsAction(action: string): string {
+  return `some Action[*] == ${guardRegex(grantingPatterns(action))}`;
+}

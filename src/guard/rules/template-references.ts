@@ -1,0 +1,151 @@
+import { GuardClause, clause, guardString, indent } from '../definition';
+
+/**
+ * Guard building blocks for the TEMPLATE target, where a rule sees the whole template and
+ * follows `Ref` / `Fn::GetAtt` between resources. Guard has no per-resource handle on a logical
+ * id, so a rule collects the ids a property refers to (`let`), then visits
+ * `Resources[ keys IN %ids ]`, or checks each logical id with `Resources[ id | ... ]` and
+ * `%id IN %ids`. (cfn-guard 3.1 mis-evaluates `keys !IN %list` in a filter when the list has
+ * several values; `IN` and a clause's `!IN` are sound, and the blocks below use only those.)
+ */
+
+/** Where a resource's property refers to another resource. */
+export interface ReferencePath {
+  /** A list property whose entries hold the reference (`ReplicaRegions`), if any. */
+  readonly list?: string;
+  /** The property (of the resource, or of each entry of `list`) that holds it (`KmsKeyId`). */
+  readonly property: string;
+}
+
+/**
+ * `let` statements collecting the logical ids that `path` refers to (`Ref`, and `Fn::GetAtt` in
+ * its list form) in the resources of `type`; returns the statements and the variable names.
+ */
+export function referenceLets(name: string, type: string, path: ReferencePath): { lets: string[]; names: string[] } {
+  const select = (extra: string) => `Resources.*[ Type == ${guardString(type)}\n    ${extra} ]`;
+  const lets: string[] = [];
+  const names: string[] = [];
+  for (const [suffix, intrinsic, pick] of [['ref', 'Ref', 'Ref'], ['getatt', '\'Fn::GetAtt\'', '\'Fn::GetAtt\'[0]']] as const) {
+    const variable = `${name}_${suffix}`;
+    names.push(variable);
+    if (path.list === undefined) {
+      lets.push(`let ${variable} = ${select(`Properties.${path.property}.${intrinsic} exists`)}.Properties.${path.property}.${pick}`);
+    } else {
+      lets.push(`let ${variable} = ${select(`Properties.${path.list} exists`)}.Properties.${path.list}[ ${path.property}.${intrinsic} exists ].${path.property}.${pick}`);
+    }
+  }
+  return { lets, names };
+}
+
+/**
+ * Clauses checked on each resource of `type` whose logical id is in one of the `variables`
+ * (a resource reached twice is checked twice: the finding is the same).
+ */
+export function onReferenced(rule: string, variables: string[], type: string, clauses: GuardClause[]): string {
+  return variables.map(v => [
+    `when %${v} !empty {`,
+    indent(`Resources[ keys IN %${v} ] {`, 1),
+    indent(`when Type == ${guardString(type)} {`, 2),
+    indent(clauses.map(c => clause(rule, c)).join('\n'), 3),
+    indent('}', 2),
+    indent('}', 1),
+    '}',
+  ].join('\n')).join('\n');
+}
+
+/**
+ * The logical ids of the KMS keys that encrypt a secret of the template, the way the pack finds
+ * them: the secret's `KmsKeyId` and its replicas' `KmsKeyId` by `Ref` or `Fn::GetAtt`, and the
+ * key an `AWS::KMS::Alias` the secret refers to targets. Returns the `let`s and the variables.
+ */
+export function secretKeyLets(): { lets: string[]; names: string[] } {
+  const direct = referenceLets('secret_key', 'AWS::SecretsManager::Secret', { property: 'KmsKeyId' });
+  const replica = referenceLets('replica_key', 'AWS::SecretsManager::Secret', { list: 'ReplicaRegions', property: 'KmsKeyId' });
+  const aliasLets = [
+    `let secret_key_aliases = Resources[ keys IN %${direct.names[0]} ]`,
+    'let aliased_key_ref = %secret_key_aliases[ Type == \'AWS::KMS::Alias\'\n    Properties.TargetKeyId.Ref exists ].Properties.TargetKeyId.Ref',
+    'let aliased_key_getatt = %secret_key_aliases[ Type == \'AWS::KMS::Alias\'\n    Properties.TargetKeyId.\'Fn::GetAtt\' exists ].Properties.TargetKeyId.\'Fn::GetAtt\'[0]',
+  ];
+  return {
+    lets: [...direct.lets, ...replica.lets, ...aliasLets],
+    names: [...direct.names, ...replica.names, 'aliased_key_ref', 'aliased_key_getatt'],
+  };
+}
+
+/** What the TEMPLATE rules on a secret's key leave out of the pack's way of finding that key. */
+export const SECRET_KEY_REFERENCE_GAP = 'The key of a secret is found through KmsKeyId (and replica KmsKeyIds) by Ref or Fn::GetAtt, and through an AWS::KMS::Alias the KmsKeyId refers to; a key named by a literal alias name or ARN, or by the string form of Fn::GetAtt, is not followed.';
+
+/** Why a rule on the key of a secret is not in a hook or AWS Config. */
+export const KEY_OF_A_SECRET = 'Whether a KMS key encrypts a secret is known only from the secret that refers to it: a Guard Hook and AWS Config see the key alone (and checking every key would flag keys that encrypt no secret).';
+
+/** A Guard named rule of the TEMPLATE target on the KMS keys that encrypt a secret. */
+export function secretKeyRule(name: string, rule: string, clauses: GuardClause[]): string {
+  const { lets, names } = secretKeyLets();
+  return [
+    `rule ${name} when Resources.*[ Type == 'AWS::SecretsManager::Secret' ] !empty {`,
+    indent(lets.join('\n'), 1),
+    indent(onReferenced(rule, names, 'AWS::KMS::Key', clauses), 1),
+    '}',
+  ].join('\n');
+}
+
+const SECRET = 'AWS::SecretsManager::Secret';
+
+/** A clause that fails on every resource it is checked on, naming it by `/Resources/<id>/Type`. */
+function failOnSecret(rule: string, message: string): string {
+  return clause(rule, { check: `Type != ${guardString(SECRET)}`, message });
+}
+
+/** The resources of `type` whose `SecretId` is a `Ref` to a secret, filtered, as a Guard query of those ids. */
+function attachedIds(type: string, filter: string[]): string {
+  return `Resources.*[ ${[`Type == ${guardString(type)}`, ...filter, 'Properties.SecretId.Ref exists'].join('\n    ')} ].Properties.SecretId.Ref`;
+}
+
+/**
+ * A Guard named rule of the TEMPLATE target: every secret has a resource of `type` whose
+ * `SecretId` is a `Ref` to it and that meets `filter` (Guard clauses, one per line, relative to
+ * that resource). A secret without one fails, on its own path (`/Resources/<id>/Type`).
+ *
+ * The secrets' logical ids are bound with `Resources[ secret_id | ... ]`, those lacking the
+ * resource taken with `%secret_id[ this !IN %ids ]`, and visited with `Resources[ keys IN ... ]`.
+ */
+export function secretsLackingRule(name: string, rule: string, type: string, filter: string[], message: string): string {
+  return [
+    `rule ${name} when Resources.*[ Type == ${guardString(SECRET)} ] !empty {`,
+    indent(`let attached = ${attachedIds(type, filter)}`, 1),
+    indent('when %attached empty {', 1),
+    indent(`Resources.*[ Type == ${guardString(SECRET)} ] {`, 2),
+    indent(failOnSecret(rule, message), 3),
+    indent('}', 2),
+    indent('}', 1),
+    indent('when %attached !empty {', 1),
+    indent(`Resources[ secret_id | Type == ${guardString(SECRET)} ] {\n  Type exists\n}`, 2),
+    indent('let lacking = %secret_id[ this !IN %attached ]', 2),
+    indent('when %lacking !empty {', 2),
+    indent('Resources[ keys IN %lacking ] {', 3),
+    indent(failOnSecret(rule, message), 4),
+    indent('}', 3),
+    indent('}', 2),
+    indent('}', 1),
+    '}',
+  ].join('\n');
+}
+
+/**
+ * A Guard named rule of the TEMPLATE target: a secret that a resource of `type` meeting `filter`
+ * refers to (`SecretId` a `Ref` to it) fails, on its own path.
+ */
+export function secretsReferencedByRule(name: string, rule: string, type: string, filter: string[], message: string): string {
+  return [
+    `rule ${name} when Resources.*[ Type == ${guardString(SECRET)} ] !empty {`,
+    indent(`let referring = ${attachedIds(type, filter)}`, 1),
+    indent('when %referring !empty {', 1),
+    indent('Resources[ keys IN %referring ] {', 2),
+    indent(`when Type == ${guardString(SECRET)} {`, 3),
+    indent(failOnSecret(rule, message), 4),
+    indent('}', 3),
+    indent('}', 2),
+    indent('}', 1),
+    '}',
+  ].join('\n');
+}
