@@ -4,8 +4,10 @@
  * failure prints one line naming the file and the reason, never a stack trace.
  */
 import { runCli } from './audit';
+import { runExportGuardRules } from './export-guard-rules';
 
-const result = runCli(process.argv.slice(2));
+const [command, ...args] = process.argv.slice(2);
+const result = command === 'export-guard-rules' ? runExportGuardRules(args) : runCli(process.argv.slice(2));
 if (result.stdout) {
   process.stdout.write(result.stdout);
 }
