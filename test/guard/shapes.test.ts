@@ -49,6 +49,7 @@ Resources:
       RotationLambdaARN: !GetAtt Rotator.Arn
       RotationRules:
         AutomaticallyAfterDays: !FindInMap [Env, !Ref Stage, Days]
+        Duration: 2h
   Rotator:
     Type: AWS::Lambda::Function
     Properties:
@@ -139,7 +140,7 @@ describe('input shapes of the exported Guard rules', () => {
       const secret = items.get('Secret');
       expect(secret.resourceType).toBe('AWS::SecretsManager::Secret');
       expect(secret.resourceName).toBe('app/prod/db');
-      expect(secret.configuration).toMatchObject({ Name: 'app/prod/db', RotationEnabled: true, RotationRules: { AutomaticallyAfterDays: 30 } });
+      expect(secret.configuration).toMatchObject({ Name: 'app/prod/db', RotationEnabled: true, RotationRules: { AutomaticallyAfterDays: 30, RotationDuration: '2h' } });
       expect(secret.configuration.KMSKeyId).toMatch(/^arn:aws:kms:/);
       expect(secret.configuration.KmsKeyId).toBeUndefined();
       expect(secret.tags).toEqual({ owner: 'team-a' });

@@ -48,7 +48,8 @@
  *      `resourceType` as the filter, `configuration.<key>` for what the service returns);
  *    - awslabs/aws-config-resource-schema, config/properties/resource-types/<Type>.properties.json
  *      (the recorded keys of each type): AWS::SecretsManager::Secret (`configuration.Name`,
- *      `.KMSKeyId`, `.RotationEnabled`, `.RotationLambdaARN`, `.RotationRules.*`; no resource
+ *      `.KMSKeyId`, `.RotationEnabled`, `.RotationLambdaARN`, `.RotationRules.AutomaticallyAfterDays`,
+ *      `.RotationRules.RotationScheduleExpression`, `.RotationRules.RotationDuration`; no resource
  *      policy, no replicas, no deletion policy), AWS::KMS::Key (`configuration.keyId`, `.arn`,
  *      `.keyManager`, `.keyState`, `.keyUsage`, ...; `supplementaryConfiguration.KeyRotationStatus`;
  *      no key policy), AWS::IAM::Role / User (`rolePolicyList` / `userPolicyList`,
@@ -604,10 +605,11 @@ export function configShape(t: CorpusTemplate): ShapedDocument[] {
           RotationEnabled: rotation !== undefined
             && (rotation.RotationRules !== undefined || rotation.HostedRotationLambda !== undefined || rotation.RotationLambdaARN !== undefined),
           RotationLambdaARN: rotation?.RotationLambdaARN === undefined ? undefined : r(rotation.RotationLambdaARN),
+          // The recorded names (aws-config-resource-schema), not DescribeSecret's ScheduleExpression / Duration.
           RotationRules: rotationRules === undefined ? undefined : prune({
             AutomaticallyAfterDays: rotationRules.AutomaticallyAfterDays,
-            ScheduleExpression: rotationRules.ScheduleExpression,
-            Duration: rotationRules.Duration,
+            RotationScheduleExpression: rotationRules.ScheduleExpression,
+            RotationDuration: rotationRules.Duration,
           }),
           Deleted: false,
         });
