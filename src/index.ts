@@ -20,3 +20,7 @@ export * from './monitoring';
 export * from './report/secrets-compliance-report';
 export * from './guard/shape';
 export { SecretsGuardRules } from './guard/export';
+export { GuardHookFailureMode, GuardHookFilteringCriteria, GuardRulesSource, SecretsGuardHook } from './guard/guard-hook';
+export type { GuardHookStackFilters, GuardRulesLocation, SecretsGuardHookProps } from './guard/guard-hook';
+export { SecretsConfigRules } from './guard/config-rules';
+export type { SecretsConfigRulesProps } from './guard/config-rules';
