@@ -128,10 +128,12 @@ export interface SecretAccessMonitorProps {
   readonly dashboard?: boolean;
 
   /**
-   * Deploy the AWS Config managed rules that only run against deployed secrets
-   * (`SECRETSMANAGER_ROTATION_ENABLED_CHECK`, `..._SCHEDULED_ROTATION_SUCCESS_CHECK`,
-   * `..._SECRET_PERIODIC_ROTATION`, `..._SECRET_UNUSED`, `..._USING_CMK`). AWS Config must be
-   * recording `AWS::SecretsManager::Secret` in the account, or the rules evaluate nothing.
+   * Deploy a `SecretsConfigRules` below the monitor: the AWS Config managed rules that only run
+   * against deployed secrets (`SECRETSMANAGER_ROTATION_ENABLED_CHECK`,
+   * `..._SCHEDULED_ROTATION_SUCCESS_CHECK`, `..._SECRET_PERIODIC_ROTATION`, `..._SECRET_UNUSED`,
+   * `..._USING_CMK`), with the longest rotation interval of the watched secrets, and the rule
+   * catalogue as AWS Config custom policy rules. AWS Config must be recording the secret-related
+   * resource types in the account, or the rules evaluate nothing.
    *
    * @default false
    * @see https://docs.aws.amazon.com/config/latest/developerguide/secretsmanager-rotation-enabled-check.html

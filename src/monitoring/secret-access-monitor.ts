@@ -2,7 +2,6 @@ import { Annotations, Aspects, Duration, Lazy, Names, Stack, Token } from 'aws-c
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as config from 'aws-cdk-lib/aws-config';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -19,6 +18,7 @@ import {
   DEFAULT_ACCESS_DENIED_THRESHOLD, DEFAULT_NAMESPACE, DEFAULT_PERIOD, DEFAULT_UNUSED_DAYS, validateMonitorProps,
 } from './props-validation';
 import { scheduleGap } from '../analysis/schedule';
+import { SecretsConfigRules } from '../guard/config-rules';
 import { DEFAULTS } from '../private/defaults';
 import { futurePath, HardenedSecretsValidationError } from '../private/validation';
 import { RotationKind } from '../rotation/rotation-policy';
@@ -279,18 +279,13 @@ export class SecretAccessMonitor extends Construct implements ISecretAccessMonit
   }
 
   private createConfigRules(unusedDays: number): void {
-    const maxDays = Lazy.number({ produce: () => this.maxRotationDays() });
-    const scope = config.RuleScope.fromResources([config.ResourceType.SECRETS_MANAGER_SECRET]);
-    const rules: Array<[string, string, { [key: string]: unknown } | undefined]> = [
-      ['RotationEnabled', config.ManagedRuleIdentifiers.SECRETSMANAGER_ROTATION_ENABLED_CHECK, { maximumAllowedRotationFrequency: maxDays }],
-      ['ScheduledRotationSuccess', config.ManagedRuleIdentifiers.SECRETSMANAGER_SCHEDULED_ROTATION_SUCCESS_CHECK, undefined],
-      ['PeriodicRotation', config.ManagedRuleIdentifiers.SECRETSMANAGER_SECRET_PERIODIC_ROTATION, { maxDaysSinceRotation: maxDays }],
-      ['SecretUnused', config.ManagedRuleIdentifiers.SECRETSMANAGER_SECRET_UNUSED, { unusedForDays: unusedDays }],
-      ['UsingCmk', config.ManagedRuleIdentifiers.SECRETSMANAGER_USING_CMK, undefined],
-    ];
-    for (const [id, identifier, inputParameters] of rules) {
-      new config.ManagedRule(this, id, { identifier, inputParameters, ruleScope: scope });
-    }
+    // The id `Default` is left out of logical ids: the five managed rules keep the logical ids
+    // they had when the monitor created them itself, so an update does not replace them (and
+    // lose their evaluation history).
+    new SecretsConfigRules(this, 'Default', {
+      maxRotationDays: Lazy.number({ produce: () => this.maxRotationDays() }),
+      unusedForDays: unusedDays,
+    });
   }
 
   /** The longest gap between two rotations among the watched secrets, in whole days. */
