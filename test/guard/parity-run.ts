@@ -14,7 +14,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import { configShape, CorpusTemplate, hookShape, readCorpusTemplate, ShapedDocument, templateShape } from './shapes';
 import { loadTemplates } from '../../src/cli/load';
-import { catalogueRuleId } from '../../src/guard/definition';
+import { catalogueRuleId, guardReportFindings } from '../../src/guard/definition';
 import { GuardRuleFile, GuardTarget } from '../../src/guard/shape';
 import { GuardDataInput, runCfnGuard } from '../helpers/cfn-guard';
 import { newStack } from '../helpers/stacks';
@@ -130,6 +130,12 @@ export interface GuardFindings {
   readonly byTemplate: Map<string, Set<Finding>>;
   readonly milliseconds: number;
   readonly documents: number;
+  /**
+   * Where the project's own reader of cfn-guard's report (`guardReportFindings`, which the CLI
+   * and the hook's tests use) names other (rule, resource) pairs than this harness, per document:
+   * `<document>: <this harness> != <the reader>`. Two readers written apart agree, or this says where.
+   */
+  readonly readerMismatches: string[];
 }
 
 /**
@@ -141,7 +147,17 @@ export interface GuardFindings {
 export function guardFindings(shape: ParityShape, corpus: ShapedCorpus, rules: readonly GuardRuleFile[]): GuardFindings {
   const run = runCfnGuard(rules.map(r => ({ fileName: r.fileName, content: r.content })), corpus.documents, { marker: 'HardenedSecrets-' });
   const byTemplate = new Map<string, Set<Finding>>();
+  const readerMismatches: string[] = [];
   for (const [name, result] of run.results) {
+    const mine = [...new Set(result.failures.flatMap(f => {
+      const rule = catalogueRuleId(f.rule);
+      return rule === undefined ? [] : (f.resourceIds.length > 0 ? f.resourceIds : ['']).map(id => finding(rule, id));
+    }))].sort();
+    const theirs = [...new Set(guardReportFindings(result.raw as { not_compliant?: unknown[] })
+      .map(f => finding(f.ruleId, f.logicalId ?? '')))].sort();
+    if (mine.join() !== theirs.join()) {
+      readerMismatches.push(`${name}: ${mine.join(' ')} != ${theirs.join(' ')}`);
+    }
     const from = corpus.origin.get(name);
     if (from === undefined) {
       throw new Error(`cfn-guard reported on ${name}, which the run did not write`);
@@ -159,7 +175,7 @@ export function guardFindings(shape: ParityShape, corpus: ShapedCorpus, rules: r
       }
     }
   }
-  return { byTemplate, milliseconds: run.milliseconds, documents: corpus.documents.length };
+  return { byTemplate, milliseconds: run.milliseconds, documents: corpus.documents.length, readerMismatches };
 }
 
 /** One difference between the pack and Guard on one template in one shape. */
@@ -184,6 +200,7 @@ export interface ShapeComparison {
   readonly equal: number;
   readonly differences: Difference[];
 }
+
 
 /** Compares the pack's findings (restricted to `ruleIds`) with Guard's, template by template. */
 export function compare(

@@ -19,6 +19,7 @@ const templates = [
 
 const pack = new Map<string, Set<Finding>>();
 const comparisons = new Map<ParityShape, ShapeComparison>();
+const readerMismatches = new Map<ParityShape, string[]>();
 
 beforeAll(() => {
   for (const { dir, file } of templates) {
@@ -28,6 +29,7 @@ beforeAll(() => {
     const rules = exportedRules(targetOf(shape));
     const guard = guardFindings(shape, shapeCorpus(shape, templates), rules);
     comparisons.set(shape, compare(shape, pack, guard.byTemplate, exportedRuleIds(rules)));
+    readerMismatches.set(shape, guard.readerMismatches);
   }
 }, 600_000);
 
@@ -55,6 +57,10 @@ describe('the exported Guard rules against the pack, on the corpus and the blind
       const actual = new Set(comparisons.get(shape)!.differences.map(differenceKey));
       const gone = listed(shape).filter(d => !actual.has(differenceKey(d))).map(differenceKey);
       expect(gone).toEqual([]);
+    });
+
+    test('the project\'s reader of cfn-guard\'s report (guardReportFindings) names the same findings as this harness', () => {
+      expect(readerMismatches.get(shape)).toEqual([]);
     });
 
     test('Guard agrees with the pack on every (rule, resource) not listed', () => {

@@ -36,6 +36,8 @@ describe('runCfnGuard', () => {
       ['Demo_NoPasswordOutput', ['Pw']],
       ['Demo_Unmarked', ['A']],
     ]));
+    expect(bad.failures.find(f => f.rule === 'Demo_NoPasswordOutput')!.resourceIds).toEqual([]);
+    expect(bad.failures.find(f => f.rule === 'Demo_Retained')!.resourceIds).toEqual(['A']);
   });
 
   test('a compliant file has no failure; a file without the resource skips the rule', () => {

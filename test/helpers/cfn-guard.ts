@@ -39,6 +39,8 @@ export interface GuardRuleFailure {
    * when the clauses point at no resource (a configuration item, or a rule on the whole document).
    */
   readonly logicalIds: string[];
+  /** Those of `logicalIds` that are under `/Resources/`. */
+  readonly resourceIds: string[];
 }
 
 /** Options of {@link runCfnGuard}. */
@@ -159,7 +161,7 @@ function asList(value: unknown): unknown[] {
  */
 function failureOf(raw: unknown, marker: string | undefined): GuardRuleFailure | undefined {
   const rule = (raw as { Rule?: { name?: string; checks?: unknown } }).Rule ?? (raw as { name?: string; checks?: unknown });
-  const ids = new Set<string>();
+  const ids = new Map<string, string>();
   let marked = marker === undefined;
   for (const check of asList(rule.checks)) {
     if (marker === undefined || JSON.stringify(check).includes(marker)) {
@@ -167,13 +169,15 @@ function failureOf(raw: unknown, marker: string | undefined): GuardRuleFailure |
       collectPaths(check, ids);
     }
   }
-  return marked ? { rule: String(rule.name), logicalIds: [...ids].sort() } : undefined;
+  const logicalIds = [...new Set(ids.keys())].sort();
+  return marked ? { rule: String(rule.name), logicalIds, resourceIds: logicalIds.filter(id => ids.get(id) === 'Resources') } : undefined;
 }
 
 /** The template sections whose entries a finding can name. */
-const SECTION_PATH = /^\/(?:Resources|Outputs|Parameters|Mappings|Conditions|Rules)\/([^/]+)/;
+const SECTION_PATH = /^\/(Resources|Outputs|Parameters|Mappings|Conditions|Rules)\/([^/]+)/;
 
-function collectPaths(value: unknown, ids: Set<string>): void {
+/** Collects logical id -> section from the paths in `value`. */
+function collectPaths(value: unknown, ids: Map<string, string>): void {
   if (Array.isArray(value)) {
     value.forEach(v => collectPaths(v, ids));
     return;
@@ -190,7 +194,7 @@ function collectPaths(value: unknown, ids: Set<string>): void {
       const match = SECTION_PATH.exec(child);
       if (match) {
         // JSON pointer escapes (RFC 6901)
-        ids.add(match[1].replace(/~1/g, '/').replace(/~0/g, '~'));
+        ids.set(match[2].replace(/~1/g, '/').replace(/~0/g, '~'), match[1]);
       }
     } else {
       collectPaths(child, ids);
