@@ -27,6 +27,9 @@ export const REASONS = {
     + 'only the AWS managed policy ARNs of attachedManagedPolicies.',
   configNoReplicas: 'A recorded AWS::SecretsManager::Secret item holds no replica regions (aws-config-resource-schema lists ARN, '
     + 'Name, KMSKeyId, Rotation*; no ReplicaRegions), so no Config rule sees a replica\'s key.',
+  proactiveRotationElsewhere: 'AWS Config\'s proactive evaluation is given one resource\'s CloudFormation properties, and a secret\'s rotation '
+    + 'is another resource (AWS::SecretsManager::RotationSchedule): the rule cannot tell whether the secret rotates, so it skips '
+    + 'the secret (the CONFIG rule decides RotationEnabled on recorded items only).',
   exportBug: 'A bug of the exported Guard rule (reported to its owner): the rule and the pack disagree on what both can read.',
 } as const;
 
@@ -125,6 +128,22 @@ const GROUPS: readonly DifferenceGroup[] = [
       'templates/analytics-rotation-cron-bimonthly.yaml@SnowflakeServiceUserRotation',
       'templates/crm-rotation-monthly-on-the-1st.json@SalesforceIntegrationUserRotation',
       'templates/legacy-db-rotation-90-days.json@OracleCredentialsRotation',
+    ],
+  },
+  {
+    shape: 'config-proactive',
+    rule: 'HardenedSecrets-SecretRotationConfigured',
+    direction: 'pack-only',
+    reason: REASONS.proactiveRotationElsewhere,
+    at: [
+      'blind/ledger-aurora-generated-secret.json@LedgerDbSecret',
+      'blind/partner-api-secrets.yaml@PartnerApiSecret',
+      'blind/partner-api-secrets.yaml@PartnerDbSecret',
+      'blind/partner-ingest-sam.yaml@WebhookSigningSecret',
+      'templates/codepipeline-github-token-literal-secret.json@GitHubOAuthToken',
+      'templates/maps-api-key-no-rotation.yaml@MapsApiKey',
+      'templates/quickstart-app-secret.yaml@MyAppSecret',
+      'templates/secret-from-noecho-parameter.yaml@PartnerOAuthClient',
     ],
   },
 ];

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
-import { configShape, CorpusTemplate, hookShape, readCorpusTemplate, ShapedDocument, templateShape } from './shapes';
+import { configProactiveShape, configShape, CorpusTemplate, hookShape, readCorpusTemplate, ShapedDocument, templateShape } from './shapes';
 import { loadTemplates } from '../../src/cli/load';
 import { catalogueRuleId, guardReportFindings } from '../../src/guard/definition';
 import { GuardRuleFile, GuardTarget } from '../../src/guard/shape';
@@ -21,13 +21,14 @@ import { newStack } from '../helpers/stacks';
 import { packFindings } from '../nag/pack-helpers';
 
 /**
- * The input shapes, one per target. AWS Config's proactive input (`configProactiveShape`: the
- * CloudFormation properties) is not one: `SecretsConfigRules` evaluates in AWS Config's default
- * DETECTIVE mode, on recorded configuration items.
+ * The input shapes: one per target, and AWS Config's proactive evaluation (`StartResourceEvaluation`,
+ * whose `configuration` is the resource's CloudFormation properties), which the CONFIG rules also
+ * claim to decide (their gaps say which decide proactive evaluations only). `config` is what a
+ * Config rule sees on what exists: a recorded configuration item.
  */
-export type ParityShape = 'template' | 'hook' | 'config';
+export type ParityShape = 'template' | 'hook' | 'config' | 'config-proactive';
 
-export const PARITY_SHAPES: readonly ParityShape[] = ['template', 'hook', 'config'];
+export const PARITY_SHAPES: readonly ParityShape[] = ['template', 'hook', 'config', 'config-proactive'];
 
 /** The export target whose rule files a shape is evaluated with. */
 export function targetOf(shape: ParityShape): GuardTarget {
@@ -35,13 +36,15 @@ export function targetOf(shape: ParityShape): GuardTarget {
     case 'template': return GuardTarget.TEMPLATE;
     case 'hook': return GuardTarget.HOOK;
     case 'config': return GuardTarget.CONFIG;
+    case 'config-proactive': return GuardTarget.CONFIG;
   }
 }
 
 const SHAPERS: Record<ParityShape, (t: CorpusTemplate) => ShapedDocument[]> = {
-  template: templateShape,
-  hook: hookShape,
-  config: configShape,
+  'template': templateShape,
+  'hook': hookShape,
+  'config': configShape,
+  'config-proactive': configProactiveShape,
 };
 
 /** The two corpora: the labelled templates and the blind batch. */
