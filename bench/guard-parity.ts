@@ -2,7 +2,8 @@
  * Guard parity benchmark: the exported Guard rules, run by the cfn-guard binary, against
  * `SecretsManagerChecks` on the template corpus (test/fixtures/templates) and the blind batch
  * (test/fixtures/blind), in each input shape (test/guard/shapes.ts): the template, the Guard
- * Hook's input, and AWS Config configuration items.
+ * Hook's input, AWS Config configuration items as recorded, and AWS Config's proactive input (the
+ * CloudFormation properties, which the CONFIG rules also decide).
  *
  * Per shape it prints the templates, the (rule, resource) ERROR pairs the pack finds on the rules
  * the shape's export holds, those Guard finds, how many are equal, and the differences (listed in

@@ -7,7 +7,8 @@ import {
 /**
  * Parity of the exported Guard rules with SecretsManagerChecks, proven by the cfn-guard binary:
  * for every template of the labelled corpus and of the blind batch, in each input shape (the
- * template, the Guard Hook's input, AWS Config configuration items), the (rule, logical id) errors cfn-guard reports with the export of the shape's target
+ * template, the Guard Hook's input, AWS Config configuration items as recorded, and AWS Config's
+ * proactive input), the (rule, logical id) errors cfn-guard reports with the export of the shape's target
  * equal the pack's ERROR findings on rules that export holds, except the differences listed in
  * test/guard/parity-differences.ts, each with its reason. The list is exact: a difference that
  * appears unlisted fails, and so does a listed one that no longer happens.
