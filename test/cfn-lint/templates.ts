@@ -12,6 +12,7 @@ import { buildExampleApp } from '../../examples/app';
 import { acknowledgeFindings, buildVendorIntegrationApp } from '../../examples/compliance/acknowledge-finding';
 import { buildImportedSecretsApp } from '../../examples/consumers/imported-secrets';
 import { buildConsumersApp } from '../../examples/consumers/lambda-and-ecs';
+import { buildGuardApp } from '../../examples/guard/guard-hook';
 import { buildMonitoringApp } from '../../examples/monitoring/secret-access-monitor';
 import { buildReplicatedSecretApp } from '../../examples/multi-region/replicated-secret';
 import { buildPrivateSecretsApp } from '../../examples/network/private-secrets';
@@ -60,6 +61,7 @@ const EXAMPLE_APPS: AppSource[] = [
   { source: 'examples/compliance/acknowledge-finding.ts', build: (app) => acknowledgeFindings(buildVendorIntegrationApp(app)) },
   { source: 'examples/access-modes/restrictive-secret.ts', build: (app) => buildRestrictiveSecretApp(app) },
   { source: 'examples/access-modes/restrictive-guardrails.ts', build: (app) => buildRestrictiveGuardrailsApp(app) },
+  { source: 'examples/guard/guard-hook.ts', build: (app) => buildGuardApp(app) },
   {
     source: 'examples/security-team.ts',
     build: (app) => {
