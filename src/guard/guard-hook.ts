@@ -314,7 +314,10 @@ export class SecretsGuardHook extends Construct {
   public readonly rulesLocation: GuardRulesLocation;
   /** The hook's alias. */
   public readonly alias: string;
-  /** The resource types the hook is invoked on (`TargetFilters.TargetNames`). */
+  /**
+   * The resource types the hook's rules look at. The hook's `TargetFilters` name them, or their
+   * services with a wildcard when there are more than the 50 names a hook takes.
+   */
   public readonly resourceTypes: string[];
 
   constructor(scope: Construct, id: string, props: SecretsGuardHookProps = {}) {
@@ -325,10 +328,6 @@ export class SecretsGuardHook extends Construct {
     const rules = props.rules ?? GuardRulesSource.fromAsset();
     this.rulesLocation = rules._bind(this);
     this.resourceTypes = [...hookRuleFile().resourceTypes].sort();
-    const maxTypes = MAX_FILTER_ENTRIES / HOOK_ACTIONS.length;
-    if (this.resourceTypes.length === 0 || this.resourceTypes.length > maxTypes) {
-      throw new Error(`The Guard Hook export names ${this.resourceTypes.length} resource types; a hook's ${MAX_FILTER_ENTRIES} targets filter on 1 to ${maxTypes}`);
-    }
 
     const created = props.logBucket === undefined
       ? createLogBucket(this, props.removalPolicy ?? DEFAULTS.removalPolicy, props.logRetention ?? DEFAULT_LOG_RETENTION, props.accessLogsBucket)
@@ -363,10 +362,16 @@ export class SecretsGuardHook extends Construct {
         versionId: this.rulesLocation.objectVersion,
       },
       targetOperations: props.cloudControl === false ? ['RESOURCE'] : ['RESOURCE', 'CLOUD_CONTROL'],
-      targetFilters: {
-        targets: this.resourceTypes.flatMap((targetName) => HOOK_ACTIONS.map((action) => ({ targetName, action, invocationPoint: 'PRE_PROVISION' }))),
-      },
       stackFilters: renderStackFilters(props.stackFilters),
+    });
+    // The form with Actions, InvocationPoints and TargetNames, which aws-cdk-lib's L1 does not
+    // type (it requires Targets, one entry per type and action, at most 50).
+    // https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-target-filtering.html
+    const targetNames = hookTargetNames(this.resourceTypes);
+    this.hook.addPropertyOverride('TargetFilters', {
+      Actions: HOOK_ACTIONS,
+      InvocationPoints: ['PRE_PROVISION'],
+      ...(targetNames === undefined ? {} : { TargetNames: targetNames }),
     });
     // The hook reads its rules and writes with the role's permissions from its first invocation.
     this.hook.node.addDependency(policy);
@@ -438,6 +443,21 @@ function logObjectsFinding(scope: IConstruct, bucket: s3.IBucket): string {
     return JSON.stringify(node);
   };
   return `AwsSolutions-IAM5[Resource::${flatten(Stack.of(scope).resolve(bucket.arnForObjects('*')))}]`;
+}
+
+/**
+ * The `TargetNames` of the hook: the resource types themselves when they fit the 50 a hook takes;
+ * else one wildcard per service (`AWS::IAM::*`), which hooks match; else none, and the hook runs on
+ * every resource type (a rule skips the types it does not look at).
+ *
+ * @see https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/wildcard-hook-targets.html
+ */
+export function hookTargetNames(types: string[]): string[] | undefined {
+  if (types.length <= MAX_FILTER_ENTRIES) {
+    return types;
+  }
+  const services = [...new Set(types.map((t) => `${t.split('::').slice(0, 2).join('::')}::*`))].sort();
+  return services.length <= MAX_FILTER_ENTRIES ? services : undefined;
 }
 
 function renderStackFilters(filters: GuardHookStackFilters | undefined): cloudformation.CfnGuardHook.StackFiltersProperty | undefined {

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildGuardApp, GUARD_STACK_NAME } from '../../examples/guard/guard-hook';
 import { GuardHookFailureMode, GuardHookFilteringCriteria, GuardRulesSource, SecretsGuardHook } from '../../src';
 import { HOOK_CONTROL_TOWER_EXCEPTIONS, logBucketAcknowledgements } from '../../src/guard/acknowledgements';
-import { DEFAULT_HOOK_ALIAS } from '../../src/guard/guard-hook';
+import { DEFAULT_HOOK_ALIAS, hookTargetNames } from '../../src/guard/guard-hook';
 import { hookRuleFile } from '../../src/guard/rule-files';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 import { AccessModel, PolicyDocument, RequestPrincipal } from '../access/engine';
@@ -47,15 +47,39 @@ describe('the hook resource', () => {
     expect(DEFAULT_HOOK_ALIAS).toBe('Private::HardenedSecrets::Guard');
   });
 
-  test('the target filters are every resource type of the exported hook rules, on CREATE and UPDATE before provisioning', () => {
+  test('the target filters match every resource type of the exported hook rules, on CREATE and UPDATE before provisioning', () => {
     const stack = newStack();
     const hook = new SecretsGuardHook(stack, 'Guard');
     const types = [...hookRuleFile().resourceTypes].sort();
     expect(hook.resourceTypes).toEqual(types);
-    expect(types.length).toBeGreaterThan(0);
-    const targets = hookResource(stack).TargetFilters.Targets as Array<{ TargetName: string; Action: string; InvocationPoint: string }>;
-    expect(targets).toEqual(types.flatMap((t) => ['CREATE', 'UPDATE'].map((a) => ({ TargetName: t, Action: a, InvocationPoint: 'PRE_PROVISION' }))));
     expect(types).toContain('AWS::SecretsManager::Secret');
+    const filters = hookResource(stack).TargetFilters;
+    expect(filters.Actions).toEqual(['CREATE', 'UPDATE']);
+    expect(filters.InvocationPoints).toEqual(['PRE_PROVISION']);
+    expect(filters.Targets).toBeUndefined();
+    // Each type the rules look at is matched by a target name (hooks match * and ?), or the hook runs on every type.
+    const names = filters.TargetNames as string[] | undefined;
+    if (names !== undefined) {
+      expect(names.length).toBeLessThanOrEqual(50);
+      const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      expect(types.filter((t) => !names.some((n) => glob(n).test(t)))).toEqual([]);
+    }
+  });
+
+  test.each([
+    ['up to 50 types: the types themselves', 50, 3, 'exact'],
+    ['more than 50 types of up to 50 services: one wildcard per service', 51, 10, 'services'],
+    ['more than 50 services: no target names, every type', 120, 60, 'none'],
+  ])('target names, %s', (_label, count, services, expected) => {
+    const types = Array.from({ length: count }, (_, i) => `AWS::Service${i % services}::Type${i}`).sort();
+    const names = hookTargetNames(types);
+    if (expected === 'exact') {
+      expect(names).toEqual(types);
+    } else if (expected === 'services') {
+      expect(names).toEqual(Array.from({ length: services }, (_, i) => `AWS::Service${i}::*`).sort());
+    } else {
+      expect(names).toBeUndefined();
+    }
   });
 
   test('FAIL, disabled, resource operations only, a custom alias and stack filters are rendered as given', () => {
