@@ -35,16 +35,7 @@ export class SecretsGuardRules {
    * the same catalogue gives the same bytes.
    */
   public static export(target: GuardTarget): GuardRuleFile[] {
-    const sources = sourcesFor(target);
-    if (target === GuardTarget.HOOK) {
-      return [hookFile(sources)];
-    }
-    const files: GuardRuleFile[] = [];
-    for (const rule of catalogueOrder(sources)) {
-      const mine = sources.filter(s => s.rule === rule.name);
-      files.push(...ruleFiles(target, rule, mine));
-    }
-    return files.sort((a, b) => a.fileName.localeCompare(b.fileName));
+    return exportSources(target, GUARD_RULES);
   }
 
   /**
@@ -79,8 +70,18 @@ function unexportedReason(rule: SecretsRule): string {
     : 'A warning of the pack: the export holds only error rules, since a failing Guard rule fails a hook in FAIL mode or makes a resource NON_COMPLIANT.';
 }
 
-function sourcesFor(target: GuardTarget): GuardRuleSource[] {
-  return GUARD_RULES.filter(s => s.targets.includes(target));
+/** The files of `target` for `all` (the export: every source; a test: the sources it is about). */
+export function exportSources(target: GuardTarget, all: readonly GuardRuleSource[]): GuardRuleFile[] {
+  const sources = all.filter(s => s.targets.includes(target));
+  if (target === GuardTarget.HOOK) {
+    return [hookFile(sources)];
+  }
+  const files: GuardRuleFile[] = [];
+  for (const rule of catalogueOrder(sources)) {
+    const mine = sources.filter(s => s.rule === rule.name);
+    files.push(...ruleFiles(target, rule, mine));
+  }
+  return files.sort((a, b) => a.fileName.localeCompare(b.fileName));
 }
 
 function catalogueOrder(sources: GuardRuleSource[]): SecretsRule[] {
@@ -99,6 +100,9 @@ export function fileStem(ruleName: string): string {
 function uniqueSorted(values: string[]): string[] {
   return [...new Set(values)].sort();
 }
+
+/** How a file of rules on every resource type names its scope (an AWS Config rule without a scope). */
+const EVERY_TYPE = 'every resource type (no scope)';
 
 const GENERATED = [
   '# Generated from the rule catalogue of cdk-hardened-secrets (src/nag/rules, src/guard/rules):',
@@ -157,7 +161,7 @@ function ruleFiles(target: GuardTarget, rule: SecretsRule, sources: GuardRuleSou
     TARGET_NOTE[target],
     ...SCOPE_NOTE,
     ...ruleHeader(rule),
-    `# Resource types: ${resourceTypes.join(', ')}`,
+    `# Resource types: ${resourceTypes.length > 0 ? resourceTypes.join(', ') : EVERY_TYPE}`,
     ...(part ? [`# Part: ${part}`] : []),
   ];
   const stem = fileStem(rule.name);
@@ -179,7 +183,8 @@ function ruleFiles(target: GuardTarget, rule: SecretsRule, sources: GuardRuleSou
     }
   }
   return parts.map((part, i) => ({
-    fileName: `${stem}-${i + 1}.guard`,
+    // Zero-padded, so that the parts sort in order: `-01` ... `-12`.
+    fileName: `${stem}-${String(i + 1).padStart(String(parts.length).length, '0')}.guard`,
     ruleIds: [`${PACK_NAME}-${rule.name}`],
     resourceTypes,
     content: fileContent(header(`${i + 1} of ${parts.length}`), part),

@@ -1,4 +1,4 @@
-import { ALLOW, grantingPatterns } from './policy-statements';
+import { grantingPatterns, noAllowStatement } from './policy-statements';
 import { GuardClause, GuardRuleSource, GuardShape, clause, forEachResource, guardRegex, indent } from '../definition';
 import { GuardTarget } from '../shape';
 
@@ -45,7 +45,6 @@ function broadStatement(seesTemplate: boolean): string[] {
     ] : []),
   ].join(' or ');
   return [
-    ALLOW,
     `some Action[*] == ${GET_SECRET_VALUE} or NotAction exists`,
     `some Action[*] == ${ALL_ACTIONS} or NotAction exists or ${everySecret}`,
   ];
@@ -55,12 +54,8 @@ const STATEMENT_MESSAGE = 'A statement grants every Secrets Manager action, or s
 const MANAGED_MESSAGE = 'ManagedPolicyArns attaches an AWS managed policy that grants every Secrets Manager action on every secret.';
 
 /** The statements of the document at `document` (relative to the scope) hold no broad grant. */
-function documentClause(document: string, seesTemplate: boolean): GuardClause {
-  return {
-    when: `${document}.Statement exists`,
-    check: `${document}.Statement[\n  ${broadStatement(seesTemplate).join('\n  ')} ] empty`,
-    message: STATEMENT_MESSAGE,
-  };
+function documentClause(rule: string, document: string, seesTemplate: boolean): GuardClause {
+  return noAllowStatement(rule, `${document}.Statement`, broadStatement(seesTemplate), STATEMENT_MESSAGE);
 }
 
 /** No entry of ManagedPolicyArns names a broad AWS managed policy (literal, or Fn::Sub / Fn::Join text in a template). */
@@ -109,10 +104,10 @@ export const IamNoBroadSecretAccessGuard: GuardRuleSource = {
         clauses.push(managedPolicyClause(this.rule, shape));
         clauses.push({
           when: `${policies} exists\n  ${policies} !empty`,
-          check: `${policies}[*] {\n${indent(clause(this.rule, documentClause('PolicyDocument', shape.seesTemplate)), 1)}\n}`,
+          check: `${policies}[*] {\n${indent(clause(this.rule, documentClause(this.rule, 'PolicyDocument', shape.seesTemplate)), 1)}\n}`,
         });
       } else {
-        clauses.push(documentClause(shape.prop('PolicyDocument'), shape.seesTemplate));
+        clauses.push(documentClause(this.rule, shape.prop('PolicyDocument'), shape.seesTemplate));
       }
       return forEachResource(shape, { rule: this.rule, part: type.split('::')[2], type, clauses });
     })];

@@ -1,4 +1,4 @@
-import { ALLOW, NOT_CONDITIONED_ON_WHO, PUBLIC_PRINCIPAL } from './policy-statements';
+import { NOT_CONDITIONED_ON_WHO, PUBLIC_PRINCIPAL, noAllowStatement } from './policy-statements';
 import { KEY_OF_A_SECRET, SECRET_KEY_REFERENCE_GAP, secretKeyRule } from './template-references';
 import { GuardRuleSource, guardRegex, guardRuleName } from '../definition';
 import { GuardTarget } from '../shape';
@@ -37,10 +37,9 @@ export const SecretKeyPolicyScopeGuard: GuardRuleSource = {
     { targets: [GuardTarget.TEMPLATE], partial: true, reason: `${SECRET_KEY_REFERENCE_GAP} A KeyPolicy written as a JSON string is not read.` },
   ],
   render() {
-    return [secretKeyRule(guardRuleName(this.rule), this.rule, [{
-      when: 'Properties.KeyPolicy.Statement exists',
-      check: `Properties.KeyPolicy.Statement[\n  ${ALLOW}\n  ${PUBLIC_PRINCIPAL}\n  ${NOT_CONDITIONED_ON_WHO} ] empty`,
-      message: 'The key encrypts a secret and its key policy allows Principal "*" without a condition on who: anyone who can call KMS can use the key.',
-    }])];
+    return [secretKeyRule(guardRuleName(this.rule), this.rule, [
+      noAllowStatement(this.rule, 'Properties.KeyPolicy.Statement', [PUBLIC_PRINCIPAL, NOT_CONDITIONED_ON_WHO],
+        'The key encrypts a secret and its key policy allows Principal "*" without a condition on who: anyone who can call KMS can use the key.'),
+    ])];
   },
 };

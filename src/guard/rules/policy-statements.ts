@@ -1,4 +1,4 @@
-import { guardRegex } from '../definition';
+import { GuardClause, clause, guardRegex, indent } from '../definition';
 
 /**
  * Guard filters on IAM policy statements, the way the pack reads them (src/analysis/policy.ts),
@@ -35,4 +35,16 @@ export function grantingPatterns(action: string): string {
 /** The statement's `Action` grants `action` (a value or a list of values). */
 export function grantsAction(action: string): string {
   return `some Action[*] == ${guardRegex(grantingPatterns(action))}`;
+}
+
+/**
+ * A clause: no statement of the policy at `statements` (a list, or a single statement object)
+ * meets every one of `conditions` (each a Guard clause on the statement; `or` within one). Each
+ * statement is visited with `[*]`, which Guard also applies to a single object (a filter
+ * `Statement[ ... ]` would read a single object's fields as its entries), and an Allow that meets
+ * them fails on its own path.
+ */
+export function noAllowStatement(rule: string, statements: string, conditions: string[], message: string): GuardClause {
+  const inner = clause(rule, { when: [ALLOW, ...conditions].join('\n  '), check: 'Effect == \'Deny\'', message });
+  return { when: `${statements} exists`, check: `${statements}[*] {\n${indent(inner, 1)}\n}` };
 }

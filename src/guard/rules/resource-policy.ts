@@ -1,5 +1,5 @@
 import { PROACTIVE_ONLY } from './encryption';
-import { ALLOW, NOT_CONDITIONED_ON_WHO, PUBLIC_PRINCIPAL, grantsAction } from './policy-statements';
+import { NOT_CONDITIONED_ON_WHO, PUBLIC_PRINCIPAL, grantsAction, noAllowStatement } from './policy-statements';
 import { secretsLackingRule } from './template-references';
 import { GuardRuleSource, GuardShape, forEachResource, guardRegex, guardRuleName } from '../definition';
 import { GuardTarget } from '../shape';
@@ -41,7 +41,7 @@ export const SecretPolicyDenyDeleteGuard: GuardRuleSource = {
     {
       targets: [GuardTarget.TEMPLATE],
       partial: true,
-      reason: `${SECRET_ID_GAP} A policy written as a JSON string, a statement with NotAction, and action patterns with a wildcard before the end or ? are not read.`,
+      reason: `${SECRET_ID_GAP} A policy written as a JSON string or whose Statement is a single object rather than a list, a statement with NotAction, and action patterns with a wildcard before the end or ? are not read.`,
     },
     { targets: [GuardTarget.HOOK, GuardTarget.CONFIG], partial: false, reason: POLICY_IS_ANOTHER_RESOURCE },
   ],
@@ -67,10 +67,8 @@ export const SecretPolicyNoPublicAllowGuard: GuardRuleSource = {
       rule: this.rule,
       type: RESOURCE_POLICY,
       filter: `${statements} exists`,
-      clauses: [{
-        check: `${statements}[\n  ${ALLOW}\n  ${PUBLIC_PRINCIPAL}\n  ${NOT_CONDITIONED_ON_WHO} ] empty`,
-        message: 'A statement of the secret\'s resource policy allows Principal "*" without a condition on who: any AWS principal could call it on the secret.',
-      }],
+      clauses: [noAllowStatement(this.rule, statements, [PUBLIC_PRINCIPAL, NOT_CONDITIONED_ON_WHO],
+        'A statement of the secret\'s resource policy allows Principal "*" without a condition on who: any AWS principal could call it on the secret.')],
     })];
   },
 };
