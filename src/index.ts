@@ -24,3 +24,6 @@ export { GuardHookFailureMode, GuardHookFilteringCriteria, GuardRulesSource, Sec
 export type { GuardHookStackFilters, GuardRulesLocation, SecretsGuardHookProps } from './guard/guard-hook';
 export { SecretsConfigRules } from './guard/config-rules';
 export type { SecretsConfigRulesProps } from './guard/config-rules';
+export { SecretsOrganizationRollout } from './organization/organization-rollout';
+export { StackSetCallAs } from './organization/organization-rollout-props';
+export type { OrganizationMonitorOptions, SecretsOrganizationRolloutProps } from './organization/organization-rollout-props';
