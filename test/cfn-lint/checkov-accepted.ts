@@ -157,4 +157,34 @@ export const ACCEPTED_CHECKOV_FAILURES: readonly AcceptedCheckovFailure[] = [
     reason: 'The example shows a team acknowledging a finding: a revoked token kept as a replay fixture in a test ' +
       'function\'s environment, which the pack reports too and the example acknowledges with its reason.',
   },
+  {
+    check: 'CKV_AWS_18',
+    template: ANY,
+    resource: /^AWS::S3::Bucket [A-Za-z0-9]*RulesAccessLogsBucket[0-9A-F]{8}$/,
+    ours: true,
+    reason: 'This bucket is the target of the SecretsOrganizationRollout rules bucket\'s server access logs. Logging ' +
+      'it into itself would log every log delivery in a loop, and into another bucket would need a third bucket with ' +
+      'the same question. It blocks public access, enforces TLS, is versioned and KMS-encrypted; give ' +
+      'accessLogsBucket to log to an existing bucket instead.',
+  },
+  {
+    check: 'CKV_AWS_18',
+    template: /^integ\/integ\.organization-rollout\.ts .*\.stackset$/,
+    resource: /^AWS::S3::Bucket GuardHookAccessLogsBucket[0-9A-F]{8}$/,
+    ours: true,
+    reason: 'The SecretsGuardHook of the rollout\'s member stack, in each account and Region: this bucket is the target ' +
+      'of the hook log bucket\'s server access logs. Logging it into itself would loop, and into another bucket would ' +
+      'need a third bucket with the same question. It blocks public access, enforces TLS, is versioned and KMS-encrypted.',
+  },
+  {
+    check: 'CKV_AWS_33',
+    template: ANY,
+    resource: /^AWS::KMS::Key [A-Za-z0-9]*RulesKey[0-9A-F]{8}$/,
+    ours: true,
+    reason: 'Checkov fails any key-policy Allow whose principal is `*` without reading its Condition. The ' +
+      'SecretsOrganizationRollout rules key allows kms:Decrypt only with `aws:PrincipalOrgID` (the organisation), ' +
+      '`aws:PrincipalArn` (the Guard Hook execution roles the member stack names) and `kms:ViaService` (S3 of the ' +
+      'bucket\'s region): the hooks of the organisation read the rules object, nobody else decrypts. The IAM engine ' +
+      'proves it (test/organization/organization-rollout.test.ts).',
+  },
 ];
