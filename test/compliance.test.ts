@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HardenedSecret, SecretKey, SecretRotationPolicy } from '../src';
+import { HardenedSecret, SecretKey, SecretRotationPolicy, SecretsConfigRules, SecretsGuardHook } from '../src';
 import { ComplianceCase, zeroFindingsTests } from './compliance-suite';
 import { newStack } from './helpers/stacks';
 import { importedVpc } from './helpers/vpc';
@@ -49,6 +50,14 @@ const cases: ComplianceCase[] = [
     });
     secret.grantRead(new iam.AccountPrincipal('222222222222'));
   }],
+  // The default hook also creates an access logs bucket, a documented Control Tower exception
+  // (test/guard/guard-hook.test.ts); with the account's access logs bucket it has none.
+  ['Guard Hook', (stack) => {
+    new SecretsGuardHook(stack, 'GuardHook', { accessLogsBucket: s3.Bucket.fromBucketName(stack, 'AccessLogs', 'access-logs-111111111111-eu-west-1') });
+  }],
+  ['Config rules', (stack) => {
+    new SecretsConfigRules(stack, 'ConfigRules');
+  }],
 ];
 
 describe('compliance of the default synth', () => {
@@ -82,8 +91,9 @@ describe('compliance of the default synth', () => {
   });
 
   test('every acknowledgement the constructs make, with its resource and reason', () => {
-    // The only acknowledgements the library makes itself: those of SecretRotationPolicy.none,
-    // on the secret resource, carrying the user's justification, in each pack with a rotation rule.
+    // The acknowledgements the library makes itself: those of SecretRotationPolicy.none, on the
+    // secret resource, carrying the user's justification, in each pack with a rotation rule; and
+    // those of SecretsGuardHook on its log bucket and its role's policy.
     const all: Array<{ case: string; path: string; rule: string; reason: string }> = [];
     for (const [label, build] of cases) {
       const stack = newStack();
@@ -93,11 +103,17 @@ describe('compliance of the default synth', () => {
       }
     }
     const reason = 'Rotation waived: Vendor API key without a rotation API';
+    const replication = expect.stringMatching(/^Cross-Region replication needs a second bucket in another region/);
     expect(all).toEqual([
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'AwsSolutions-SMG4', reason },
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'HardenedSecrets-SecretRotationConfigured', reason },
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'HIPAA.Security-SecretsManagerRotationEnabled', reason },
       { case: 'no rotation, justified', path: 'Stack/Secret/Resource', rule: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
+      // SecretsGuardHook: its log bucket is not replicated, and its role writes any report name in that one bucket.
+      { case: 'Guard Hook', path: 'Stack/GuardHook/ExecutionRole/Policy/Resource', rule: 'AwsSolutions-IAM5[Resource::<GuardHookLogBucketA273F89E.Arn>/*]', reason: expect.stringMatching(/^CloudFormation names the Guard output reports/) },
+      { case: 'Guard Hook', path: 'Stack/GuardHook/LogBucket/Resource', rule: 'HIPAA.Security-S3BucketReplicationEnabled', reason: replication },
+      { case: 'Guard Hook', path: 'Stack/GuardHook/LogBucket/Resource', rule: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: replication },
+      { case: 'Guard Hook', path: 'Stack/GuardHook/LogBucket/Resource', rule: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: replication },
     ]);
   });
 });
