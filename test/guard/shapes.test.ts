@@ -80,6 +80,21 @@ Resources:
     Type: AWS::EC2::Instance
     Properties:
       UserData: !Base64 'echo hi'
+  Build:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      ServiceRole: !GetAtt Role.Arn
+      Source: { Type: NO_SOURCE, BuildSpec: 'version: 0.2' }
+      Artifacts: { Type: NO_ARTIFACTS }
+      Environment:
+        Type: LINUX_CONTAINER
+        Image: aws/codebuild/standard:7.0
+        ComputeType: BUILD_GENERAL1_SMALL
+        EnvironmentVariables: [{ Name: STAGE, Value: !Ref Stage }]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: [{ Name: app, Image: nginx, Environment: [{ Name: STAGE, Value: !Ref Stage }] }]
 `;
 
 describe('input shapes of the exported Guard rules', () => {
@@ -97,7 +112,7 @@ describe('input shapes of the exported Guard rules', () => {
     const hook = new Map(hookShape(t).map(d => [d.logicalId, d.document as any]));
 
     test('one document per created resource, Resources.<id>.ResourceType / ResourceProperties', () => {
-      expect([...hook.keys()].sort()).toEqual(['Instance', 'Key', 'Role', 'RolePolicy', 'Rotator', 'Schedule', 'Secret']);
+      expect([...hook.keys()].sort()).toEqual(['Build', 'Instance', 'Key', 'Role', 'RolePolicy', 'Rotator', 'Schedule', 'Secret', 'Task']);
       expect(Object.keys(hook.get('Secret').Resources)).toEqual(['Secret']);
       expect(hook.get('Secret').Resources.Secret.ResourceType).toBe('AWS::SecretsManager::Secret');
     });
@@ -130,7 +145,7 @@ describe('input shapes of the exported Guard rules', () => {
     const items = new Map(configShape(t).map(d => [d.logicalId, d.document as any]));
 
     test('only recorded, modelled types get an item', () => {
-      expect([...items.keys()].sort()).toEqual(['Key', 'Role', 'Rotator', 'Secret']);
+      expect([...items.keys()].sort()).toEqual(['Build', 'Key', 'Role', 'Rotator', 'Secret', 'Task']);
       for (const type of NOT_RECORDED_BY_CONFIG) {
         expect(modelledConfigTypes()).not.toContain(type);
       }
@@ -161,6 +176,11 @@ describe('input shapes of the exported Guard rules', () => {
       expect(decoded.Statement[0].Action).toBe('secretsmanager:GetSecretValue');
       expect(decoded.Statement[0].Resource).toMatch(/^arn:aws:secretsmanager:/);
       expect(JSON.parse(decodeURIComponent(role.configuration.assumeRolePolicyDocument)).Statement[0].Principal.Service).toBe('lambda.amazonaws.com');
+    });
+
+    test('a build project: CodeBuild API names; a task definition: the CloudFormation names AWS Config records it in', () => {
+      expect(items.get('Build').configuration.environment.environmentVariables).toEqual([{ name: 'STAGE', value: 'prod', type: 'PLAINTEXT' }]);
+      expect(items.get('Task').configuration.ContainerDefinitions[0].Environment).toEqual([{ Name: 'STAGE', Value: 'prod' }]);
     });
 
     test('a function: no environment variables', () => {

@@ -57,7 +57,9 @@
  *      `AWS::IAM::ManagedPolicy`: `policyVersionList.document`, `defaultVersionId`),
  *      AWS::Lambda::Function (`functionName`, `role`, `kmskeyArn`, `vpcConfig.*`; no environment
  *      variables), AWS::EC2::VPCEndpoint (`serviceName`, `vpcEndpointType`, `vpcId`, `subnetIds`,
- *      `groups.groupId`, `privateDnsEnabled`);
+ *      `groups.groupId`, `privateDnsEnabled`), AWS::CodeBuild::Project (`environment.
+ *      environmentVariables[*].name / value / type`, `source.*`), AWS::ECS::TaskDefinition (recorded
+ *      in the CloudFormation schema's names: `ContainerDefinitions[*].Environment[*].Name / Value`);
  *    - IAM API reference (GetRolePolicy, GetPolicyVersion, GetAccountAuthorizationDetails): policy
  *      documents come back URL-encoded (RFC 3986), and AWS Config records them as returned, so
  *      `configuration.rolePolicyList[*].policyDocument` is a URL-encoded JSON string, not an
@@ -69,8 +71,7 @@
  *    `AWS::IAM::RolePolicy` / `UserPolicy` / `GroupPolicy` (recorded inside the role's, user's or
  *    group's item, whose logical id the item carries here), `AWS::IAM::AccessKey`, and template
  *    sections (Parameters, Outputs, Mappings). Recorded types this file does not model (their
- *    configuration is the service's describe output, e.g. CodeBuild, ECS task definitions, EC2
- *    instances) get no item: `modelledConfigTypes` says which types are modelled, so a missing
+ *    configuration is the service's describe output, e.g. EC2 instances, RDS, ElastiCache) get no item: `modelledConfigTypes` says which types are modelled, so a missing
  *    item is a listed difference, never a silent pass.
  */
 import { createHash } from 'crypto';
@@ -478,6 +479,8 @@ const CONFIG_TYPES: Record<string, string> = {
   'AWS::IAM::ManagedPolicy': 'AWS::IAM::Policy',
   'AWS::Lambda::Function': 'AWS::Lambda::Function',
   'AWS::EC2::VPCEndpoint': 'AWS::EC2::VPCEndpoint',
+  'AWS::CodeBuild::Project': 'AWS::CodeBuild::Project',
+  'AWS::ECS::TaskDefinition': 'AWS::ECS::TaskDefinition',
 };
 
 /** The CloudFormation types this file turns into configuration items. */
@@ -711,6 +714,31 @@ export function configShape(t: CorpusTemplate): ShapedDocument[] {
         });
         break;
       }
+      case 'AWS::CodeBuild::Project': {
+        const env = isObject(p.Environment) ? r(p.Environment) as Json : {};
+        const source = isObject(p.Source) ? r(p.Source) as Json : {};
+        configuration = prune({
+          name: physicalName,
+          arn,
+          serviceRole: r(p.ServiceRole),
+          encryptionKey: r(p.EncryptionKey),
+          environment: prune({
+            type: env.Type,
+            image: env.Image,
+            computeType: env.ComputeType,
+            privilegedMode: env.PrivilegedMode ?? false,
+            environmentVariables: asList(env.EnvironmentVariables).filter(isObject)
+              .map(v => prune({ name: v.Name, value: v.Value, type: v.Type ?? 'PLAINTEXT' })),
+          }),
+          source: prune({ type: source.Type, location: source.Location, buildSpec: source.BuildSpec }),
+        });
+        break;
+      }
+      case 'AWS::ECS::TaskDefinition':
+        // A type AWS Config records in the CloudFormation schema's own names (ContainerDefinitions[*].Environment[*].Name / Value).
+        resourceId = arn;
+        configuration = { ...(r(p) as Json), TaskDefinitionArn: arn, Status: 'ACTIVE' };
+        break;
       default:
         continue;
     }
