@@ -6,7 +6,7 @@ import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GuardHookFailureMode, SecretsOrganizationRollout, SecretsOrganizationRolloutProps, StackSetCallAs } from '../../src';
-import { HOOK_CONTROL_TOWER_EXCEPTIONS } from '../../src/guard/acknowledgements';
+import { HOOK_CONTROL_TOWER_EXCEPTIONS, logBucketAcknowledgements, logWriteAcknowledgement } from '../../src/guard/acknowledgements';
 import { ROLLOUT_CONTROL_TOWER_EXCEPTIONS, rulesBucketAcknowledgements } from '../../src/organization/acknowledgements';
 import { HardenedSecretsValidationError } from '../../src/private/validation';
 import { AccessModel, Decision, PolicyDocument } from '../access/engine';
@@ -316,6 +316,23 @@ describe('SecretsOrganizationRollout: the rules bucket', () => {
       expect(result.decision).toBe(expected);
     });
 
+    test('the execution role the member template names, in any account of the organisation and any region, reads the rules', async () => {
+      // The role name as the member template writes it, resolved for a member account and region:
+      // the name the bucket and key policies admit is the one the stack set creates.
+      const { rollout } = build();
+      const role = Template.fromJSON(memberTemplate(rollout).json).findResources('AWS::IAM::Role');
+      const [roleName] = Object.values<any>(role).map((r) => r.Properties.RoleName);
+      for (const region of ['us-east-1', 'ap-southeast-2']) {
+        const name = (roleName['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : region)).join('');
+        const principal = model.external(`arn:aws:iam::${MEMBER}:role/${name}`, [S3_ALL, KMS_ALL], name);
+        const read = await model.request(principal, 's3:GetObjectVersion', object(), bucketPolicy, { principalOrgId: ORG });
+        const decrypt = await model.request(principal, 'kms:Decrypt', keyArn, keyPolicy, {
+          principalOrgId: ORG, viaAwsService: true, extra: { 'kms:ViaService': `s3.${TEST_ENV.region}.amazonaws.com` },
+        });
+        expect([read.decision, decrypt.decision]).toEqual(['Allowed', 'Allowed']);
+      }
+    });
+
     type KmsRow = [string, string, string | undefined, string, Decision];
     const kmsRows: KmsRow[] = [
       ['a hook role of the organisation decrypts the rules through S3', HOOK_ROLE(MEMBER), ORG, `s3.${TEST_ENV.region}.amazonaws.com`, 'Allowed'],
@@ -467,13 +484,15 @@ describe('SecretsOrganizationRollout compliance', () => {
     }
   });
 
-  test('the member stack carries only the acknowledgements of the constructs it holds', () => {
-    const { stack } = build({ monitor: { cloudTrailLogGroupName: 'aws-controltower/CloudTrailLogs' } });
+  test('the member stack carries exactly the Guard Hook\'s acknowledgements: the Config rules and the monitor need none', () => {
+    const { stack, rollout } = build({ monitor: { cloudTrailLogGroupName: 'aws-controltower/CloudTrailLogs' } });
+    const prefix = 'Stack/Rollout/MemberStack/GuardHook/';
     const member = acknowledgements(stack).filter((a) => a.path.startsWith('Stack/Rollout/MemberStack/'));
-    // The hook's (its log buckets and its role's writes to them); the Config rules and the monitor on
-    // an existing log group need none.
-    expect(member.length).toBeGreaterThan(0);
-    expect(member.filter((a) => !a.path.startsWith('Stack/Rollout/MemberStack/GuardHook/'))).toEqual([]);
+    const logBucket = rollout.memberStack.getLogicalId(rollout.memberStack.node.findChild('GuardHook').node.findChild('LogBucket').node.defaultChild as s3.CfnBucket);
+    const expected = [...logBucketAcknowledgements(true), logWriteAcknowledgement(`AwsSolutions-IAM5[Resource::<${logBucket}.Arn>/*]`)]
+      .map((a) => ({ path: `${prefix}${a.path}`, rule: a.rule, reason: a.reason }))
+      .sort((a, b) => `${a.path} ${a.rule}`.localeCompare(`${b.path} ${b.rule}`));
+    expect(member).toEqual(expected);
   });
 
   test('each acknowledgement, of the deploying stack and of the member stack, is needed: without them, each is a finding', () => {
