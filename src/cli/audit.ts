@@ -21,6 +21,7 @@ export const CLI_NAME = 'cdk-hardened-secrets';
 
 export const USAGE = `Usage: ${CLI_NAME} audit <template.json|template.yaml|cdk.out directory> [options]
        ${CLI_NAME} schema
+       ${CLI_NAME} export-guard-rules --target template|hook|config --out DIR (--help for its options)
 
 Runs SecretsManagerChecks (and, on request, the cdk-nag packs) on CloudFormation templates that
 CDK did not have to write, and prints the findings and the secrets compliance report.
@@ -100,7 +101,7 @@ export function runCli(argv: string[]): CliResult {
       return { exitCode: 0, stdout: `${JSON.stringify(SECRETS_COMPLIANCE_SCHEMA, undefined, 2)}\n`, stderr: '' };
     }
     if (command !== 'audit') {
-      throw new UsageError(`unknown command '${command}' (commands: audit, schema; --help for usage)`);
+      throw new UsageError(`unknown command '${command}' (commands: audit, schema, export-guard-rules; --help for usage)`);
     }
     const options = parseAuditArgs(rest);
     if (options === 'help') {

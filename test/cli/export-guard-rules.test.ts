@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from './cli-helpers';
+import { runCli as runInProcess } from '../../src/cli/audit';
 import { EXPORT_USAGE, runExportGuardRules } from '../../src/cli/export-guard-rules';
 import { SecretsGuardRules } from '../../src/guard/export';
 import { GuardTarget } from '../../src/guard/shape';
@@ -76,6 +77,11 @@ describe('cdk-hardened-secrets export-guard-rules', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/--out .*file: expected a directory, found a file/);
     expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  test('the command\'s --help and an unknown command name export-guard-rules', () => {
+    expect(runInProcess(['--help']).stdout).toContain('cdk-hardened-secrets export-guard-rules --target template|hook|config --out DIR');
+    expect(runInProcess(['export-rules']).stderr).toMatch(/unknown command 'export-rules' \(commands: audit, schema, export-guard-rules;/);
   });
 
   test('the audit command is unchanged behind the same entry point', async () => {
