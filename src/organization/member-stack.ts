@@ -10,6 +10,7 @@ import { Aws, CfnParameter } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { OrganizationMonitorOptions } from './organization-rollout-props';
 import { SecretsConfigRules } from '../guard/config-rules';
@@ -73,8 +74,12 @@ export function populateMemberStack(member: Construct, options: MemberStackOptio
     new SecretsConfigRules(member, 'ConfigRules');
   }
   if (options.monitor !== undefined) {
+    const topicName = options.monitor.alarmTopicName;
     new SecretAccessMonitor(member, 'Monitor', {
       cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(member, 'CloudTrailLogGroup', options.monitor.cloudTrailLogGroupName),
+      topic: topicName === undefined
+        ? undefined
+        : sns.Topic.fromTopicArn(member, 'AlarmTopic', `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:${topicName}`),
     });
   }
 }

@@ -31,6 +31,15 @@ export interface OrganizationMonitorOptions {
    * account and region would record every event once per region).
    */
   readonly cloudTrailLogGroupName: string;
+
+  /**
+   * The name of an SNS topic, in each target account and region, that the alarms notify, e.g.
+   * `aws-controltower-SecurityNotifications`. Its policy (and its key's) must let the account's
+   * CloudWatch alarms publish.
+   *
+   * @default - a new topic in each account and region, encrypted with a new customer-managed key
+   */
+  readonly alarmTopicName?: string;
 }
 
 /**

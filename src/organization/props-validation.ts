@@ -71,6 +71,12 @@ export function validateRolloutProps(path: string, props: SecretsOrganizationRol
       "a log group name: 1 to 512 letters, digits, '_', '-', '/', '.' or '#'",
     );
   }
+  const topicName = props.monitor?.alarmTopicName;
+  if (topicName !== undefined && isResolved(topicName)) {
+    // https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+    v.check(/^[A-Za-z0-9_-]{1,256}$/.test(topicName), 'monitor.alarmTopicName', topicName,
+      "a topic name: 1 to 256 letters, digits, '_' or '-' (a standard topic)");
+  }
   if (props.autoDeployment === false && props.retainStacksOnAccountRemoval !== undefined) {
     v.conflict(['retainStacksOnAccountRemoval', 'autoDeployment'],
       'retainStacksOnAccountRemoval applies only to automatic deployments: leave it unset or set autoDeployment to true');

@@ -194,6 +194,19 @@ describe('SecretsOrganizationRollout: the member template', () => {
     member.resourceCountIs('AWS::CloudTrail::Trail', 0);
   });
 
+  test('GIVEN a monitor and an alarm topic name WHEN synthesised THEN the alarms notify that topic of each account and region, and no topic or key is made', () => {
+    const { rollout } = build({ monitor: { cloudTrailLogGroupName: 'aws-controltower/CloudTrailLogs', alarmTopicName: 'aws-controltower-SecurityNotifications' } });
+    const member = Template.fromJSON(memberTemplate(rollout).json);
+    member.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':aws-controltower-SecurityNotifications']],
+      }],
+    });
+    member.resourceCountIs('AWS::SNS::Topic', 0);
+    // The only key left is the hook's log key.
+    member.resourceCountIs('AWS::KMS::Key', 1);
+  });
+
   test('GIVEN no monitor WHEN synthesised THEN the member template has no metric filter', () => {
     const { rollout } = build();
     Template.fromJSON(memberTemplate(rollout).json).resourceCountIs('AWS::Logs::MetricFilter', 0);
@@ -377,6 +390,7 @@ describe('SecretsOrganizationRollout: bad props fail at synth, naming path, prop
     ['the version id of an unversioned object', { rulesVersionId: 'null' }, /invalid `rulesVersionId`: got "null"/],
     ['a version id with a space', { rulesVersionId: 'abc def' }, /invalid `rulesVersionId`: got "abc def"/],
     ['a bad log group name', { monitor: { cloudTrailLogGroupName: 'trail logs' } }, /invalid `monitor.cloudTrailLogGroupName`: got "trail logs"/],
+    ['a topic ARN for a topic name', { monitor: { cloudTrailLogGroupName: 'trail', alarmTopicName: 'arn:aws:sns:eu-west-1:111111111111:alerts' } }, /invalid `monitor.alarmTopicName`: got "arn:aws:sns:eu-west-1:111111111111:alerts"; allowed: a topic name/],
     ['retention without automatic deployment', { autoDeployment: false, retainStacksOnAccountRemoval: true }, /conflicting props `retainStacksOnAccountRemoval` and `autoDeployment`/],
     ['a rules version without the hook', { guardHook: false }, /conflicting props `rulesVersionId` and `guardHook`/],
     ['a failure mode without the hook', { guardHook: false, rulesVersionId: undefined, failureMode: GuardHookFailureMode.FAIL }, /conflicting props `failureMode` and `guardHook`/],
@@ -413,6 +427,7 @@ describe('SecretsOrganizationRollout compliance', () => {
     ['the defaults', {}],
     ['before the rules are published', { rulesVersionId: undefined }],
     ['with a monitor, in FAIL', { monitor: { cloudTrailLogGroupName: 'aws-controltower/CloudTrailLogs' }, failureMode: GuardHookFailureMode.FAIL }],
+    ['with a monitor notifying an existing topic', { monitor: { cloudTrailLogGroupName: 'aws-controltower/CloudTrailLogs', alarmTopicName: 'aws-controltower-SecurityNotifications' } }],
     ['Config rules only', { guardHook: false, rulesVersionId: undefined }],
   ];
 
