@@ -79,7 +79,9 @@ export interface SecretsOrganizationRolloutProps {
   readonly rulesVersionId?: string;
 
   /**
-   * Deploy the Guard Hook (`SecretsGuardHook`) in every account and region.
+   * Deploy the Guard Hook (`SecretsGuardHook`) in every account and region, with the rules bucket
+   * it reads in this stack. The hook's execution role is named
+   * `hardened-secrets-guard-hook-<region>` in every account: the name the bucket policy admits.
    *
    * @default true
    */
