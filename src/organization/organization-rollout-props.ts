@@ -22,6 +22,12 @@ export enum StackSetCallAs {
 /**
  * A `SecretAccessMonitor` in every account and region of the rollout, on the CloudTrail log
  * group that already receives the account's events there.
+ *
+ * The member monitor watches no secret: it knows no reader or writer of the account's secrets, so
+ * its `UNEXPECTED_READ` and `WRITE_OUTSIDE_ROTATION` alarms count every read and every write of
+ * a secret value in the account. Its other detectors (deletion, policy, replication and key
+ * changes, failed rotations, refused calls) need no list. Watch the secrets with their readers
+ * where the workloads define them.
  */
 export interface OrganizationMonitorOptions {
   /**
