@@ -138,6 +138,9 @@ describe('SecretsOrganizationRollout: the stack set', () => {
     expect(Object.values(member.Resources as Record<string, { Type: string }>).map((r) => r.Type).filter((t) => t.startsWith('AWS::Lambda::'))).toEqual([]);
     // No file asset: nothing in the member template points at a CDK asset bucket.
     expect(JSON.stringify(member)).not.toMatch(/cdk-hnb659fds|AssetParameters/);
+    // Member accounts need no CDK bootstrap: no bootstrap version parameter or rule.
+    expect(Object.keys(member.Parameters ?? {})).toEqual(['RulesBucketName', 'RulesKeyArn']);
+    expect(member.Rules).toBeUndefined();
   });
 });
 
