@@ -30,6 +30,27 @@ const cases: RuleCase[] = [
   { name: 'a deny conditioned on aws:SecureTransport fails', target: T, rule: 'SecretPolicyDenyDelete', document: template({ S: secret, P: policy([denyDelete({ Bool: { 'aws:SecureTransport': 'false' } })]) }), fails: ['S'] },
   { name: 'a deny of GetSecretValue only fails', target: T, rule: 'SecretPolicyDenyDelete', document: template({ S: secret, P: policy([{ ...denyDelete(), Action: 'secretsmanager:GetSecretValue' }]) }), fails: ['S'] },
   { name: 'no policy fails', target: T, rule: 'SecretPolicyDenyDelete', document: template({ S: secret }), fails: ['S'] },
+  { name: 'a deny written as one statement object passes', target: T, rule: 'SecretPolicyDenyDelete', document: template({ S: secret, P: policy(denyDelete()) }), fails: [] },
+  { name: 'an allow written as one statement object fails', target: T, rule: 'SecretPolicyDenyDelete', document: template({ S: secret, P: policy(reader) }), fails: ['S'] },
+  {
+    name: 'a policy tied by Fn::GetAtt passes, the secret without one fails',
+    target: T,
+    rule: 'SecretPolicyDenyDelete',
+    document: template({ S: secret, U: secret, P: { ...policy([denyDelete()]), Properties: { SecretId: { 'Fn::GetAtt': ['S', 'Id'] }, ResourcePolicy: { Statement: [denyDelete()] } } } }),
+    fails: ['U'],
+  },
+  {
+    name: 'two secrets, one by Ref with a list, one by Fn::GetAtt with an object: both pass',
+    target: T,
+    rule: 'SecretPolicyDenyDelete',
+    document: template({
+      S: secret,
+      U: secret,
+      P: policy([denyDelete()]),
+      Q: { Type: POLICY, Properties: { SecretId: { 'Fn::GetAtt': ['U', 'Id'] }, ResourcePolicy: { Statement: denyDelete() } } },
+    }),
+    fails: [],
+  },
 
   // GIVEN the resource policy THEN no unconditioned Allow to "*"
   { name: 'a named reader passes', target: T, rule: 'SecretPolicyNoPublicAllow', document: template({ S: secret, P: policy([reader, denyDelete()]) }), fails: [] },

@@ -6,8 +6,16 @@ import { GuardClause, clause, guardRegex, indent } from '../definition';
  * 2 cannot parse one): the rules that read policies list that gap.
  */
 
-/** The statement applies to everyone: `"*"`, `{ AWS: "*" }` (any principal kind), or `NotPrincipal`. */
-export const PUBLIC_PRINCIPAL = 'Principal == \'*\' or some Principal.*[*] == \'*\' or NotPrincipal exists';
+/**
+ * The statement (at `at`, e.g. `Properties.ResourcePolicy.Statement.`, or the one in scope)
+ * applies to everyone: `"*"`, `{ AWS: "*" }` (any principal kind), or `NotPrincipal`.
+ */
+export function publicPrincipal(at: string = ''): string {
+  return `${at}Principal == '*' or some ${at}Principal.*[*] == '*' or ${at}NotPrincipal exists`;
+}
+
+/** {@link publicPrincipal} of the statement in scope. */
+export const PUBLIC_PRINCIPAL = publicPrincipal();
 
 /** Condition keys that limit who a statement applies to (the pack's `isConditioned`). */
 const WHO_KEYS = '^(?i)(aws:(principalarn|principalaccount|principalorgid|principalorgpaths|principalservicename|userid|sourceaccount|sourcearn|sourceowner|sourcevpc|sourcevpce|sourceip|sourceorgid|sourceorgpaths)|kms:calleraccount)$';
@@ -32,9 +40,9 @@ export function grantingPatterns(action: string): string {
   return `^(?i)(\\*|${nested}\\*|${chars.join('')})$`;
 }
 
-/** The statement's `Action` grants `action` (a value or a list of values). */
-export function grantsAction(action: string): string {
-  return `some Action[*] == ${guardRegex(grantingPatterns(action))}`;
+/** The statement's (at `at`, or the one in scope) `Action` grants `action` (a value or a list of values). */
+export function grantsAction(action: string, at: string = ''): string {
+  return `some ${at}Action[*] == ${guardRegex(grantingPatterns(action))}`;
 }
 
 /**

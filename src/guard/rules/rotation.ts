@@ -5,7 +5,7 @@ import { GuardTarget } from '../shape';
 
 const SCHEDULE = 'AWS::SecretsManager::RotationSchedule';
 
-const SECRET_ID_GAP = 'A schedule is tied to its secret by a SecretId that is a Ref to the secret; a SecretId by Fn::GetAtt, through an AWS::SecretsManager::SecretTargetAttachment, or by literal name or ARN is not followed.';
+const SECRET_ID_GAP = 'A schedule is tied to its secret by a SecretId that is a Ref or an Fn::GetAtt to the secret; a SecretId through an AWS::SecretsManager::SecretTargetAttachment, or by literal name or ARN, is not followed.';
 
 /** `HardenedSecrets-SecretRotationConfigured`. */
 export const SecretRotationConfiguredGuard: GuardRuleSource = {
@@ -39,7 +39,7 @@ export const SecretRotationConfiguredGuard: GuardRuleSource = {
       })];
     }
     return [
-      secretsLackingRule(guardRuleName(this.rule), this.rule, SCHEDULE, [], message),
+      secretsLackingRule(guardRuleName(this.rule), this.rule, SCHEDULE, [[]], message),
       secretsReferencedByRule(guardRuleName(this.rule, 'Incomplete'), this.rule, SCHEDULE, [
         'Properties.RotationRules not exists or Properties.RotationLambdaARN not exists',
         'Properties.RotationRules not exists or Properties.HostedRotationLambda not exists',

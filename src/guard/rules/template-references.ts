@@ -96,56 +96,70 @@ function failOnSecret(rule: string, message: string): string {
   return clause(rule, { check: `Type != ${guardString(SECRET)}`, message });
 }
 
-/** The resources of `type` whose `SecretId` is a `Ref` to a secret, filtered, as a Guard query of those ids. */
-function attachedIds(type: string, filter: string[]): string {
-  return `Resources.*[ ${[`Type == ${guardString(type)}`, ...filter, 'Properties.SecretId.Ref exists'].join('\n    ')} ].Properties.SecretId.Ref`;
+/** The resources of `type` meeting `filter` whose `SecretId` is a `Ref` (or `Fn::GetAtt`) to a resource, as a Guard query of those ids. */
+function attachedIds(type: string, filter: string[], intrinsic: 'Ref' | 'Fn::GetAtt' = 'Ref'): string {
+  const [key, pick] = intrinsic === 'Ref' ? ['Ref', 'Ref'] : ['\'Fn::GetAtt\'', '\'Fn::GetAtt\'[0]'];
+  return `Resources.*[ ${[`Type == ${guardString(type)}`, ...filter, `Properties.SecretId.${key} exists`].join('\n    ')} ].Properties.SecretId.${pick}`;
 }
 
 /**
  * A Guard named rule of the TEMPLATE target: every secret has a resource of `type` whose
- * `SecretId` is a `Ref` to it and that meets `filter` (Guard clauses, one per line, relative to
- * that resource). A secret without one fails, on its own path (`/Resources/<id>/Type`).
+ * `SecretId` is a `Ref` or an `Fn::GetAtt` to it and that meets one of `filters` (each a list of
+ * Guard clauses, one per line, relative to that resource). A secret without one fails, on its
+ * own path (`/Resources/<id>/Type`).
  *
- * The secrets' logical ids are bound with `Resources[ secret_id | ... ]`, those lacking the
- * resource taken with `%secret_id[ this !IN %ids ]`, and visited with `Resources[ keys IN ... ]`.
+ * The secrets' logical ids are bound with `Resources[ secret_id | ... ]`; each list of qualifying
+ * ids takes its secrets away in turn (`%ids[ this !IN %list ]`, only when the list is not empty:
+ * cfn-guard 3.1 keeps nothing when it is), and the secrets left are visited with
+ * `Resources[ keys IN ... ]`.
  */
-export function secretsLackingRule(name: string, rule: string, type: string, filter: string[], message: string): string {
+export function secretsLackingRule(name: string, rule: string, type: string, filters: string[][], message: string): string {
+  const lists = filters.flatMap(filter => [attachedIds(type, filter, 'Ref'), attachedIds(type, filter, 'Fn::GetAtt')]);
+  const fail = (ids: string | undefined) => ids === undefined
+    ? [`Resources.*[ Type == ${guardString(SECRET)} ] {`, indent(failOnSecret(rule, message), 1), '}'].join('\n')
+    : [`when %${ids} !empty {`, indent(`Resources[ keys IN %${ids} ] {`, 1), indent(failOnSecret(rule, message), 2), indent('}', 1), '}'].join('\n');
+  // `left` is the variable of the secrets no list has taken yet; undefined: all of them.
+  const branch = (level: number, left: string | undefined): string => {
+    if (level === lists.length) {
+      return fail(left);
+    }
+    const next = `lacking_${level + 1}`;
+    return [
+      `when %attached_${level + 1} empty {`,
+      indent(branch(level + 1, left), 1),
+      '}',
+      `when %attached_${level + 1} !empty {`,
+      indent(`let ${next} = %${left ?? 'secret_id'}[ this !IN %attached_${level + 1} ]`, 1),
+      indent(branch(level + 1, next), 1),
+      '}',
+    ].join('\n');
+  };
   return [
     `rule ${name} when Resources.*[ Type == ${guardString(SECRET)} ] !empty {`,
-    indent(`let attached = ${attachedIds(type, filter)}`, 1),
-    indent('when %attached empty {', 1),
-    indent(`Resources.*[ Type == ${guardString(SECRET)} ] {`, 2),
-    indent(failOnSecret(rule, message), 3),
-    indent('}', 2),
-    indent('}', 1),
-    indent('when %attached !empty {', 1),
-    indent(`Resources[ secret_id | Type == ${guardString(SECRET)} ] {\n  Type exists\n}`, 2),
-    indent('let lacking = %secret_id[ this !IN %attached ]', 2),
-    indent('when %lacking !empty {', 2),
-    indent('Resources[ keys IN %lacking ] {', 3),
-    indent(failOnSecret(rule, message), 4),
-    indent('}', 3),
-    indent('}', 2),
-    indent('}', 1),
+    indent(lists.map((query, i) => `let attached_${i + 1} = ${query}`).join('\n'), 1),
+    indent(`Resources[ secret_id | Type == ${guardString(SECRET)} ] {\n  Type exists\n}`, 1),
+    indent(branch(0, undefined), 1),
     '}',
   ].join('\n');
 }
 
 /**
  * A Guard named rule of the TEMPLATE target: a secret that a resource of `type` meeting `filter`
- * refers to (`SecretId` a `Ref` to it) fails, on its own path.
+ * refers to (`SecretId` a `Ref` or an `Fn::GetAtt` to it) fails, on its own path.
  */
 export function secretsReferencedByRule(name: string, rule: string, type: string, filter: string[], message: string): string {
   return [
     `rule ${name} when Resources.*[ Type == ${guardString(SECRET)} ] !empty {`,
-    indent(`let referring = ${attachedIds(type, filter)}`, 1),
-    indent('when %referring !empty {', 1),
-    indent('Resources[ keys IN %referring ] {', 2),
-    indent(`when Type == ${guardString(SECRET)} {`, 3),
-    indent(failOnSecret(rule, message), 4),
-    indent('}', 3),
-    indent('}', 2),
-    indent('}', 1),
+    ...(['Ref', 'Fn::GetAtt'] as const).map((intrinsic, i) => [
+      indent(`let referring_${i + 1} = ${attachedIds(type, filter, intrinsic)}`, 1),
+      indent(`when %referring_${i + 1} !empty {`, 1),
+      indent(`Resources[ keys IN %referring_${i + 1} ] {`, 2),
+      indent(`when Type == ${guardString(SECRET)} {`, 3),
+      indent(failOnSecret(rule, message), 4),
+      indent('}', 3),
+      indent('}', 2),
+      indent('}', 1),
+    ].join('\n')),
     '}',
   ].join('\n');
 }
