@@ -1,3 +1,4 @@
+import { CREDENTIAL_GUARD_RULES } from './credentials';
 import { ReplicaCustomerManagedKeyGuard, SecretCustomerManagedKeyGuard } from './encryption';
 import { IamNoBroadSecretAccessGuard } from './iam';
 import { SecretKeyPolicyScopeGuard, SecretKeyRotationGuard } from './keys';
@@ -21,4 +22,5 @@ export const GUARD_RULES: readonly GuardRuleSource[] = [
   IamNoBroadSecretAccessGuard,
   ReplicaCustomerManagedKeyGuard,
   RotationPermissionScopedGuard,
+  ...CREDENTIAL_GUARD_RULES,
 ];
