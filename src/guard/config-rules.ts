@@ -157,13 +157,27 @@ export class SecretsConfigRules extends Construct {
       for (const file of configRuleFiles()) {
         this.rules.push(new config.CustomPolicy(custom, customRuleId(file), {
           policyText: file.content,
-          ruleScope: config.RuleScope.fromResources(file.resourceTypes.map((t) => config.ResourceType.of(t))),
+          ruleScope: customRuleScope(file),
           configRuleName: prefix === undefined ? undefined : customRuleName(prefix, file),
           description: `${file.ruleIds.join(', ')} of the cdk-hardened-secrets rule catalogue (${file.fileName})`,
         }));
       }
     }
   }
+}
+
+/** Config's limit on `Scope.ComplianceResourceTypes`. */
+const MAX_SCOPE_TYPES = 100;
+
+/**
+ * The scope of a custom policy rule: the resource types of its file; none (every recorded type)
+ * for a rule that looks at every type (its file names none), or beyond the 100 types a scope holds.
+ */
+function customRuleScope(file: GuardRuleFile): config.RuleScope | undefined {
+  const types = file.resourceTypes;
+  return types.length === 0 || types.length > MAX_SCOPE_TYPES
+    ? undefined
+    : config.RuleScope.fromResources(types.map((t) => config.ResourceType.of(t)));
 }
 
 /** Config's limit on a rule name. */

@@ -11,7 +11,7 @@ import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IConstruct } from 'constructs';
 import { logBucketAcknowledgements, logWriteAcknowledgement } from './acknowledgements';
 import { createLogBucket } from './hook-log-bucket';
-import { hookRuleFile } from './rule-files';
+import { hookRuleFile, hookRulesCoverEveryType } from './rule-files';
 import { acknowledge } from '../private/acknowledgements';
 import { DEFAULTS } from '../private/defaults';
 import { futurePath, isResolved, PropsValidator } from '../private/validation';
@@ -315,10 +315,16 @@ export class SecretsGuardHook extends Construct {
   /** The hook's alias. */
   public readonly alias: string;
   /**
-   * The resource types the hook's rules look at. The hook's `TargetFilters` name them, or their
-   * services with a wildcard when there are more than the 50 names a hook takes.
+   * The resource types the hook's rules name. Rules that look at every type (credentials in any
+   * property) name none: see `targetNames`.
    */
   public readonly resourceTypes: string[];
+  /**
+   * The hook's `TargetFilters.TargetNames`: the resource types, or their services with a wildcard
+   * beyond the 50 names a hook takes; `undefined` when a rule looks at every type, and the hook then
+   * runs on every resource.
+   */
+  public readonly targetNames?: string[];
 
   constructor(scope: Construct, id: string, props: SecretsGuardHookProps = {}) {
     validateHookProps(futurePath(scope, id), props);
@@ -367,7 +373,9 @@ export class SecretsGuardHook extends Construct {
     // The form with Actions, InvocationPoints and TargetNames, which aws-cdk-lib's L1 does not
     // type (it requires Targets, one entry per type and action, at most 50).
     // https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-target-filtering.html
-    const targetNames = hookTargetNames(this.resourceTypes);
+    // A rule that looks at every type (an access key in any property) needs the hook on every type.
+    const targetNames = hookRulesCoverEveryType() ? undefined : hookTargetNames(this.resourceTypes);
+    this.targetNames = targetNames;
     this.hook.addPropertyOverride('TargetFilters', {
       Actions: HOOK_ACTIONS,
       InvocationPoints: ['PRE_PROVISION'],

@@ -7,6 +7,7 @@ import { GuardRuleFile, GuardTarget } from './shape';
 
 let hook: GuardRuleFile | undefined;
 let config: GuardRuleFile[] | undefined;
+let everyType: boolean | undefined;
 
 /** The one Guard Hook rule file (`hardened-secrets.guard`). */
 export function hookRuleFile(): GuardRuleFile {
@@ -24,4 +25,18 @@ export function hookRuleFile(): GuardRuleFile {
 export function configRuleFiles(): GuardRuleFile[] {
   config ??= SecretsGuardRules.export(GuardTarget.CONFIG);
   return config;
+}
+
+/**
+ * Whether a rule of the hook file looks at resources of every type (e.g. an AWS access key in any
+ * property): the hook file's `resourceTypes` lists the types of the rules that name theirs, and the
+ * template export, one file per rule, says which rules name none.
+ */
+export function hookRulesCoverEveryType(): boolean {
+  if (everyType === undefined) {
+    const ids = new Set(hookRuleFile().ruleIds);
+    everyType = SecretsGuardRules.export(GuardTarget.TEMPLATE)
+      .some((f) => f.resourceTypes.length === 0 && f.ruleIds.some((id) => ids.has(id)));
+  }
+  return everyType;
 }
