@@ -26,6 +26,7 @@ import {
   BLIND_DIR, compare, CORPUS_DIR, corpusFiles, differenceKey, exportedRuleIds, exportedRules, Finding, guardFindings,
   packErrors, PARITY_SHAPES, ParityShape, shapeCorpus, targetOf, templateKey,
 } from '../test/guard/parity-run';
+import { runCfnGuard } from '../test/helpers/cfn-guard';
 
 const RESULTS_FILE = path.join(__dirname, 'results', 'guard-parity.json');
 const CHILD_ENV = 'BENCH_GUARD_PARITY_MEASURE';
@@ -55,6 +56,8 @@ interface ShapeResult {
   readonly unlisted: string[];
   readonly vanished: string[];
   readonly guardMs: number;
+  /** One cfn-guard run on the shape's first document alone: the start-up and rule parsing every run pays. */
+  readonly oneDocumentMs: number;
 }
 
 interface Measurement {
@@ -72,6 +75,7 @@ function measure(options: Options): Measurement {
   let pack = new Map<string, Set<Finding>>();
   const packSamples: number[] = [];
   const guardSamples = new Map<ParityShape, number[]>(PARITY_SHAPES.map(s => [s, []]));
+  const oneSamples = new Map<ParityShape, number[]>(PARITY_SHAPES.map(s => [s, []]));
   const guardLast = new Map<ParityShape, ReturnType<typeof guardFindings>>();
   type Contender = 'pack' | ParityShape;
   interleavedRounds<Contender>(['pack', ...PARITY_SHAPES], options.warmup, options.iterations, (contender, _r, timed) => {
@@ -92,8 +96,10 @@ function measure(options: Options): Measurement {
     }
     const found = guardFindings(contender, shaped.get(contender)!, rules.get(contender)!);
     guardLast.set(contender, found);
+    const one = runCfnGuard(rules.get(contender)!, shaped.get(contender)!.documents.slice(0, 1));
     if (timed) {
       guardSamples.get(contender)!.push(found.milliseconds);
+      oneSamples.get(contender)!.push(one.milliseconds);
     }
   });
 
@@ -114,6 +120,7 @@ function measure(options: Options): Measurement {
       unlisted: [...actualKeys].filter(k => !listedKeys.has(k)),
       vanished: [...listedKeys].filter(k => !actualKeys.has(k)),
       guardMs: median(guardSamples.get(shape)!),
+      oneDocumentMs: median(oneSamples.get(shape)!),
     };
   });
   return { templates: templates.length, packMs: median(packSamples), shapes };
@@ -135,10 +142,13 @@ function checks(m: Measurement): Check[] {
 }
 
 function table(m: Measurement): string {
-  const header = ['shape', 'templates', 'documents', 'pack pairs', 'Guard pairs', 'equal', 'listed differences', 'unlisted', 'cfn-guard run ms', 'pack ms', 'ratio cfn-guard / pack'];
+  const header = [
+    'shape', 'templates', 'documents', 'pack pairs', 'Guard pairs', 'equal', 'listed differences', 'unlisted',
+    'cfn-guard run ms', 'pack ms', 'ratio cfn-guard / pack', 'one-document run ms',
+  ];
   const rows = m.shapes.map(s => [
     s.shape, int(s.templates), int(s.documents), int(s.packPairs), int(s.guardPairs), int(s.equal), int(s.listed),
-    int(s.unlisted.length + s.vanished.length), fmt(s.guardMs, 1), fmt(m.packMs, 0), fmt(s.guardMs / m.packMs, 4),
+    int(s.unlisted.length + s.vanished.length), fmt(s.guardMs, 1), fmt(m.packMs, 0), fmt(s.guardMs / m.packMs, 4), fmt(s.oneDocumentMs, 1),
   ]);
   return markdownTable(header, header.map((_, i) => (i === 0 ? '---' : '---:')), rows);
 }
@@ -184,7 +194,8 @@ function report(options: Options, env: Environment, m: Measurement, startedAt: b
   console.log(`\n${m.templates} templates (${options.corpora.join(' + ')}); medians of ${options.iterations} timed rounds after ${options.warmup} warm-up, interleaved:\n`);
   console.log(table(m));
   console.log('\n- pack pairs: the pack\'s ERROR (rule, logical id) pairs on the rules the shape\'s export holds; Guard pairs: cfn-guard\'s');
-  console.log('- cfn-guard run: one process over every document of the shape (rules parsed once); pack: CfnInclude + SecretsManagerChecks on every template\n');
+  console.log('- cfn-guard run: one process over every document of the shape (rules parsed once); pack: CfnInclude + SecretsManagerChecks on every template');
+  console.log('- one-document run: cfn-guard on the shape\'s first document alone (a template, one hook input, one item): what each start pays\n');
   printSummary(judged, times, RESULTS_FILE);
   writeResults(RESULTS_FILE, { environment: env, limits: LIMITS, times }, { templates: m.templates, packMs: m.packMs, shapes: m.shapes }, judged);
   return exitCode(judged);
