@@ -23,18 +23,19 @@ export interface ReferencePath {
  */
 export function referenceLets(name: string, type: string, path: ReferencePath): { lets: string[]; names: string[] } {
   const select = (extra: string) => `Resources.*[ Type == ${guardString(type)}\n    ${extra} ]`;
-  const lets: string[] = [];
-  const names: string[] = [];
-  for (const [suffix, intrinsic, pick] of [['ref', 'Ref', 'Ref'], ['getatt', '\'Fn::GetAtt\'', '\'Fn::GetAtt\'[0]']] as const) {
-    const variable = `${name}_${suffix}`;
-    names.push(variable);
-    if (path.list === undefined) {
-      lets.push(`let ${variable} = ${select(`Properties.${path.property}.${intrinsic} exists`)}.Properties.${path.property}.${pick}`);
-    } else {
-      lets.push(`let ${variable} = ${select(`Properties.${path.list} exists`)}.Properties.${path.list}[ ${path.property}.${intrinsic} exists ].${path.property}.${pick}`);
-    }
-  }
-  return { lets, names };
+  const query = (test: string, pick: string) => path.list === undefined
+    ? `${select(`Properties.${path.property}.${test}`)}.Properties.${path.property}.${pick}`
+    : `${select(`Properties.${path.list} exists`)}.Properties.${path.list}[ ${path.property}.${test} ].${path.property}.${pick}`;
+  return {
+    lets: [
+      `let ${name}_ref = ${query('Ref exists', 'Ref')}`,
+      `let ${name}_getatt = ${query('\'Fn::GetAtt\' is_list', '\'Fn::GetAtt\'[0]')}`,
+      // `!GetAtt Key.Arn` in YAML reaches cfn-guard as the string form: the logical id is before the dot.
+      `let ${name}_getatt_text = ${query('\'Fn::GetAtt\' is_string', '\'Fn::GetAtt\'')}`,
+      `let ${name}_getatt_string = regex_replace(%${name}_getatt_text, '^([^.]+)[.].*$', '\${1}')`,
+    ],
+    names: [`${name}_ref`, `${name}_getatt`, `${name}_getatt_string`],
+  };
 }
 
 /**
@@ -64,7 +65,7 @@ export function secretKeyLets(): { lets: string[]; names: string[] } {
   const aliasLets = [
     `let secret_key_aliases = Resources[ keys IN %${direct.names[0]} ]`,
     'let aliased_key_ref = %secret_key_aliases[ Type == \'AWS::KMS::Alias\'\n    Properties.TargetKeyId.Ref exists ].Properties.TargetKeyId.Ref',
-    'let aliased_key_getatt = %secret_key_aliases[ Type == \'AWS::KMS::Alias\'\n    Properties.TargetKeyId.\'Fn::GetAtt\' exists ].Properties.TargetKeyId.\'Fn::GetAtt\'[0]',
+    'let aliased_key_getatt = %secret_key_aliases[ Type == \'AWS::KMS::Alias\'\n    Properties.TargetKeyId.\'Fn::GetAtt\' is_list ].Properties.TargetKeyId.\'Fn::GetAtt\'[0]',
   ];
   return {
     lets: [...direct.lets, ...replica.lets, ...aliasLets],
@@ -73,7 +74,7 @@ export function secretKeyLets(): { lets: string[]; names: string[] } {
 }
 
 /** What the TEMPLATE rules on a secret's key leave out of the pack's way of finding that key. */
-export const SECRET_KEY_REFERENCE_GAP = 'The key of a secret is found through KmsKeyId (and replica KmsKeyIds) by Ref or Fn::GetAtt, and through an AWS::KMS::Alias the KmsKeyId refers to; a key named by a literal alias name or ARN, or by the string form of Fn::GetAtt, is not followed.';
+export const SECRET_KEY_REFERENCE_GAP = 'The key of a secret is found through KmsKeyId (and replica KmsKeyIds) by Ref or Fn::GetAtt (either form), and through an AWS::KMS::Alias the KmsKeyId refers to by Ref; a key named by a literal alias name or ARN is not followed.';
 
 /** Why a rule on the key of a secret is not in a hook or AWS Config. */
 export const KEY_OF_A_SECRET = 'Whether a KMS key encrypts a secret is known only from the secret that refers to it: a Guard Hook and AWS Config see the key alone (and checking every key would flag keys that encrypt no secret).';
