@@ -26,8 +26,9 @@ export interface GuardShape {
   readonly guard2: boolean;
   /**
    * A Guard query of the resources of `type` in the document; for `CONFIG`, where the document
-   * is one resource, `undefined` (a rule is guarded by `when resourceType == ...` instead: see
-   * {@link forEachResource}).
+   * is one resource, `undefined`: a rule is guarded by `when resourceType == ...` instead (see
+   * {@link forEachResource}). A filter on the root, `this[ resourceType == ... ]`, makes
+   * cfn-guard 3.1 and 2.1 stop with "entered unreachable code".
    */
   select(type: string): string | undefined;
   /** `path` (e.g. `KmsKeyId`, `ReplicaRegions[*].KmsKeyId`) under the properties of the resource in scope. */
