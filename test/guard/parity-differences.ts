@@ -104,10 +104,10 @@ const GROUPS: readonly DifferenceGroup[] = [
   {
     shape: 'template',
     rule: 'HardenedSecrets-NoAwsAccessKey',
-    direction: 'pack-only',
-    reason: declared('HardenedSecrets-NoAwsAccessKey', GuardTarget.TEMPLATE, 'a parameter Default is not followed from the Ref that reads it'),
+    direction: 'guard-only',
+    reason: declared('HardenedSecrets-NoAwsAccessKey', GuardTarget.TEMPLATE, 'it reports such a Default on the resource and on the parameter'),
     at: [
-      'templates/uploader-keys-as-parameter-defaults.yaml@Uploader',
+      'templates/uploader-keys-as-parameter-defaults.yaml@PartnerAccessKeyId',
     ],
   },
   {
@@ -144,29 +144,11 @@ const GROUPS: readonly DifferenceGroup[] = [
   },
   {
     shape: 'template',
-    rule: 'HardenedSecrets-NoKnownTokenFormat',
-    direction: 'pack-only',
-    reason: declared('HardenedSecrets-NoKnownTokenFormat', GuardTarget.TEMPLATE, 'parameter Defaults, Conditions and Rules are not'),
-    at: [
-      'templates/release-token-parameter-default.json@ReleaseToken',
-    ],
-  },
-  {
-    shape: 'template',
     rule: 'HardenedSecrets-NoLiteralSecretString',
     direction: 'pack-only',
     reason: declared('HardenedSecrets-NoLiteralSecretString', GuardTarget.TEMPLATE, 'a parameter Default named inside Fn::Sub'),
     at: [
       'templates/rds-noecho-password-with-default.json@EventsDbCredentials',
-    ],
-  },
-  {
-    shape: 'template',
-    rule: 'HardenedSecrets-NoPrivateKeyMaterial',
-    direction: 'pack-only',
-    reason: declared('HardenedSecrets-NoPrivateKeyMaterial', GuardTarget.TEMPLATE, 'parameter Defaults, Conditions and Rules are not'),
-    at: [
-      'templates/sftp-host-key-parameter-default.yaml@SftpHostKeyBody',
     ],
   },
   {
