@@ -180,6 +180,7 @@ describe('credential rules on template sections', () => {
     parameterNoDefault: template({ B: { Type: 'AWS::S3::Bucket' } }, { Parameters: { AdminPassword: { Type: 'String', NoEcho: true } } }),
     parameterAwsType: template({ B: { Type: 'AWS::S3::Bucket' } }, { Parameters: { DbPasswordParam: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/prod/db/password' } } }),
     mappingToken: template({ B: { Type: 'AWS::S3::Bucket' } }, { Mappings: { Chat: { prod: { token: GITHUB_TOKEN } } } }),
+    keyInReadDefault: template({ F: lambda({ K: { Ref: 'UploaderKey' }, B: { Ref: 'E' } }), E: { Type: 'AWS::S3::Bucket' } }, { Parameters: { UploaderKey: { Type: 'String', Default: ACCESS_KEY_ID } } }),
   };
   let findings: Map<string, string[]>;
   beforeAll(() => {
@@ -198,6 +199,10 @@ describe('credential rules on template sections', () => {
     ['mappingToken', 'NoKnownTokenFormat', true],
   ] as const)('%s: %s reported: %s', (doc, rule, expected) => {
     expect(has(doc, rule)).toBe(expected);
+  });
+
+  test('a token in the Default of a parameter a resource reads is reported on the resource, and on the parameter (a listed gap)', () => {
+    expect(findings.get('keyInReadDefault')).toEqual(['HardenedSecrets-NoAwsAccessKey@F', 'HardenedSecrets-NoAwsAccessKey@keyInReadDefault']);
   });
 });
 

@@ -301,12 +301,18 @@ export const NoCredentialInSsmParameterGuard: GuardRuleSource = {
  * clause on `this`, given its message) to each: the top level carries `message`, deeper levels
  * `deepMessage` (a file must stay under AWS Config's PolicyText limit).
  */
-function everyString(root: string, depth: number, check: string, message: string, deepMessage: string): string {
+function everyString(root: string, depth: number, pattern: string, message: string, deepMessage: string, followRefs = false): string {
+  const check = `this != ${guardRegex(pattern)}`;
   const level = (d: number): string => {
     const inner = d < depth
       ? ['when this is_struct or this is_list {', '  when this !empty {', indent(`this.* {\n${indent(level(d + 1), 1)}\n}`, 2), '  }', '}'].join('\n')
       : '';
-    return [`when this is_string {\n  ${check} ${d === 1 ? message : deepMessage}\n}`, ...(inner ? [inner] : [])].join('\n');
+    // A Ref to a parameter deploys its Default: the pack scans the Default where the resource reads it.
+    const ref = followRefs
+      ? ['when this.Ref exists {', '  let hs_ref = this.Ref', '  let hs_param = %hs_params[ keys == %hs_ref ]',
+        `  when %hs_param[ Default is_string\n      Default == ${guardRegex(pattern)} ] !empty {`, `    this.Ref !exists ${deepMessage}`, '  }', '}'].join('\n')
+      : '';
+    return [`when this is_string {\n  ${check} ${d === 1 ? message : deepMessage}\n}`, ...(ref ? [ref] : []), ...(inner ? [inner] : [])].join('\n');
   };
   return [`when ${root} is_struct {`, `  when ${root} !empty {`, indent(`${root}.* {\n${indent(level(1), 1)}\n}`, 2), '  }', '}'].join('\n');
 }
@@ -327,26 +333,32 @@ function tokenRule(rule: string, pattern: string, what: string): GuardRuleSource
         targets: ALL_TARGETS,
         partial: true,
         reason: `Strings are read down to ${TOKEN_SCAN_DEPTH} levels of nesting (${CONFIG_TOKEN_SCAN_DEPTH} in a configuration item, to keep a rule under AWS Config\'s PolicyText limit; the pack walks every level); literal Base64 strings (pre-encoded user data) `
-          + 'are not decoded: Guard has no Base64 decoding; a parameter Default is not followed from the Ref that reads it.',
+          + 'are not decoded: Guard has no Base64 decoding. In a template, a Ref to a parameter is followed to its Default, as the pack does.',
       },
-      { targets: [GuardTarget.TEMPLATE], partial: true, reason: 'Outputs and Mappings are read; parameter Defaults, Conditions and Rules are not (a Default a resource reads is the resource\'s finding in the pack, which Guard cannot tell).' },
+      {
+        targets: [GuardTarget.TEMPLATE],
+        partial: true,
+        reason: 'Outputs, Mappings and Parameters are read (findings on /Outputs/<id>, /Mappings/<id>, /Parameters/<id>); Conditions and Rules are not. '
+          + 'A parameter Default that a resource reads is the resource\'s finding in the pack and not the parameter\'s; Guard cannot tell which parameters '
+          + 'resources read, so it reports such a Default on the resource and on the parameter.',
+      },
       { targets: [GuardTarget.CONFIG], partial: true, reason: 'Any recorded type, as its configuration item records it (configuration.*), without template sections.' },
     ],
     render(shape) {
-      const check = `this != ${guardRegex(pattern)}`;
       const depth = shape.guard2 ? CONFIG_TOKEN_SCAN_DEPTH : TOKEN_SCAN_DEPTH;
-      const scan = (root: string) => everyString(root, depth, check, guardMessage(rule, what), shortMessage(rule, what));
+      const [full, short] = [guardMessage(rule, what), shortMessage(rule, what)];
+      const scan = (root: string, followRefs = false) => everyString(root, depth, pattern, full, short, followRefs);
       const resources = resourceRule({
         shape,
         rule,
         part: shape.target === GuardTarget.TEMPLATE ? 'Resources' : undefined,
         types: ['*'],
-        body: [scan(shape.properties), ...(shape.seesTemplate ? [scan('Metadata')] : [])],
+        body: [scan(shape.properties, shape.seesTemplate), ...(shape.seesTemplate ? [scan('Metadata', true)] : [])],
       });
       if (shape.target !== GuardTarget.TEMPLATE) {
         return [resources];
       }
-      const sections = ['Outputs', 'Mappings'].map(section => [
+      const sections = ['Outputs', 'Mappings', 'Parameters'].map(section => [
         `rule ${guardRuleName(rule, section)} when ${section} exists {`,
         indent(scan(section), 1),
         '}',
