@@ -25,6 +25,16 @@ const cases: RuleCase[] = [
     fails: ['S'],
   },
   {
+    name: 'the AWS managed key by Fn::Join ARN fails, a key ARN by Fn::Join passes',
+    target: GuardTarget.TEMPLATE,
+    rule: 'SecretCustomerManagedKey',
+    document: template({
+      S: secret({ KmsKeyId: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alias/aws/secretsmanager']] } }),
+      T: secret({ KmsKeyId: { 'Fn::Join': ['', ['arn:aws:kms:us-east-1:', { Ref: 'AWS::AccountId' }, ':key/1234abcd-12ab-34cd-56ef-1234567890ab']] } }),
+    }),
+    fails: ['S'],
+  },
+  {
     name: 'a Ref to a parameter whose default is the AWS managed key fails',
     target: GuardTarget.TEMPLATE,
     rule: 'SecretCustomerManagedKey',

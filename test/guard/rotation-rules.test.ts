@@ -28,6 +28,8 @@ const cases: RuleCase[] = [
     [{ AutomaticallyAfterDays: 30 }, []],
     [{ AutomaticallyAfterDays: 31 }, ['R']],
     [{ AutomaticallyAfterDays: { Ref: 'Days' } }, []],
+    [{ AutomaticallyAfterDays: '30' }, []],
+    [{ AutomaticallyAfterDays: '90' }, ['R']],
     [{ ScheduleExpression: 'rate(30 days)' }, []],
     [{ ScheduleExpression: 'rate(31 days)' }, ['R']],
     [{ ScheduleExpression: 'rate(720 hours)' }, []],
@@ -51,6 +53,7 @@ const cases: RuleCase[] = [
   { name: '30 days passes', target: GuardTarget.HOOK, rule: 'SecretRotationInterval', document: hookInput('R', SCHEDULE, rules({ AutomaticallyAfterDays: 30 })), fails: [] },
   { name: 'monthly cron fails', target: GuardTarget.HOOK, rule: 'SecretRotationInterval', document: hookInput('R', SCHEDULE, rules({ ScheduleExpression: 'cron(0 0 1 * ? *)' })), fails: ['R'] },
   { name: 'a proactive 7-day rate passes', target: GuardTarget.CONFIG, rule: 'SecretRotationInterval', document: configItem(SCHEDULE, rules({ ScheduleExpression: 'rate(7 days)' })), fails: [] },
+  { name: '"45" days as text fails', target: GuardTarget.HOOK, rule: 'SecretRotationInterval', document: hookInput('R', SCHEDULE, rules({ AutomaticallyAfterDays: '45' })), fails: ['R'] },
   { name: 'a proactive 90 days fails', target: GuardTarget.CONFIG, rule: 'SecretRotationInterval', document: configItem(SCHEDULE, rules({ AutomaticallyAfterDays: 90 })), fails: ['doc'] },
 
   // GIVEN a Lambda permission for Secrets Manager THEN it names SourceAccount or SourceArn

@@ -1,4 +1,4 @@
-import { GuardClause, GuardRuleSource, GuardShape, clause, forEachResource, guardRegex, guardRuleName, indent } from '../definition';
+import { GuardClause, GuardRuleSource, GuardShape, clause, forEachResource, guardMessage, guardRegex, guardRuleName, indent } from '../definition';
 import { GuardTarget } from '../shape';
 
 /**
@@ -8,7 +8,7 @@ import { GuardTarget } from '../shape';
 const AWS_MANAGED_KEY = guardRegex('(^\\s*$)|(alias/aws/)|(^\\s*aws/[a-z0-9-]+\\s*$)');
 
 /** A literal `KmsKeyId` (`key` a property path relative to the scope) names a customer-managed key. */
-function literalKeyClauses(key: string, shape: GuardShape, what: string): GuardClause[] {
+function literalKeyClauses(rule: string, key: string, shape: GuardShape, what: string): GuardClause[] {
   const clauses: GuardClause[] = [
     { check: `${key} exists`, message: `${what} has no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager, whose key policy nobody can restrict.` },
     { when: `${key} is_string`, check: `${key} != ${AWS_MANAGED_KEY}`, message: `${what} names an AWS managed key (alias/aws/...), whose key policy nobody can restrict.` },
@@ -19,6 +19,10 @@ function literalKeyClauses(key: string, shape: GuardShape, what: string): GuardC
       when: `${key}.'Fn::Sub' is_string`,
       check: `${key}.'Fn::Sub' != ${guardRegex('alias/aws/')}`,
       message: `${what} names an AWS managed key (alias/aws/...) through Fn::Sub.`,
+    });
+    clauses.push({
+      when: `${key}.'Fn::Join' exists`,
+      check: `${key}.'Fn::Join'[1][*] {\n  when this is_string {\n    this != ${guardRegex('alias/aws/')}\n    ${guardMessage(rule, `${what} names an AWS managed key (alias/aws/...) through Fn::Join.`)}\n  }\n}`,
     });
   }
   return clauses;
@@ -61,7 +65,7 @@ export const SecretCustomerManagedKeyGuard: GuardRuleSource = {
   gaps: [{
     targets: [GuardTarget.TEMPLATE],
     partial: true,
-    reason: `A KmsKeyId built with Fn::Join, or given by Fn::FindInMap, is not read (the pack joins the literal parts and reads the mapping). ${FROM_TEMPLATE_ONLY}`,
+    reason: `A KmsKeyId given by Fn::FindInMap, or built with Fn::Join from pieces that split alias/aws/, is not read (the pack joins the literal parts and reads the mapping). ${FROM_TEMPLATE_ONLY}`,
   }],
   render(shape) {
     // A configuration item recorded by AWS Config holds the key as `configuration.KMSKeyId`
@@ -69,10 +73,10 @@ export const SecretCustomerManagedKeyGuard: GuardRuleSource = {
     const clauses = shape.target === GuardTarget.CONFIG
       ? [
         { check: 'configuration.KMSKeyId exists or configuration.KmsKeyId exists', message: 'The secret has no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager, whose key policy nobody can restrict.' },
-        ...literalKeyClauses('configuration.KMSKeyId', shape, 'The secret').slice(1),
-        ...literalKeyClauses('configuration.KmsKeyId', shape, 'The secret').slice(1),
+        ...literalKeyClauses(this.rule, 'configuration.KMSKeyId', shape, 'The secret').slice(1),
+        ...literalKeyClauses(this.rule, 'configuration.KmsKeyId', shape, 'The secret').slice(1),
       ]
-      : literalKeyClauses(shape.prop('KmsKeyId'), shape, 'The secret');
+      : literalKeyClauses(this.rule, shape.prop('KmsKeyId'), shape, 'The secret');
     const out = [forEachResource(shape, { rule: this.rule, type: 'AWS::SecretsManager::Secret', clauses })];
     if (shape.seesTemplate) {
       out.push(parameterDefaultRule(this.rule, [{ ref: 'Properties.KmsKeyId.Ref' }], 'The secret\'s KmsKeyId'));
@@ -89,7 +93,7 @@ export const ReplicaCustomerManagedKeyGuard: GuardRuleSource = {
   gaps: [{
     targets: [GuardTarget.TEMPLATE],
     partial: true,
-    reason: `A replica KmsKeyId built with Fn::Join, or given by Fn::FindInMap, is not read. ${FROM_TEMPLATE_ONLY}`,
+    reason: `A replica KmsKeyId given by Fn::FindInMap, or built with Fn::Join from pieces that split alias/aws/, is not read. ${FROM_TEMPLATE_ONLY}`,
   }, {
     targets: [GuardTarget.CONFIG],
     partial: true,
@@ -103,7 +107,7 @@ export const ReplicaCustomerManagedKeyGuard: GuardRuleSource = {
       filter: `${replicas} exists`,
       clauses: [{
         when: `${replicas} !empty`,
-        check: `${replicas}[*] {\n${indent(literalKeyClauses('KmsKeyId', shape, 'A replica region')
+        check: `${replicas}[*] {\n${indent(literalKeyClauses(this.rule, 'KmsKeyId', shape, 'A replica region')
           .map(c => clause(this.rule, c)).join('\n'), 1)}\n}`,
       }],
     })];

@@ -74,6 +74,12 @@ function intervalClauses(rules: string): GuardClause[] {
       check: `${rules}.AutomaticallyAfterDays <= 30`,
       message: 'AutomaticallyAfterDays is more than the maximum of 30 days.',
     },
+    {
+      // A number written as a string ("90"; a hook may hand properties over as text), as the pack reads it.
+      when: `${rules}.ScheduleExpression not exists\n  ${rules}.AutomaticallyAfterDays is_string\n  ${rules}.AutomaticallyAfterDays == ${guardRegex('^\\s*[0-9]+\\s*$')}`,
+      check: `${rules}.AutomaticallyAfterDays == ${guardRegex('^\\s*0*([0-9]|[12][0-9]|30)\\s*$')}`,
+      message: 'AutomaticallyAfterDays is more than the maximum of 30 days.',
+    },
   ];
 }
 
@@ -86,7 +92,7 @@ export const SecretRotationIntervalGuard: GuardRuleSource = {
     {
       targets: [GuardTarget.TEMPLATE, GuardTarget.HOOK, GuardTarget.CONFIG],
       partial: true,
-      reason: 'Guard cannot walk a calendar: a cron() expression passes only in the shapes that always fire within 30 days (every month, on several days of the month or on weekdays, every year) and fails otherwise, where the pack computes the longest gap (a cron on the 1st and 16th of every other month fails here and passes there); the maximum is the pack\'s default of 30 days. AutomaticallyAfterDays written as a string is not compared.',
+      reason: 'Guard cannot walk a calendar: a cron() expression passes only in the shapes that always fire within 30 days (every month, on several days of the month or on weekdays, every year) and fails otherwise, where the pack computes the longest gap (a cron on the 1st and 16th of every other month fails here and passes there); the maximum is the pack\'s default of 30 days.',
     },
     {
       targets: [GuardTarget.CONFIG],
