@@ -1,6 +1,7 @@
 /**
- * The three shapes in which the exported Guard rules meet a resource, built from a corpus
- * template (test/fixtures/templates, test/fixtures/blind).
+ * The three shapes in which the exported Guard rules meet a resource (and AWS Config's proactive
+ * input, see `configProactiveShape`), built from a corpus template (test/fixtures/templates,
+ * test/fixtures/blind).
  *
  * 1. TEMPLATE: the template file itself, exactly what `cfn-guard validate -d template.yaml` reads.
  *    The file is handed to cfn-guard as written, YAML short forms included: cfn-guard reads
@@ -17,7 +18,8 @@
  *    intrinsic functions):
  *    - `Ref` to a parameter: its `Default` (a parameter without one: the placeholder
  *      `parameter-value-<Name>`, which is what "a value the deployer typed" looks like to a rule:
- *      no known credential format, no ARN); `List<...>`/`CommaDelimitedList` defaults split on ",";
+ *      plain text in no known credential format and no ARN, so a credential-named property that
+ *      holds it is flagged as the real hook flags the deployer's plaintext); `List<...>`/`CommaDelimitedList` defaults split on ",";
  *      `AWS::SSM::Parameter::Value<...>`: `ssm-parameter-value-<Name>`;
  *    - pseudo parameters: account 123456789012, us-east-1, partition aws, `AWS::NoValue` drops
  *      the key;
@@ -71,8 +73,9 @@
  *    `AWS::IAM::RolePolicy` / `UserPolicy` / `GroupPolicy` (recorded inside the role's, user's or
  *    group's item, whose logical id the item carries here), `AWS::IAM::AccessKey`, and template
  *    sections (Parameters, Outputs, Mappings). Recorded types this file does not model (their
- *    configuration is the service's describe output, e.g. EC2 instances, RDS, ElastiCache) get no item: `modelledConfigTypes` says which types are modelled, so a missing
- *    item is a listed difference, never a silent pass.
+ *    configuration is the service's describe output, e.g. EC2 instances, RDS, ElastiCache) get no
+ *    item: `modelledConfigTypes` says which types are modelled, so a missing item is a listed
+ *    difference, never a silent pass.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
