@@ -151,6 +151,35 @@ const cases: RuleCase[] = [
   { name: 'a resolved literal SecretString fails', target: H, rule: 'NoLiteralSecretString', document: hookInput('S', 'AWS::SecretsManager::Secret', { SecretString: LITERAL }), fails: ['S'] },
   { name: 'an unresolved reference passes', target: H, rule: 'NoLiteralSecretString', document: hookInput('S', 'AWS::SecretsManager::Secret', { SecretString: SECURE }), fails: [] },
 
+  // GIVEN user data and cfn-init WHEN the exported rules run THEN a literal assigned to a credential name fails
+  {
+    name: 'an exported password in Fn::Sub user data fails',
+    target: T,
+    rule: 'NoCredentialInUserData',
+    document: template({ I: { Type: 'AWS::EC2::Instance', Properties: { UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nexport DB_HOST=${DbHost}\nexport DB_PASSWORD=Hunter2-prod\n' } } } } }),
+    fails: ['I'],
+  },
+  {
+    name: 'a password fetched at boot passes',
+    target: T,
+    rule: 'NoCredentialInUserData',
+    document: template({ I: { Type: 'AWS::EC2::Instance', Properties: { UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nexport DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id ${Secret})\nDB_HOST=db.internal\n' } } } } }),
+    fails: [],
+  },
+  {
+    name: 'mysql -p with a literal in a launch template fails',
+    target: T,
+    rule: 'NoCredentialInUserData',
+    document: template({ L: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': { 'Fn::Join': ['', ['#!/bin/bash\n', 'mysqladmin -u root -pHunter2x create app\n']] } } } } } }),
+    fails: ['L'],
+  },
+  {
+    name: 'a cfn-init command with a literal flag fails on any resource type',
+    target: T,
+    rule: 'NoCredentialInUserData',
+    document: template({ H: { Type: 'AWS::CloudFormation::WaitConditionHandle', Metadata: { 'AWS::CloudFormation::Init': { config: { commands: { '01': { command: 'setup --db-password Hunter2-prod' } } } } } } }),
+    fails: ['H'],
+  },
   // GIVEN token shapes anywhere WHEN the exported rules run THEN each is found at any supported depth
   { name: 'an access key id deep in a property fails', target: T, rule: 'NoAwsAccessKey', document: template({ F: lambda({ A: { 'Fn::Join': ['', ['key=', ACCESS_KEY_ID]] } }), B: { Type: 'AWS::S3::Bucket' } }), fails: ['F'] },
   { name: 'an access key id in Metadata fails', target: T, rule: 'NoAwsAccessKey', document: template({ I: { Type: 'AWS::EC2::Instance', Metadata: { note: ACCESS_KEY_ID }, Properties: {} } }), fails: ['I'] },

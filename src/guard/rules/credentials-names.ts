@@ -96,6 +96,18 @@ export const REFERENCE_NAME_PATTERN = referencePattern(WHOLE_STRING);
  */
 export const CREDENTIAL_KEY_PATTERN = `^(?!.*(?:${REFERENCE_NAME_PATTERN}))(?=.*(?:${CREDENTIAL_NAME_PATTERN}))`;
 
+/** A name in a shell or PowerShell script (`DB_PASSWORD`, `db.password`, `api-key`): bounded by the characters a name holds. */
+const SCRIPT_NAME: NameContext = { start: '(?<![A-Za-z0-9_.\\-])', end: '(?![A-Za-z0-9_.\\-])', sep: '[_.\\-]' };
+const NAME_CHARS = '[A-Za-z0-9_.\\-]';
+
+/**
+ * The part of a script name before an assignment or a value that says credential: a look-ahead
+ * from the name's first character (Guard 3 only), then the name itself.
+ */
+export function scriptCredentialName(after: string): string {
+  return `(?=${NAME_CHARS}*?(?:${credentialPattern(SCRIPT_NAME)})${NAME_CHARS}*${after})(?!${NAME_CHARS}*?(?:${referencePattern(SCRIPT_NAME)})${after})${NAME_CHARS}+`;
+}
+
 /**
  * A credential-named key of a JSON object written in a string, with its value written literally:
  * `"password": "hunter2"` (`literalCredentialKeys`: the value of four characters or more, not a

@@ -1,5 +1,5 @@
 import {
-  CREDENTIAL_KEY_PATTERN, CREDENTIAL_NAME_PATTERN, JSON_CREDENTIAL_PAIR_PATTERN, REFERENCE_NAME_PATTERN, guardRegex,
+  CREDENTIAL_KEY_PATTERN, CREDENTIAL_NAME_PATTERN, JSON_CREDENTIAL_PAIR_PATTERN, REFERENCE_NAME_PATTERN, guardRegex, scriptCredentialName,
 } from './credentials-names';
 import {
   ANY_REFERENCE, LITERAL_OK, URL_WITH_PASSWORD, ValueJudgement, onValues, pathQuery, resourceRule, shortMessage, valueClauses,
@@ -297,12 +297,14 @@ export const NoCredentialInSsmParameterGuard: GuardRuleSource = {
 };
 
 /**
- * Guard clauses that visit every string of `root` down to `depth` levels and apply a check (a
- * clause on `this`, given its message) to each: the top level carries `message`, deeper levels
+ * Guard clauses that visit every string of `root` down to `depth` levels and check that none
+ * matches `pattern` (a regular expression, or a `%variable` holding one): the top level carries `message`, deeper levels
  * `deepMessage` (a file must stay under AWS Config's PolicyText limit).
  */
 function everyString(root: string, depth: number, pattern: string, message: string, deepMessage: string, followRefs = false): string {
-  const check = `this != ${guardRegex(pattern)}`;
+  // A regular expression, or a variable that holds one (`%hs_script`).
+  const expression = pattern.startsWith('%') ? pattern : guardRegex(pattern);
+  const check = `this != ${expression}`;
   const level = (d: number): string => {
     const inner = d < depth
       ? ['when this is_struct or this is_list {', '  when this !empty {', indent(`this.* {\n${indent(level(d + 1), 1)}\n}`, 2), '  }', '}'].join('\n')
@@ -310,7 +312,7 @@ function everyString(root: string, depth: number, pattern: string, message: stri
     // A Ref to a parameter deploys its Default: the pack scans the Default where the resource reads it.
     const ref = followRefs
       ? ['when this.Ref exists {', '  let hs_ref = this.Ref', '  let hs_param = %hs_params[ keys == %hs_ref ]',
-        `  when %hs_param[ Default is_string\n      Default == ${guardRegex(pattern)} ] !empty {`, `    this.Ref !exists ${deepMessage}`, '  }', '}'].join('\n')
+        `  when %hs_param[ Default is_string\n      Default == ${expression} ] !empty {`, `    this.Ref !exists ${deepMessage}`, '  }', '}'].join('\n')
       : '';
     return [`when this is_string {\n  ${check} ${d === 1 ? message : deepMessage}\n}`, ...(ref ? [ref] : []), ...(inner ? [inner] : [])].join('\n');
   };
@@ -603,18 +605,84 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
   },
 };
 
+/** A value `isLiteral` of NoCredentialInUserData accepts: four characters or more, not a variable, a reference, a boolean, digits or an ARN. */
+const SCRIPT_VALUE_START = '(?![$`%]|\\{\\{|arn:)';
+const scriptValue = (chars: string, end: string) =>
+  `${SCRIPT_VALUE_START}(?!(?i:true|false|yes|no|none|null)${end}|[0-9]+${end})(?:${chars}|\\$(?!\\{)){4,}${end}`;
+const QUOTED_OR_BARE = `(?:"${scriptValue('[^"\\n$]', '"')}|'${scriptValue("[^'\\n$]", "'")}|${scriptValue('[^\\s"\';&|$]', '(?=[\\s"\';&|]|$)')})`;
+
+/**
+ * NoCredentialInUserData's patterns in one expression (Guard 3): `NAME=value` and its shell and
+ * PowerShell forms, `--name value`, `aws configure set name value`, `curl -u user:password`,
+ * `mysql -pPASSWORD`, each with a credential name and a literal value.
+ */
+const USER_DATA_SCRIPT = '(?m)' + [
+  `(?:^|[\\s;&|(>"'])(?:export\\s+|set\\s+|setx\\s+|\\$env:|\\$)?(?=[A-Za-z_])${scriptCredentialName('\\s*(?:=|:\\s|\\s+=\\s+)')}\\s*(?:=|:\\s|\\s+=\\s+)\\s*${QUOTED_OR_BARE}`,
+  `(?:^|\\s)--?(?=[A-Za-z])${scriptCredentialName('(?:=|\\s+)')}(?:=|\\s+)(?!-)${QUOTED_OR_BARE}`,
+  `\\baws\\s+configure\\s+set\\s+${scriptCredentialName('\\s+')}\\s+["']?${scriptValue('[^\\s"\';&|$]', '')}`,
+  `\\bcurl\\b[^\\n]*?\\s(?:-u|--user)\\s*["']?[^:\\s"']+:${scriptValue('[^\\s"\'@$]', '')}`,
+  `\\bmysql(?:admin|dump)?\\b[^\\n]*?\\s-p${scriptValue('[^\\s"\';&|$]', '')}`,
+].map(p => `(?:${p})`).join('|');
+
 export const NoCredentialInUserDataGuard: GuardRuleSource = {
   rule: 'NoCredentialInUserData',
   resourceTypes: ['AWS::EC2::Instance', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate'],
-  targets: [],
-  gaps: [{
-    targets: ALL_TARGETS,
-    partial: false,
-    reason: 'The pack decodes Base64 user data, joins the script from Fn::Base64/Fn::Sub/Fn::Join pieces and cfn-init metadata, and judges the name '
-      + 'of every assignment, flag and `aws configure set` in it by isCredentialName: Guard has no Base64 decoding and cannot apply a name test to '
-      + 'the part of a string another expression captured. The configuration items of instances and launch templates hold no user data.',
-  }],
-  render: () => [],
+  targets: [GuardTarget.TEMPLATE],
+  gaps: [
+    {
+      targets: [GuardTarget.TEMPLATE],
+      partial: true,
+      reason: 'User data written as Fn::Base64 of a string, an Fn::Sub or an Fn::Join, and every string of cfn-init metadata (AWS::CloudFormation::Init, '
+        + `down to ${TOKEN_SCAN_DEPTH} levels), each string on its own: Guard cannot join the pieces of a script, so an assignment split over two Fn::Join `
+        + 'items is missed; a parameter named in Fn::Sub is not substituted; user data written pre-encoded (a literal Base64 string) is not decoded.',
+    },
+    {
+      targets: [GuardTarget.HOOK, GuardTarget.CONFIG],
+      partial: false,
+      reason: 'The hook receives UserData as CloudFormation resolved it, Base64 text, which Guard cannot decode, and no Metadata (cfn-init); the '
+        + 'configuration items of instances and launch templates hold no user data.',
+    },
+  ],
+  render(shape) {
+    if (shape.target !== GuardTarget.TEMPLATE) {
+      return [];
+    }
+    const rule = 'NoCredentialInUserData';
+    const what = 'the user data script or cfn-init metadata assigns a literal value to a credential-like variable, flag or config key.';
+    const [full, short] = [guardMessage(rule, what), shortMessage(rule, what)];
+    const scriptOk = (query: string) => `when ${query} is_string {\n  ${query} != %hs_script ${full}\n}`;
+    const scripts = (userData: string) => {
+      const base64 = `${userData}.'Fn::Base64'`;
+      return [
+        scriptOk(base64),
+        scriptOk(`${base64}.'Fn::Sub'`),
+        scriptOk(`${base64}.'Fn::Sub'[0]`),
+        `when ${base64}.'Fn::Join'[1] exists {\n  ${base64}.'Fn::Join'[1][ this is_string ] != %hs_script ${full}\n}`,
+      ];
+    };
+    const types: Array<[string, string]> = [
+      ['AWS::EC2::Instance', 'Properties.UserData'],
+      ['AWS::AutoScaling::LaunchConfiguration', 'Properties.UserData'],
+      ['AWS::EC2::LaunchTemplate', 'Properties.LaunchTemplateData.UserData'],
+    ];
+    const script = `let hs_script = ${guardRegex(USER_DATA_SCRIPT)}`;
+    const userData = types.map(([type, at]) => resourceRule({
+      shape,
+      rule,
+      part: type.split('::').slice(1).join(''),
+      types: [type],
+      body: [script, ...scripts(at)],
+    }));
+    const init = resourceRule({
+      shape,
+      rule,
+      part: 'CfnInit',
+      types: ['*'],
+      filter: ['Metadata exists'],
+      body: [script, everyString('Metadata.\'AWS::CloudFormation::Init\'', TOKEN_SCAN_DEPTH, '%hs_script', full, short)],
+    });
+    return [...userData, init];
+  },
 };
 
 /** The credential rules of the catalogue, written as Guard rules. */
