@@ -90,7 +90,8 @@ export const TEMPLATE_VARIABLES = ['let hs_params = Parameters', 'let hs_maps = 
 export function valueClauses(options: ValueClauseOptions): string[] {
   const { shape, judgement } = options;
   // The first clause carries the catalogue's fix; the others (one per intrinsic function) name the rule and the problem only.
-  const full = guardMessage(options.rule, options.what);
+  // AWS Config: none does, so that more rules fit a PolicyText of 10,000 characters (the file's header holds the fix).
+  const full = shape.guard2 ? shortMessage(options.rule, options.what) : guardMessage(options.rule, options.what);
   const msg = shortMessage(options.rule, options.what);
   const fail = (query: string) => `${query} !exists ${msg}`;
   const block = (condition: string, body: string[]) => [`when ${condition} {`, indent(body.join('\n'), 1), '}'].join('\n');
