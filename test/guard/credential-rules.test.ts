@@ -140,6 +140,16 @@ const cases: RuleCase[] = [
     document: template({ Cx: { Type: 'AWS::Events::Connection', Properties: { AuthParameters: { InvocationHttpParameters: { HeaderParameters: [{ Key: 'Authorization', Value: `Bearer ${LITERAL}` }] } } } } }),
     fails: ['Cx'],
   },
+  {
+    name: 'a REST integration sending a quoted literal x-api-key fails',
+    target: T,
+    rule: 'NoCredentialInHeader',
+    document: template({
+      M: { Type: 'AWS::ApiGateway::Method', Properties: { Integration: { RequestParameters: { 'integration.request.header.x-api-key': `'${LITERAL}'`, 'integration.request.header.X-Trace': '\'on-all-requests\'' } } } },
+      N: { Type: 'AWS::ApiGateway::Method', Properties: { Integration: { RequestParameters: { 'integration.request.header.x-api-key': 'method.request.header.x-api-key' } } } },
+    }),
+    fails: ['M'],
+  },
   { name: 'a resolved literal header fails', target: H, rule: 'NoCredentialInHeader', document: hookInput('D', 'AWS::CloudFront::Distribution', distribution('X-Origin-Verify', LITERAL).Properties), fails: ['D'] },
 
   { name: 'a literal SecretString fails', target: T, rule: 'NoLiteralSecretString', document: template({ S: secret({ SecretString: LITERAL }) }), fails: ['S'] },

@@ -542,16 +542,17 @@ export const NoCredentialInParameterDefaultGuard: GuardRuleSource = {
 
 export const NoCredentialInHeaderGuard: GuardRuleSource = {
   rule: 'NoCredentialInHeader',
-  resourceTypes: ['AWS::CloudFront::Distribution', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::Events::Connection'],
+  resourceTypes: ['AWS::ApiGateway::Method', 'AWS::CloudFront::Distribution', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::Events::Connection'],
   targets: TEMPLATE_AND_HOOK,
   gaps: [
     {
       targets: TEMPLATE_AND_HOOK,
       partial: true,
       reason: 'Headers whose name always carries a credential (Authorization, X-Api-Key, X-Origin-Verify, names with token, secret, password, '
-        + 'signature, session, or a credential name) in CloudFront origin custom headers, ALB listener rule conditions and EventBridge connection '
-        + 'parameters. Not exported: names that only may carry one (X-Auth-..., ...-Key), which the pack judges by the entropy of the value; API '
-        + 'Gateway integrations, EventBridge rule and Pipes targets, and CloudFront function code.',
+        + 'signature, session, or a credential name) in CloudFront origin custom headers, ALB listener rule conditions, EventBridge connection '
+        + 'parameters and API Gateway REST integrations (a quoted static value, written as a string). Not exported: names that only may carry one '
+        + '(X-Auth-..., ...-Key), which the pack judges by the entropy of the value; HTTP API integrations, EventBridge rule and Pipes targets, and '
+        + 'CloudFront function code.',
     },
     { targets: [GuardTarget.HOOK], partial: true, reason: HOOK_RESOLVED },
     { targets: [GuardTarget.CONFIG], partial: false, reason: 'The header values are not in the configuration items AWS Config records for these types (the CloudFront origin custom headers of a distribution excepted, not modelled).' },
@@ -578,7 +579,28 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
     const origins = shape.prop('DistributionConfig.Origins');
     const conditions = shape.prop('Conditions');
     const http = shape.prop('AuthParameters.InvocationHttpParameters');
+    // API Gateway REST integrations: the name is in the key (`integration.request.header.X-Api-Key`), a static value is quoted.
+    const restKey = ['header', 'querystring'].flatMap(kind => {
+      const head = `^integration\\.request\\.${kind}\\.`;
+      const strongAhead = '(?i:(?:proxy-)?authorization\\s*$|\\s*cookie\\s*$|.*(?:api-?key|secret|token|passw(?:or)?d|origin-verify|verify-origin|signature|credential|session))';
+      const weakAhead = '(?i:.*auth|(?:.*-)?key(?:$|-))';
+      const excludedAhead = '(?i:.*-(?:id|name|mode|type|version)\\s*$)';
+      const named = `(?=.*(?:${CREDENTIAL_NAME_PATTERN}))(?!.*(?:${REFERENCE_NAME_PATTERN}))`;
+      return [`${head}(?!${excludedAhead})(?=${strongAhead})`, `${head}(?=${excludedAhead})${named}`, `${head}(?!${strongAhead})(?!${weakAhead})${named}`];
+    }).join('|');
+    const quotedLiteral = '(?s)^\\s*\'(?!\\s*(?:\\S(?:.?\\S)?|(?i:true|false|yes|no|none|null|enabled|disabled)|[0-9]+)?\\s*\'\\s*$)'
+      + `(?!\\s*(?:arn:|\\$\\{|\\$\\(|\\{\\{))(?!.*${ANY_REFERENCE}).*'\\s*$`;
+    const requestParameters = shape.prop('Integration.RequestParameters');
     return [
+      resourceRule({
+        shape,
+        rule,
+        part: 'RestApiMethod',
+        types: ['AWS::ApiGateway::Method'],
+        body: [onValues(requestParameters, `${requestParameters}[ keys == ${guardRegex(restKey)} ]`, [
+          `when this is_string {\n  this != ${guardRegex(quotedLiteral)} ${guardMessage(rule, 'an API Gateway integration sends a header that carries a credential with a literal value.')}\n}`,
+        ])],
+      }),
       resourceRule({
         shape,
         rule,
