@@ -150,6 +150,27 @@ const cases: RuleCase[] = [
     }),
     fails: ['M'],
   },
+  {
+    name: 'an HTTP API integration appending a literal Authorization fails, one mapped from the request passes',
+    target: T,
+    rule: 'NoCredentialInHeader',
+    document: template({
+      I: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { RequestParameters: { 'append:header.Authorization': `Bearer ${LITERAL}` } } },
+      J: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { RequestParameters: { 'overwrite:header.Authorization': '$request.header.Authorization' } } },
+    }),
+    fails: ['I'],
+  },
+  {
+    name: 'EventBridge rule and Pipes targets sending a literal API key fail',
+    target: T,
+    rule: 'NoCredentialInHeader',
+    document: template({
+      R: { Type: 'AWS::Events::Rule', Properties: { Targets: [{ Id: 't', Arn: 'arn:aws:events:x', HttpParameters: { HeaderParameters: { 'X-Api-Key': LITERAL } } }] } },
+      P: { Type: 'AWS::Pipes::Pipe', Properties: { TargetParameters: { HttpParameters: { QueryStringParameters: { api_key: LITERAL } } } } },
+      Q: { Type: 'AWS::Pipes::Pipe', Properties: { TargetParameters: { HttpParameters: { HeaderParameters: { 'X-Request-Source': 'orders-pipeline' } } } } },
+    }),
+    fails: ['P', 'R'],
+  },
   { name: 'a resolved literal header fails', target: H, rule: 'NoCredentialInHeader', document: hookInput('D', 'AWS::CloudFront::Distribution', distribution('X-Origin-Verify', LITERAL).Properties), fails: ['D'] },
 
   { name: 'a literal SecretString fails', target: T, rule: 'NoLiteralSecretString', document: template({ S: secret({ SecretString: LITERAL }) }), fails: ['S'] },

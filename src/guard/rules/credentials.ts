@@ -542,7 +542,10 @@ export const NoCredentialInParameterDefaultGuard: GuardRuleSource = {
 
 export const NoCredentialInHeaderGuard: GuardRuleSource = {
   rule: 'NoCredentialInHeader',
-  resourceTypes: ['AWS::ApiGateway::Method', 'AWS::CloudFront::Distribution', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::Events::Connection'],
+  resourceTypes: [
+    'AWS::ApiGateway::Method', 'AWS::ApiGatewayV2::Integration', 'AWS::CloudFront::Distribution', 'AWS::ElasticLoadBalancingV2::ListenerRule',
+    'AWS::Events::Connection', 'AWS::Events::Rule', 'AWS::Pipes::Pipe',
+  ],
   targets: TEMPLATE_AND_HOOK,
   gaps: [
     {
@@ -550,9 +553,9 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
       partial: true,
       reason: 'Headers whose name always carries a credential (Authorization, X-Api-Key, X-Origin-Verify, names with token, secret, password, '
         + 'signature, session, or a credential name) in CloudFront origin custom headers, ALB listener rule conditions, EventBridge connection '
-        + 'parameters and API Gateway REST integrations (a quoted static value, written as a string). Not exported: names that only may carry one '
-        + '(X-Auth-..., ...-Key), which the pack judges by the entropy of the value; HTTP API integrations, EventBridge rule and Pipes targets, and '
-        + 'CloudFront function code.',
+        + 'parameters, EventBridge rule and Pipes targets, and API Gateway integrations (REST: a quoted static value; HTTP APIs: a value not read from '
+        + 'the request with $), the API Gateway values as written strings only. Not exported: names that only may carry one (X-Auth-..., ...-Key), '
+        + 'which the pack judges by the entropy of the value, and CloudFront function code.',
     },
     { targets: [GuardTarget.HOOK], partial: true, reason: HOOK_RESOLVED },
     { targets: [GuardTarget.CONFIG], partial: false, reason: 'The header values are not in the configuration items AWS Config records for these types (the CloudFront origin custom headers of a distribution excepted, not modelled).' },
@@ -579,17 +582,29 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
     const origins = shape.prop('DistributionConfig.Origins');
     const conditions = shape.prop('Conditions');
     const http = shape.prop('AuthParameters.InvocationHttpParameters');
-    // API Gateway REST integrations: the name is in the key (`integration.request.header.X-Api-Key`), a static value is quoted.
-    const restKey = ['header', 'querystring'].flatMap(kind => {
-      const head = `^integration\\.request\\.${kind}\\.`;
-      const strongAhead = '(?i:(?:proxy-)?authorization\\s*$|\\s*cookie\\s*$|.*(?:api-?key|secret|token|passw(?:or)?d|origin-verify|verify-origin|signature|credential|session))';
-      const weakAhead = '(?i:.*auth|(?:.*-)?key(?:$|-))';
-      const excludedAhead = '(?i:.*-(?:id|name|mode|type|version)\\s*$)';
+    /**
+     * A strong credential header name in a map key (Guard 3: look-ahead): `head` matches what
+     * precedes the name in the key (`^integration\\.request\\.header`), `lead` the character
+     * between (`\\.`, or nothing when the key is the name).
+     */
+    const headerKey = (head: string, lead: string) => {
+      const strongAhead = `${lead}(?i:(?:proxy-)?authorization\\s*$|\\s*cookie\\s*$)|.*(?i:api-?key|secret|token|passw(?:or)?d|origin-verify|verify-origin|signature|credential|session)`;
+      const weakAhead = `.*(?i:auth)|(?:${lead}|.*-)(?i:key)(?:$|-)`;
+      const excludedAhead = '.*-(?i:id|name|mode|type|version)\\s*$';
       const named = `(?=.*(?:${CREDENTIAL_NAME_PATTERN}))(?!.*(?:${REFERENCE_NAME_PATTERN}))`;
-      return [`${head}(?!${excludedAhead})(?=${strongAhead})`, `${head}(?=${excludedAhead})${named}`, `${head}(?!${strongAhead})(?!${weakAhead})${named}`];
-    }).join('|');
+      return [`${head}(?!${excludedAhead})(?=${strongAhead})`, `${head}(?=${excludedAhead})${named}`, `${head}(?!${strongAhead})(?!${weakAhead})${named}`].join('|');
+    };
+    // API Gateway REST integrations: the name is in the key (`integration.request.header.X-Api-Key`), a static value is quoted.
+    const restKey = headerKey('^integration\\.request\\.(?:header|querystring)(?=\\.)', '\\.');
     const quotedLiteral = '(?s)^\\s*\'(?!\\s*(?:\\S(?:.?\\S)?|(?i:true|false|yes|no|none|null|enabled|disabled)|[0-9]+)?\\s*\'\\s*$)'
       + `(?!\\s*(?:arn:|\\$\\{|\\$\\(|\\{\\{))(?!.*${ANY_REFERENCE}).*'\\s*$`;
+    // HTTP APIs: `append:header.Authorization`; a value starting with `$` is read from the request or the context.
+    const httpApiKey = headerKey('^(?:append|overwrite):(?:header|querystring)(?=\\.)', '\\.');
+    const httpApiParameters = shape.prop('RequestParameters');
+    /** `{ Name: value }` maps of EventBridge rule and Pipes targets. */
+    const httpMaps = (at: string) => ['HeaderParameters', 'QueryStringParameters'].map(map =>
+      onValues(`${at}.${map}`, `${at}.${map}[ keys == ${guardRegex(headerKey('^', ''))} ]`, clauses));
+    const targets = shape.prop('Targets');
     const requestParameters = shape.prop('Integration.RequestParameters');
     return [
       resourceRule({
@@ -600,6 +615,29 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
         body: [onValues(requestParameters, `${requestParameters}[ keys == ${guardRegex(restKey)} ]`, [
           `when this is_string {\n  this != ${guardRegex(quotedLiteral)} ${guardMessage(rule, 'an API Gateway integration sends a header that carries a credential with a literal value.')}\n}`,
         ])],
+      }),
+      resourceRule({
+        shape,
+        rule,
+        part: 'HttpApiIntegration',
+        types: ['AWS::ApiGatewayV2::Integration'],
+        body: [onValues(httpApiParameters, `${httpApiParameters}[ keys == ${guardRegex(httpApiKey)} ]`, [
+          `when this is_string {\n  this == ${guardRegex(`^\\s*\\$|${LITERAL_OK}`)} ${guardMessage(rule, 'an HTTP API integration sends a header that carries a credential with a literal value.')}\n}`,
+        ])],
+      }),
+      resourceRule({
+        shape,
+        rule,
+        part: 'EventsRule',
+        types: ['AWS::Events::Rule'],
+        body: [`when ${targets} exists {\n${indent(`${targets}[ HttpParameters exists ] {\n${indent(httpMaps('HttpParameters').join('\n'), 1)}\n}`, 1)}\n}`],
+      }),
+      resourceRule({
+        shape,
+        rule,
+        part: 'Pipe',
+        types: ['AWS::Pipes::Pipe'],
+        body: ['TargetParameters', 'EnrichmentParameters'].flatMap(p => httpMaps(shape.prop(`${p}.HttpParameters`))),
       }),
       resourceRule({
         shape,
