@@ -112,15 +112,6 @@ const GROUPS: readonly DifferenceGroup[] = [
   },
   {
     shape: 'template',
-    rule: 'HardenedSecrets-NoCredentialInHeader',
-    direction: 'pack-only',
-    reason: declared('HardenedSecrets-NoCredentialInHeader', GuardTarget.TEMPLATE, 'API Gateway integrations'),
-    at: [
-      'templates/partner-proxy-rest-api-key-header.json@QuotesMethod',
-    ],
-  },
-  {
-    shape: 'template',
     rule: 'HardenedSecrets-NoCredentialInOutput',
     direction: 'pack-only',
     reason: declared('HardenedSecrets-NoCredentialInOutput', GuardTarget.TEMPLATE, 'a NoEcho parameter named inside an Fn::Sub string'),
@@ -140,6 +131,24 @@ const GROUPS: readonly DifferenceGroup[] = [
       'templates/rds-noecho-password-with-default.json@DbPassword',
       'templates/reporting-glue-quicksight-passwords.yaml@ReportingPassword',
       'templates/uploader-keys-as-parameter-defaults.yaml@PartnerSecretAccessKey',
+    ],
+  },
+  {
+    shape: 'template',
+    rule: 'HardenedSecrets-NoCredentialInUserData',
+    direction: 'pack-only',
+    reason: declared('HardenedSecrets-NoCredentialInUserData', GuardTarget.TEMPLATE, 'an assignment split over two Fn::Join items is missed'),
+    at: [
+      'blind/metrics-collector-mappings.json@MetricsCollector',
+    ],
+  },
+  {
+    shape: 'template',
+    rule: 'HardenedSecrets-NoCredentialInUserData',
+    direction: 'pack-only',
+    reason: declared('HardenedSecrets-NoCredentialInUserData', GuardTarget.TEMPLATE, 'user data written pre-encoded'),
+    at: [
+      'templates/launch-template-base64-userdata.json@ReportingDbLaunchTemplate',
     ],
   },
   {
@@ -179,15 +188,6 @@ const GROUPS: readonly DifferenceGroup[] = [
       'blind/build-agent-cfn-init.yaml@BuildAgent',
       'templates/cfn-init-aws-credentials-file.json@LogShipper',
       'templates/web-cfn-init-s3-authentication-keys.json@WebServer',
-    ],
-  },
-  {
-    shape: 'hook',
-    rule: 'HardenedSecrets-NoCredentialInHeader',
-    direction: 'pack-only',
-    reason: declared('HardenedSecrets-NoCredentialInHeader', GuardTarget.HOOK, 'API Gateway integrations'),
-    at: [
-      'templates/partner-proxy-rest-api-key-header.json@QuotesMethod',
     ],
   },
   {
