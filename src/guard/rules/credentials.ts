@@ -140,8 +140,11 @@ function secretAccessKeyShape(rule: string): string {
   ].join('\n');
 }
 
+/** What the name expressions of src/guard/rules/credentials-names.ts leave out. */
+const NAME_GAP = 'Credential names are read with regular expressions kept in step with isCredentialName (a test compares them on every naming style); '
+  + 'a case change inside a word (passWord) reads as one word there and as two in the pack.';
 const LITERAL_GAPS = 'Guard cannot concatenate: a partly literal Fn::Join or Fn::Sub is judged piece by piece (a piece of eight characters '
-  + 'or more besides separators at its ends), a fully literal one item by item, and an Fn::FindInMap by every entry of the named mapping.';
+  + `or more besides separators at its ends), a fully literal one item by item, and an Fn::FindInMap by every entry of the named mapping. ${NAME_GAP}`;
 
 export const NoCredentialInLambdaEnvironmentGuard: GuardRuleSource = {
   rule: 'NoCredentialInLambdaEnvironment',
@@ -403,8 +406,8 @@ export const NoLiteralSecretStringGuard: GuardRuleSource = {
     {
       targets: [GuardTarget.HOOK],
       partial: true,
-      reason: 'The hook sees SecretString resolved: a Ref to a NoEcho parameter arrives as plain text and is flagged where the pack accepts it; '
-        + 'a dynamic reference stays as written and passes.',
+      reason: 'The hook sees SecretString resolved: a Ref to a NoEcho parameter (alone or inside an Fn::Sub) arrives as plain text and is flagged '
+        + 'where the pack accepts it; a dynamic reference stays as written and passes.',
     },
     { targets: [GuardTarget.CONFIG], partial: false, reason: 'The configuration item of AWS::SecretsManager::Secret records no secret value (no SecretString, no GenerateSecretString).' },
   ],
@@ -555,7 +558,7 @@ export const NoCredentialInHeaderGuard: GuardRuleSource = {
         + 'signature, session, or a credential name) in CloudFront origin custom headers, ALB listener rule conditions, EventBridge connection '
         + 'parameters, EventBridge rule and Pipes targets, and API Gateway integrations (REST: a quoted static value; HTTP APIs: a value not read from '
         + 'the request with $), the API Gateway values as written strings only. Not exported: names that only may carry one (X-Auth-..., ...-Key), '
-        + 'which the pack judges by the entropy of the value, and CloudFront function code.',
+        + `which the pack judges by the entropy of the value, and CloudFront function code. ${NAME_GAP}`,
     },
     { targets: [GuardTarget.HOOK], partial: true, reason: HOOK_RESOLVED },
     { targets: [GuardTarget.CONFIG], partial: false, reason: 'The header values are not in the configuration items AWS Config records for these types (the CloudFront origin custom headers of a distribution excepted, not modelled).' },
@@ -694,7 +697,7 @@ export const NoCredentialInUserDataGuard: GuardRuleSource = {
       partial: true,
       reason: 'User data written as Fn::Base64 of a string, an Fn::Sub or an Fn::Join, and every string of cfn-init metadata (AWS::CloudFormation::Init, '
         + `down to ${TOKEN_SCAN_DEPTH} levels), each string on its own: Guard cannot join the pieces of a script, so an assignment split over two Fn::Join `
-        + 'items is missed; a parameter named in Fn::Sub is not substituted; user data written pre-encoded (a literal Base64 string) is not decoded.',
+        + `items is missed; a parameter named in Fn::Sub is not substituted; user data written pre-encoded (a literal Base64 string) is not decoded. ${NAME_GAP}`,
     },
     {
       targets: [GuardTarget.HOOK, GuardTarget.CONFIG],
