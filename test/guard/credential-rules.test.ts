@@ -227,7 +227,21 @@ const cases: RuleCase[] = [
   { name: 'a recorded GitHub token fails', target: C, rule: 'NoKnownTokenFormat', document: configItem('AWS::CodeBuild::Project', { environment: { environmentVariables: [{ name: 'GH', value: GITHUB_TOKEN }] } }), fails: ['doc'] },
 ];
 
-describeRuleCases('credential rules as Guard rules', cases);
+/** A passing document for each rule and target that the cases above only show failing. */
+const passing: RuleCase[] = [
+  { name: 'a resolved ECS secret reference passes', target: H, rule: 'NoCredentialInContainerEnvironment', document: hookInput('Td', 'AWS::ECS::TaskDefinition', { ContainerDefinitions: [{ Environment: [{ Name: 'DB_PASS_ARN', Value: SECRET_ARN }] }] }), fails: [] },
+  { name: 'a resolved SECRETS_MANAGER variable passes', target: H, rule: 'NoCredentialInBuildEnvironment', document: hookInput('P', 'AWS::CodeBuild::Project', { Environment: { EnvironmentVariables: [{ Name: 'NPM_TOKEN', Value: 'prod/npm', Type: 'SECRETS_MANAGER' }] } }), fails: [] },
+  { name: 'a resolved parameter of another name passes', target: H, rule: 'NoCredentialInSsmParameter', document: hookInput('P', 'AWS::SSM::Parameter', { Name: '/prod/api-url', Type: 'String', Value: 'https://api.example.com' }), fails: [] },
+  { name: 'a resolved non-credential header passes', target: H, rule: 'NoCredentialInHeader', document: hookInput('D', 'AWS::CloudFront::Distribution', distribution('X-Forwarded-Host', 'shop.example.com').Properties), fails: [] },
+  { name: 'resolved properties without an access key pass', target: H, rule: 'NoAwsAccessKey', document: hookInput('F', 'AWS::Lambda::Function', { Environment: { Variables: { K: 'AKIA-rotated-away' } } }), fails: [] },
+  { name: 'resolved properties without a private key pass', target: H, rule: 'NoPrivateKeyMaterial', document: hookInput('C', 'AWS::IAM::ServerCertificate', { CertificateBody: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }), fails: [] },
+  { name: 'resolved properties without a token pass', target: H, rule: 'NoKnownTokenFormat', document: hookInput('F', 'AWS::Lambda::Function', { Environment: { Variables: { GH: 'ghp_short' } } }), fails: [] },
+  { name: 'a recorded item without an access key passes', target: C, rule: 'NoAwsAccessKey', document: configItem('AWS::ECS::TaskDefinition', { ContainerDefinitions: [{ Environment: [{ Name: 'K', Value: 'not-a-key' }] }] }), fails: [] },
+  { name: 'a recorded item without a private key passes', target: C, rule: 'NoPrivateKeyMaterial', document: configItem('AWS::Lambda::Function', { description: 'reads its key from Secrets Manager' }), fails: [] },
+  { name: 'a recorded item without a token passes', target: C, rule: 'NoKnownTokenFormat', document: configItem('AWS::CodeBuild::Project', { environment: { environmentVariables: [{ name: 'GH', value: 'prod/github', type: 'SECRETS_MANAGER' }] } }), fails: [] },
+];
+
+describeRuleCases('credential rules as Guard rules', [...cases, ...passing]);
 
 /** Findings on a template section (Outputs, Parameters, Mappings) have no resource: exportFindings names them by the document. */
 describe('credential rules on template sections', () => {
