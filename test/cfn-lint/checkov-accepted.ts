@@ -169,10 +169,10 @@ export const ACCEPTED_CHECKOV_FAILURES: readonly AcceptedCheckovFailure[] = [
   },
   {
     check: 'CKV_AWS_18',
-    template: /^integ\/integ\.organization-rollout\.ts .*\.stackset$/,
-    resource: /^AWS::S3::Bucket GuardHookAccessLogsBucket[0-9A-F]{8}$/,
+    template: /^(integ\/integ\.organization-rollout\.ts .*\.stackset|integ\/integ\.guard-hook\.ts SecretsGuardHookInteg)$/,
+    resource: /^AWS::S3::Bucket (GuardHook|Guard)AccessLogsBucket[0-9A-F]{8}$/,
     ours: true,
-    reason: 'The SecretsGuardHook of the rollout\'s member stack, in each account and Region: this bucket is the target ' +
+    reason: 'A SecretsGuardHook (alone, or in the rollout\'s member stack in each account and Region): this bucket is the target ' +
       'of the hook log bucket\'s server access logs. Logging it into itself would loop, and into another bucket would ' +
       'need a third bucket with the same question. It blocks public access, enforces TLS, is versioned and KMS-encrypted.',
   },

@@ -13,6 +13,7 @@ import { acknowledgeFindings, buildVendorIntegrationApp } from '../../examples/c
 import { buildImportedSecretsApp } from '../../examples/consumers/imported-secrets';
 import { buildConsumersApp } from '../../examples/consumers/lambda-and-ecs';
 import { buildGuardApp } from '../../examples/guard/guard-hook';
+import { buildRolloutApp } from '../../examples/guard/organization-rollout';
 import { buildMonitoringApp } from '../../examples/monitoring/secret-access-monitor';
 import { buildReplicatedSecretApp } from '../../examples/multi-region/replicated-secret';
 import { buildPrivateSecretsApp } from '../../examples/network/private-secrets';
@@ -62,6 +63,7 @@ const EXAMPLE_APPS: AppSource[] = [
   { source: 'examples/access-modes/restrictive-secret.ts', build: (app) => buildRestrictiveSecretApp(app) },
   { source: 'examples/access-modes/restrictive-guardrails.ts', build: (app) => buildRestrictiveGuardrailsApp(app) },
   { source: 'examples/guard/guard-hook.ts', build: (app) => buildGuardApp(app) },
+  { source: 'examples/guard/organization-rollout.ts', build: (app) => buildRolloutApp(app) },
   {
     source: 'examples/security-team.ts',
     build: (app) => {
