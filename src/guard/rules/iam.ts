@@ -1,18 +1,8 @@
 import { grantingPatterns, noAllowStatement } from './policy-statements';
+import { IAM_POLICY_TYPES } from '../../analysis/resources';
 import { GuardClause, GuardRuleSource, GuardShape, clause, forEachResource, guardRegex, indent } from '../definition';
 import { GuardTarget } from '../shape';
 
-/** The CloudFormation types that hold IAM identity policies (the pack's `IAM_POLICY_TYPES`). */
-const IAM_POLICY_TYPES = [
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::Group',
-  'AWS::IAM::RolePolicy',
-  'AWS::IAM::UserPolicy',
-  'AWS::IAM::GroupPolicy',
-];
 
 /** The types AWS Config records with their attached managed policies. */
 const CONFIG_PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
