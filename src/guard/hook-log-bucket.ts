@@ -2,11 +2,11 @@
  * What a `SecretsGuardHook` creates to keep its Guard output reports unless it is given a log
  * bucket: a customer-managed key, the log bucket and the bucket its server access logs go to.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { logServerAccess, sendObjectEventsToEventBridge } from '../private/access-logged-bucket';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 
 /** The prefix of the log bucket's server access logs in the access logs bucket. */
@@ -36,7 +36,6 @@ export function createLogBucket(
   retention: Duration,
   accessLogs: s3.IBucket | undefined,
 ): HookLogBucket {
-  const stack = Stack.of(hook);
   const key = new kms.Key(hook, 'LogKey', {
     description: 'Encrypts the Guard output reports of the hardened-secrets Guard Hook',
     enableKeyRotation: true,
@@ -65,32 +64,7 @@ export function createLogBucket(
   };
   const ownAccessLogs = accessLogs === undefined ? new s3.Bucket(hook, 'AccessLogsBucket', props(expiring)) : undefined;
   const bucket = new s3.Bucket(hook, 'LogBucket', props(expiring));
-  for (const b of [ownAccessLogs, bucket]) {
-    if (b) {
-      // Object-level events to EventBridge (Control Tower CT.S3.PR.4), natively: no custom resource.
-      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    }
-  }
-  const target = accessLogs ?? ownAccessLogs!;
-  // Server access logging by bucket policy, not ACL, whatever the app's feature flags.
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: ACCESS_LOG_PREFIX };
-  if (ownAccessLogs) {
-    ownAccessLogs.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsDelivery',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [ownAccessLogs.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-      conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
-    // The access logs are SSE-KMS too: the log delivery service encrypts with the key.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsEncrypt',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
-  }
+  sendObjectEventsToEventBridge([ownAccessLogs, bucket]);
+  logServerAccess(bucket, accessLogs ?? ownAccessLogs!, ACCESS_LOG_PREFIX, ownAccessLogs ? key : undefined);
   return { bucket, key, accessLogsBucket: ownAccessLogs };
 }

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { TRAIL_ACKNOWLEDGEMENTS } from './acknowledgements';
+import { logServerAccess, sendObjectEventsToEventBridge } from '../private/access-logged-bucket';
 import { acknowledge } from '../private/acknowledgements';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 
@@ -124,7 +125,6 @@ export function createMonitorTrail(
   retention: logs.RetentionDays,
   removalPolicy: RemovalPolicy,
 ): { readonly trail: cloudtrail.Trail; readonly logGroup: logs.ILogGroup } {
-  const stack = Stack.of(monitor);
   const bucketProps: s3.BucketProps = {
     encryption: s3.BucketEncryption.KMS,
     encryptionKey: key,
@@ -141,29 +141,8 @@ export function createMonitorTrail(
   };
   const accessLogs = new s3.Bucket(monitor, 'AccessLogsBucket', bucketProps);
   const bucket = new s3.Bucket(monitor, 'TrailBucket', bucketProps);
-  for (const b of [accessLogs, bucket]) {
-    // Object-level events to EventBridge (Control Tower CT.S3.PR.4), natively: no custom resource.
-    (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-  }
-  // Server access logging by bucket policy, not ACL, whatever the app's feature flags.
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-  const prefix = 'trail-bucket/';
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: accessLogs.bucketName, logFilePrefix: prefix };
-  accessLogs.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'S3ServerAccessLogsDelivery',
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [accessLogs.arnForObjects(`${prefix}*`)],
-    conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } },
-  }));
-  // The access logs are SSE-KMS too: the log delivery service encrypts with the key.
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'S3ServerAccessLogsEncrypt',
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-    resources: ['*'],
-    conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-  }));
+  sendObjectEventsToEventBridge([accessLogs, bucket]);
+  logServerAccess(bucket, accessLogs, 'trail-bucket/', key);
   const logGroup = new logs.LogGroup(monitor, 'TrailLogGroup', { retention, encryptionKey: key, removalPolicy });
   const trail = new cloudtrail.Trail(monitor, 'Trail', {
     isMultiRegionTrail: true,

@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { rulesBucketAcknowledgements } from './acknowledgements';
+import { logServerAccess, sendObjectEventsToEventBridge } from '../private/access-logged-bucket';
 import { acknowledge } from '../private/acknowledgements';
 import { denyGrantsNotForAwsResources } from '../private/kms';
 
@@ -115,33 +116,8 @@ export function createRulesBucket(scope: Construct, options: RulesBucketOptions)
     ? new s3.Bucket(scope, 'RulesAccessLogsBucket', bucketProps)
     : undefined;
   const bucket = new s3.Bucket(scope, 'RulesBucket', bucketProps);
-  for (const b of [ownAccessLogs, bucket]) {
-    if (b) {
-      // Object-level events to EventBridge (Control Tower CT.S3.PR.4), natively: no custom resource.
-      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    }
-  }
-  // Server access logging by bucket policy, not ACL.
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-  const target = options.accessLogsBucket ?? ownAccessLogs!;
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: ACCESS_LOG_PREFIX };
-  if (ownAccessLogs) {
-    ownAccessLogs.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsDelivery',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [ownAccessLogs.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-      conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
-    // The access logs are SSE-KMS too: the log delivery service encrypts with the key.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsEncrypt',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
-  }
+  sendObjectEventsToEventBridge([ownAccessLogs, bucket]);
+  logServerAccess(bucket, options.accessLogsBucket ?? ownAccessLogs!, ACCESS_LOG_PREFIX, ownAccessLogs ? key : undefined);
 
   // The hook execution roles of the organisation read the rules object, every version of it.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
